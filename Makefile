@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# User commands of the paravirt layer. (The kernel's build reads Kbuild, not
+# this file.)
+#
+#   make run     install what is missing, build the kernel with the layer,
+#                boot it under QEMU and show the layer's boot summary
+#   make check   the whole test suite; ends with "N passed, N failed"
+#
+# The Linux tree and the build directories live outside the repository, in
+# $(PVLAYER_CACHE), and are reused: a second build is incremental.
+
+PVLAYER_CACHE	?= /var/cache/pvlayer
+LINUX_TARBALL	?= /usr/src/linux-source-6.12.tar.xz
+TREE		:= $(PVLAYER_CACHE)/linux-source-6.12
+BUILD_ON	:= $(PVLAYER_CACHE)/build-on
+BUILD_OFF	:= $(PVLAYER_CACHE)/build-off
+NPROC		:= $(shell nproc 2>/dev/null || echo 2)
+CCACHE		:= $(shell command -v ccache >/dev/null 2>&1 && echo "ccache ")
+KMAKE		= $(MAKE) -s -C $(TREE) ARCH=x86_64 CC="$(CCACHE)gcc" \
+		  KBUILD_BUILD_USER=pvlayer \
+		  KBUILD_BUILD_HOST=pvlayer
+SMP		?= 4
+CMDLINE		?=
+BACKEND		?=
+
+export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF SMP
+
+.PHONY: all run check deps tree graft kernel kernel-off initramfs \
+	config-on config-off clean-cache
+
+all: kernel
+
+deps:
+	@scripts/deps.sh
+
+$(TREE)/Makefile: | deps
+	@mkdir -p $(PVLAYER_CACHE)
+	@echo "tree: extracting $(LINUX_TARBALL) into $(PVLAYER_CACHE)"
+	@tar -C $(PVLAYER_CACHE) -xf $(LINUX_TARBALL)
+	@touch $@
+
+tree: deps $(TREE)/Makefile
+
+graft: tree
+	@python3 scripts/graft.py $(CURDIR) $(TREE)
+
+# A configuration is tinyconfig plus the project's fragments; it is made
+# again only when a fragment changes.
+define make-config
+	@mkdir -p $(1)
+	@echo "config: $(1)"
+	@$(KMAKE) O=$(1) tinyconfig >/dev/null
+	@cd $(TREE) && scripts/kconfig/merge_config.sh -m -O $(1) $(1)/.config \
+		$(CURDIR)/configs/test.config $(2) >/dev/null
+	@$(KMAKE) O=$(1) olddefconfig
+	@python3 scripts/checkconfig.py $(1)/.config $(CURDIR)/configs/test.config $(2)
+endef
+
+$(BUILD_ON)/.config: configs/test.config configs/layer-on.config | graft
+	$(call make-config,$(BUILD_ON),$(CURDIR)/configs/layer-on.config)
+
+$(BUILD_OFF)/.config: configs/test.config configs/layer-off.config | graft
+	$(call make-config,$(BUILD_OFF),$(CURDIR)/configs/layer-off.config)
+
+config-on: graft $(BUILD_ON)/.config
+config-off: graft $(BUILD_OFF)/.config
+
+kernel: config-on
+	@echo "build: kernel with the layer ($(BUILD_ON))"
+	@$(KMAKE) O=$(BUILD_ON) -j$(NPROC) bzImage 2>&1 | tee $(BUILD_ON)/build.log
+	@test -s $(BUILD_ON)/arch/x86/boot/bzImage
+
+kernel-off: config-off
+	@echo "build: kernel without the layer ($(BUILD_OFF))"
+	@$(KMAKE) O=$(BUILD_OFF) -j$(NPROC) bzImage 2>&1 | tee $(BUILD_OFF)/build.log
+	@test -s $(BUILD_OFF)/arch/x86/boot/bzImage
+
+INITRAMFS := $(PVLAYER_CACHE)/initramfs.cpio
+
+initramfs: $(INITRAMFS)
+
+$(INITRAMFS): tests/init/init.c scripts/mkinitramfs.sh | deps
+	@scripts/mkinitramfs.sh $@
+
+run: kernel initramfs
+	@scripts/boot.sh --summary $(BUILD_ON)/arch/x86/boot/bzImage \
+		$(if $(BACKEND),paravirt=$(BACKEND)) kunit.enable=0 $(CMDLINE)
+
+check: deps
+	@scripts/check.sh
+
+clean-cache:
+	rm -rf $(BUILD_ON) $(BUILD_OFF) $(INITRAMFS)

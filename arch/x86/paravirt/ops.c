@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The operations table and its native contents.
+ *
+ * pv_ops is statically initialised with the native implementation of every
+ * operation: code runs through it from the first instruction of the kernel,
+ * long before any backend is probed or any site is patched. This file is
+ * built without KASAN for that reason.
+ */
+
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/kprobes.h>
+#include <linux/static_call.h>
+#include <linux/pgalloc.h>
+#include <linux/pgtable.h>
+#include <asm/paravirt.h>
+#include <asm/desc.h>
+#include <asm/debugreg.h>
+#include <asm/fixmap.h>
+#include <asm/gsseg.h>
+#include <asm/io_bitmap.h>
+#include <asm/irqflags.h>
+#include <asm/special_insns.h>
+#include <asm/tlb.h>
+#include <asm/tlbflush.h>
+#include <asm/timer.h>
+#include <asm/paravirt_backend.h>
+
+/*
+ * The kernel's own guest code for these hypervisors expects interfaces of
+ * the tree's paravirt core that the layer does not provide.
+ */
+#if defined(CONFIG_KVM_GUEST) || defined(CONFIG_XEN) ||			\
+	defined(CONFIG_HYPERV) || defined(CONFIG_ACRN_GUEST) ||		\
+	defined(CONFIG_JAILHOUSE_GUEST) || defined(CONFIG_INTEL_TDX_GUEST) || \
+	defined(CONFIG_X86_VSMP) || defined(CONFIG_PARAVIRT_SPINLOCKS)
+#error "The paravirt layer does not support this guest code: see its Kconfig"
+#endif
+
+/*
+ * Native operations the kernel calls with the callee-save convention, and
+ * the identity conversion, written so that they touch nothing but %rax.
+ * Their bodies are also the inline templates of the native backend.
+ */
+DEFINE_ASM_FUNC(paravirt_ret0, "xor %eax, %eax", .entry.text);
+DEFINE_ASM_FUNC(_paravirt_ident_64, "mov %rdi, %rax", .text);
+DEFINE_ASM_FUNC(pv_native_save_fl, "pushf; pop %rax", .noinstr.text);
+DEFINE_ASM_FUNC(pv_native_irq_disable, "cli", .noinstr.text);
+DEFINE_ASM_FUNC(pv_native_irq_enable, "sti", .noinstr.text);
+DEFINE_ASM_FUNC(pv_native_read_cr2, "mov %cr2, %rax", .noinstr.text);
+
+/* Operations reached from noinstr code need noinstr targets. */
+static noinstr void pv_native_safe_halt(void)
+{
+	native_safe_halt();
+}
+
+static noinstr void pv_native_write_cr2(unsigned long val)
+{
+	native_write_cr2(val);
+}
+
+static noinstr unsigned long pv_native_get_debugreg(int regno)
+{
+	return native_get_debugreg(regno);
+}
+
+static noinstr void pv_native_set_debugreg(int regno, unsigned long val)
+{
+	native_set_debugreg(regno, val);
+}
+
+noinstr void pv_native_wbinvd(void)
+{
+	native_wbinvd();
+}
+
+/*
+ * Out-of-line copies of inline native accessors, so that the native
+ * backend's templates can name the very function the table points at.
+ */
+unsigned long pv_native_read_cr0(void)
+{
+	return native_read_cr0();
+}
+
+unsigned long pv_native_read_cr3(void)
+{
+	return __native_read_cr3();
+}
+
+void pv_native_write_cr3(unsigned long val)
+{
+	native_write_cr3(val);
+}
+
+static void native_tlb_remove_table(struct mmu_gather *tlb, void *table)
+{
+	tlb_remove_page(tlb, table);
+}
+
+static u64 native_steal_clock(int cpu)
+{
+	return 0;
+}
+
+DEFINE_STATIC_CALL(pv_steal_clock, native_steal_clock);
+DEFINE_STATIC_CALL(pv_sched_clock, native_sched_clock);
+
+struct static_key paravirt_steal_enabled;
+struct static_key paravirt_steal_rq_enabled;
+
+/**
+ * paravirt_set_sched_clock - route sched_clock() to a hypervisor's clock
+ * @func: the clock
+ */
+void paravirt_set_sched_clock(u64 (*func)(void))
+{
+	static_call_update(pv_sched_clock, func);
+}
+
+DEFINE_STATIC_KEY_FALSE(virt_spin_lock_key);
+
+void __init native_pv_lock_init(void)
+{
+	if (boot_cpu_has(X86_FEATURE_HYPERVISOR))
+		static_branch_enable(&virt_spin_lock_key);
+}
+
+static struct resource pv_reserved_ioports = {
+	.start = 0,
+	.end = IO_SPACE_LIMIT,
+	.name = "paravirt-ioport",
+	.flags = IORESOURCE_IO | IORESOURCE_BUSY,
+};
+
+/**
+ * paravirt_disable_iospace - keep drivers off the I/O port space
+ *
+ * Return: 0, or the error of request_resource().
+ */
+int paravirt_disable_iospace(void)
+{
+	return request_resource(&ioport_resource, &pv_reserved_ioports);
+}
+
+void __init default_banner(void)
+{
+	pr_info("Booting paravirtualized kernel on %s\n", pv_info.name);
+}
+
+struct pv_info pv_info = {
+	.name = "bare hardware",
+	.extra_user_64bit_cs = __USER_CS,
+};
+EXPORT_SYMBOL_GPL(pv_info);
+
+#define PV_IDENT	__PV_IS_CALLEE_SAVE(_paravirt_ident_64)
+
+struct paravirt_patch_template pv_ops = {
+	/* CPU state */
+	.cpu.io_delay			= native_io_delay,
+	.cpu.get_debugreg		= pv_native_get_debugreg,
+	.cpu.set_debugreg		= pv_native_set_debugreg,
+	.cpu.read_cr0			= pv_native_read_cr0,
+	.cpu.write_cr0			= native_write_cr0,
+	.cpu.write_cr4			= native_write_cr4,
+	.cpu.load_tr_desc		= native_load_tr_desc,
+	.cpu.load_gdt			= native_load_gdt,
+	.cpu.load_idt			= native_load_idt,
+	.cpu.set_ldt			= native_set_ldt,
+	.cpu.store_tr			= native_store_tr,
+	.cpu.load_tls			= native_load_tls,
+	.cpu.load_gs_index		= native_load_gs_index,
+	.cpu.write_ldt_entry		= native_write_ldt_entry,
+	.cpu.write_gdt_entry		= native_write_gdt_entry,
+	.cpu.write_idt_entry		= native_write_idt_entry,
+	.cpu.alloc_ldt			= paravirt_nop,
+	.cpu.free_ldt			= paravirt_nop,
+	.cpu.load_sp0			= native_load_sp0,
+#ifdef CONFIG_X86_IOPL_IOPERM
+	.cpu.invalidate_io_bitmap	= native_tss_invalidate_io_bitmap,
+	.cpu.update_io_bitmap		= native_tss_update_io_bitmap,
+#else
+	.cpu.invalidate_io_bitmap	= paravirt_nop,
+	.cpu.update_io_bitmap		= paravirt_nop,
+#endif
+	.cpu.wbinvd			= pv_native_wbinvd,
+	.cpu.cpuid			= native_cpuid,
+	.cpu.read_msr			= native_read_msr,
+	.cpu.write_msr			= native_write_msr,
+	.cpu.read_msr_safe		= native_read_msr_safe,
+	.cpu.write_msr_safe		= native_write_msr_safe,
+	.cpu.read_pmc			= native_read_pmc,
+	.cpu.start_context_switch	= paravirt_nop,
+	.cpu.end_context_switch		= paravirt_nop,
+
+	/* Interrupt flag and halt */
+	.irq.save_fl		= __PV_IS_CALLEE_SAVE(pv_native_save_fl),
+	.irq.irq_disable	= __PV_IS_CALLEE_SAVE(pv_native_irq_disable),
+	.irq.irq_enable		= __PV_IS_CALLEE_SAVE(pv_native_irq_enable),
+	.irq.safe_halt		= pv_native_safe_halt,
+	.irq.halt		= native_halt,
+
+	/* MMU */
+	.mmu.flush_tlb_user	= native_flush_tlb_local,
+	.mmu.flush_tlb_kernel	= native_flush_tlb_global,
+	.mmu.flush_tlb_one_user	= native_flush_tlb_one_user,
+	.mmu.flush_tlb_multi	= native_flush_tlb_multi,
+	.mmu.tlb_remove_table	= native_tlb_remove_table,
+	.mmu.exit_mmap		= paravirt_nop,
+	.mmu.notify_page_enc_status_changed = paravirt_nop,
+	.mmu.read_cr2		= __PV_IS_CALLEE_SAVE(pv_native_read_cr2),
+	.mmu.write_cr2		= pv_native_write_cr2,
+	.mmu.read_cr3		= pv_native_read_cr3,
+	.mmu.write_cr3		= pv_native_write_cr3,
+	.mmu.enter_mmap		= paravirt_nop,
+	.mmu.pgd_alloc		= __paravirt_pgd_alloc,
+	.mmu.pgd_free		= paravirt_nop,
+	.mmu.alloc_pte		= paravirt_nop,
+	.mmu.alloc_pmd		= paravirt_nop,
+	.mmu.alloc_pud		= paravirt_nop,
+	.mmu.alloc_p4d		= paravirt_nop,
+	.mmu.release_pte	= paravirt_nop,
+	.mmu.release_pmd	= paravirt_nop,
+	.mmu.release_pud	= paravirt_nop,
+	.mmu.release_p4d	= paravirt_nop,
+	.mmu.set_pte		= native_set_pte,
+	.mmu.set_pmd		= native_set_pmd,
+	.mmu.set_pud		= native_set_pud,
+	.mmu.set_p4d		= native_set_p4d,
+	.mmu.set_pgd		= native_set_pgd,
+	.mmu.ptep_modify_prot_start	= __ptep_modify_prot_start,
+	.mmu.ptep_modify_prot_commit	= __ptep_modify_prot_commit,
+	.mmu.pte_val		= PV_IDENT,
+	.mmu.make_pte		= PV_IDENT,
+	.mmu.pmd_val		= PV_IDENT,
+	.mmu.make_pmd		= PV_IDENT,
+	.mmu.pud_val		= PV_IDENT,
+	.mmu.make_pud		= PV_IDENT,
+	.mmu.p4d_val		= PV_IDENT,
+	.mmu.make_p4d		= PV_IDENT,
+	.mmu.pgd_val		= PV_IDENT,
+	.mmu.make_pgd		= PV_IDENT,
+	.mmu.lazy_mode.enter	= paravirt_nop,
+	.mmu.lazy_mode.leave	= paravirt_nop,
+	.mmu.lazy_mode.flush	= paravirt_nop,
+	.mmu.set_fixmap		= native_set_fixmap,
+};
+EXPORT_SYMBOL(pv_ops);
+
+/* The IDT is loaded from the kprobe path itself. */
+NOKPROBE_SYMBOL(native_load_idt);
+

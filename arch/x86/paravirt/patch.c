@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The patch pass: rewrite each paravirt call site into the cheapest form
+ * that is correct for the value of its pv_ops slot.
+ *
+ * Nomenclature:
+ *   site	the bytes at a call site, PV_SITE_LEN long
+ *   record	its struct pv_site in .parainstructions
+ *   slot	the pv_ops member the site calls through
+ *   original	ff 15 <disp32>, "call *slot(%rip)", as the compiler emitted it
+ *
+ * For every site the pass computes the wanted bytes in a buffer
+ * (pv_site_plan(), which only reads its arguments), compares the site with
+ * the original and with the wanted bytes, and writes the text once.
+ */
+
+#define pr_fmt(fmt) "paravirt: " fmt
+
+#include <linux/init.h>
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/memory.h>
+#include <linux/string.h>
+#include <asm/alternative.h>
+#include <asm/nops.h>
+#include <asm/paravirt.h>
+#include <asm/paravirt_backend.h>
+#include <asm/sections.h>
+#include <asm/text-patching.h>
+
+#define CALL_INSN_OPCODE_BYTE	0xe8
+#define CALL_INSN_LEN		5
+
+/* Operations that return nothing: only these may become NOPs. */
+#define PV_OP(op, ret)							\
+	[PV_OP_INDEX(op)] = { .name = #op, .returns = ret }
+
+static const struct pv_op_desc {
+	const char *name;
+	bool returns;
+} pv_op_descs[PV_OP_COUNT] = {
+	PV_OP(cpu.io_delay, false),
+	PV_OP(cpu.get_debugreg, true),
+	PV_OP(cpu.set_debugreg, false),
+	PV_OP(cpu.read_cr0, true),
+	PV_OP(cpu.write_cr0, false),
+	PV_OP(cpu.write_cr4, false),
+	PV_OP(cpu.load_tr_desc, false),
+	PV_OP(cpu.load_gdt, false),
+	PV_OP(cpu.load_idt, false),
+	PV_OP(cpu.set_ldt, false),
+	PV_OP(cpu.store_tr, true),
+	PV_OP(cpu.load_tls, false),
+	PV_OP(cpu.load_gs_index, false),
+	PV_OP(cpu.write_ldt_entry, false),
+	PV_OP(cpu.write_gdt_entry, false),
+	PV_OP(cpu.write_idt_entry, false),
+	PV_OP(cpu.alloc_ldt, false),
+	PV_OP(cpu.free_ldt, false),
+	PV_OP(cpu.load_sp0, false),
+	PV_OP(cpu.invalidate_io_bitmap, false),
+	PV_OP(cpu.update_io_bitmap, false),
+	PV_OP(cpu.wbinvd, false),
+	PV_OP(cpu.cpuid, false),
+	PV_OP(cpu.read_msr, true),
+	PV_OP(cpu.write_msr, false),
+	PV_OP(cpu.read_msr_safe, true),
+	PV_OP(cpu.write_msr_safe, true),
+	PV_OP(cpu.read_pmc, true),
+	PV_OP(cpu.start_context_switch, false),
+	PV_OP(cpu.end_context_switch, false),
+	PV_OP(irq.save_fl, true),
+	PV_OP(irq.irq_disable, false),
+	PV_OP(irq.irq_enable, false),
+	PV_OP(irq.safe_halt, false),
+	PV_OP(irq.halt, false),
+	PV_OP(mmu.flush_tlb_user, false),
+	PV_OP(mmu.flush_tlb_kernel, false),
+	PV_OP(mmu.flush_tlb_one_user, false),
+	PV_OP(mmu.flush_tlb_multi, false),
+	PV_OP(mmu.tlb_remove_table, false),
+	PV_OP(mmu.exit_mmap, false),
+	PV_OP(mmu.notify_page_enc_status_changed, false),
+	PV_OP(mmu.read_cr2, true),
+	PV_OP(mmu.write_cr2, false),
+	PV_OP(mmu.read_cr3, true),
+	PV_OP(mmu.write_cr3, false),
+	PV_OP(mmu.enter_mmap, false),
+	PV_OP(mmu.pgd_alloc, true),
+	PV_OP(mmu.pgd_free, false),
+	PV_OP(mmu.alloc_pte, false),
+	PV_OP(mmu.alloc_pmd, false),
+	PV_OP(mmu.alloc_pud, false),
+	PV_OP(mmu.alloc_p4d, false),
+	PV_OP(mmu.release_pte, false),
+	PV_OP(mmu.release_pmd, false),
+	PV_OP(mmu.release_pud, false),
+	PV_OP(mmu.release_p4d, false),
+	PV_OP(mmu.set_pte, false),
+	PV_OP(mmu.set_pmd, false),
+	PV_OP(mmu.set_pud, false),
+	PV_OP(mmu.set_p4d, false),
+	PV_OP(mmu.set_pgd, false),
+	PV_OP(mmu.ptep_modify_prot_start, true),
+	PV_OP(mmu.ptep_modify_prot_commit, false),
+	PV_OP(mmu.pte_val, true),
+	PV_OP(mmu.make_pte, true),
+	PV_OP(mmu.pmd_val, true),
+	PV_OP(mmu.make_pmd, true),
+	PV_OP(mmu.pud_val, true),
+	PV_OP(mmu.make_pud, true),
+	PV_OP(mmu.p4d_val, true),
+	PV_OP(mmu.make_p4d, true),
+	PV_OP(mmu.pgd_val, true),
+	PV_OP(mmu.make_pgd, true),
+	PV_OP(mmu.lazy_mode.enter, false),
+	PV_OP(mmu.lazy_mode.leave, false),
+	PV_OP(mmu.lazy_mode.flush, false),
+	PV_OP(mmu.set_fixmap, false),
+};
+
+/**
+ * pv_op_name - name of an operation
+ * @op: slot index
+ *
+ * Return: "group.member", or NULL if @op is not an operation.
+ */
+const char *pv_op_name(unsigned int op)
+{
+	return op < PV_OP_COUNT ? pv_op_descs[op].name : NULL;
+}
+
+static const char *const pv_form_names[PV_FORM_COUNT] = {
+	[PV_FORM_INDIRECT]	= "indirect",
+	[PV_FORM_DIRECT]	= "direct",
+	[PV_FORM_INLINE]	= "inline",
+	[PV_FORM_NOP]		= "nop",
+};
+
+/**
+ * pv_form_name - name of a site form
+ * @form: the form
+ *
+ * Return: its name, as in the boot summary.
+ */
+const char *pv_form_name(enum pv_form form)
+{
+	return form < PV_FORM_COUNT ? pv_form_names[form] : "?";
+}
+
+static void *pv_slot_addr(unsigned int op)
+{
+	return (void **)&pv_ops + op;
+}
+
+void pv_site_original(const struct pv_site *site, u8 *buf)
+{
+	unsigned long ip = (unsigned long)pv_site_addr(site);
+	s32 disp = (long)pv_slot_addr(site->op) - (long)(ip + PV_SITE_LEN);
+
+	buf[0] = 0xff;
+	buf[1] = 0x15;
+	memcpy(&buf[2], &disp, sizeof(disp));
+	if (site->len > PV_SITE_LEN)
+		memcpy(&buf[PV_SITE_LEN], x86_nops[site->len - PV_SITE_LEN],
+		       site->len - PV_SITE_LEN);
+}
+
+static void pv_fill_nops(u8 *buf, unsigned int len)
+{
+	while (len) {
+		unsigned int n = min_t(unsigned int, len, ASM_NOP_MAX);
+
+		memcpy(buf, x86_nops[n], n);
+		buf += n;
+		len -= n;
+	}
+}
+
+static const struct pv_template *
+pv_find_template(const struct pv_backend *b, const void *func)
+{
+	unsigned int i;
+
+	if (!b)
+		return NULL;
+	for (i = 0; i < b->nr_templates; i++)
+		if (b->templates[i].func == func)
+			return &b->templates[i];
+	return NULL;
+}
+
+enum pv_form pv_site_plan(const struct pv_site *site, const void *slot,
+			  const struct pv_backend *backend, unsigned int flags,
+			  u8 *buf)
+{
+	const struct pv_template *t;
+	unsigned long ip = (unsigned long)pv_site_addr(site);
+	s32 rel;
+
+	if ((flags & PV_PLAN_NO_PATCH) || !slot ||
+	    site->op >= PV_OP_COUNT || site->len < CALL_INSN_LEN) {
+		pv_site_original(site, buf);
+		return PV_FORM_INDIRECT;
+	}
+
+	if (slot == paravirt_nop && !pv_op_descs[site->op].returns) {
+		pv_fill_nops(buf, site->len);
+		return PV_FORM_NOP;
+	}
+
+	if (!(flags & PV_PLAN_NO_INLINE)) {
+		t = pv_find_template(backend, slot);
+		if (!t && backend != pv_native_backend)
+			t = pv_find_template(pv_native_backend, slot);
+		if (t && t->len <= site->len &&
+		    !(t->clobbers & ~site->clobbers)) {
+			memcpy(buf, t->bytes, t->len);
+			pv_fill_nops(buf + t->len, site->len - t->len);
+			return PV_FORM_INLINE;
+		}
+	}
+
+	slot = callthunks_translate_call_dest((void *)slot);
+	rel = (long)slot - (long)(ip + CALL_INSN_LEN);
+	buf[0] = CALL_INSN_OPCODE_BYTE;
+	memcpy(&buf[1], &rel, sizeof(rel));
+	pv_fill_nops(buf + CALL_INSN_LEN, site->len - CALL_INSN_LEN);
+	return PV_FORM_DIRECT;
+}
+
+static bool pv_site_in_text(const struct pv_site *site)
+{
+	unsigned long ip = (unsigned long)pv_site_addr(site);
+
+	return core_kernel_text(ip) && core_kernel_text(ip + site->len - 1);
+}
+
+/* Longest site the pass handles; records beyond it are refused. */
+#define PV_SITE_MAX	16
+
+void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
+		    unsigned int flags, struct pv_patch_stats *stats,
+		    void (*poke)(void *dst, const void *src, size_t len))
+{
+	const struct pv_site *s;
+	u8 orig[PV_SITE_MAX], want[PV_SITE_MAX];
+	const void *slot;
+	enum pv_form form;
+	u8 *ip;
+
+	lockdep_assert_held(&text_mutex);
+
+	for (s = start; s < end; s++) {
+		stats->sites++;
+		ip = pv_site_addr(s);
+
+		if (s->op >= PV_OP_COUNT || s->len < PV_SITE_LEN ||
+		    s->len > PV_SITE_MAX) {
+			pr_err("bad site record at %pS: op %u len %u\n",
+			       ip, s->op, s->len);
+			stats->refused++;
+			continue;
+		}
+
+		slot = *(const void **)pv_slot_addr(s->op);
+		form = pv_site_plan(s, slot, pv_active_backend, flags, want);
+		pv_site_original(s, orig);
+
+		if (!memcmp(ip, want, s->len)) {
+			stats->forms[form]++;
+			continue;
+		}
+		if (memcmp(ip, orig, s->len)) {
+			pr_err("refusing site %pS (%s): found %*ph, expected %*ph\n",
+			       ip, pv_op_name(s->op), s->len, ip, s->len, orig);
+			stats->refused++;
+			continue;
+		}
+		poke(ip, want, s->len);
+		stats->forms[form]++;
+	}
+}
+
+struct pv_patch_stats pv_boot_stats;
+
+static unsigned int pv_boot_flags __initdata;
+
+static int __init pv_parse_patch(char *arg)
+{
+	if (!arg)
+		return -EINVAL;
+	if (!strcmp(arg, "off"))
+		pv_boot_flags = PV_PLAN_NO_PATCH;
+	else if (!strcmp(arg, "noinline"))
+		pv_boot_flags = PV_PLAN_NO_INLINE;
+	else if (!strcmp(arg, "on"))
+		pv_boot_flags = 0;
+	else
+		pr_warn("unknown value '%s' for paravirt_patch=, ignored\n",
+			arg);
+	return 0;
+}
+early_param("paravirt_patch", pv_parse_patch);
+
+static bool __init pv_sites_in_text(void)
+{
+	const struct pv_site *s;
+
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		if (!pv_site_in_text(s)) {
+			pr_err("site record %u points outside kernel text (%pS)\n",
+			       (unsigned int)(s - __start_parainstructions),
+			       pv_site_addr(s));
+			return false;
+		}
+	}
+	return true;
+}
+
+void __init paravirt_patch_kernel(void)
+{
+	struct pv_patch_stats *st = &pv_boot_stats;
+	unsigned int flags = pv_boot_flags;
+	unsigned int i;
+
+	BUILD_BUG_ON(sizeof(struct pv_site) != PV_SITE_RECORD_SIZE);
+	BUILD_BUG_ON(ARRAY_SIZE(pv_op_descs) != PV_OP_COUNT);
+
+	for (i = 0; i < PV_OP_COUNT; i++)
+		WARN(!pv_op_descs[i].name, "paravirt: op %u has no name\n", i);
+
+	if (!pv_sites_in_text()) {
+		pr_err("site table is corrupt, leaving every site indirect\n");
+		flags |= PV_PLAN_NO_PATCH;
+	}
+
+	st->flags = flags;
+	mutex_lock(&text_mutex);
+	pv_patch_sites(__start_parainstructions, __stop_parainstructions, flags, st,
+		       text_poke_early);
+	mutex_unlock(&text_mutex);
+
+	pr_info("backend %s: %u sites: %u inline, %u direct, %u nop, %u indirect%s\n",
+		pv_active_backend ? pv_active_backend->name : "none",
+		st->sites, st->forms[PV_FORM_INLINE], st->forms[PV_FORM_DIRECT],
+		st->forms[PV_FORM_NOP], st->forms[PV_FORM_INDIRECT],
+		(flags & PV_PLAN_NO_PATCH) ? " (patching off)" :
+		(flags & PV_PLAN_NO_INLINE) ? " (inlining off)" : "");
+	if (st->refused)
+		pr_err("%u sites refused and left as they were\n", st->refused);
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The native backend: the kernel on bare hardware (or on a hypervisor that
+ * publishes nothing better). pv_ops already holds the native operations, so
+ * the backend provides none of its own; what it adds is the instruction
+ * bytes of the hot operations, which the patch pass writes into the sites
+ * in place of a call.
+ */
+
+#include <linux/kernel.h>
+#include <asm/paravirt.h>
+#include <asm/paravirt_backend.h>
+
+#define TEMPLATE(fn, clob, ...)						\
+	{								\
+		.func = fn,						\
+		.bytes = (const u8[]){ __VA_ARGS__ },			\
+		.len = sizeof((const u8[]){ __VA_ARGS__ }),		\
+		.clobbers = clob,					\
+	}
+
+static const struct pv_template native_templates[] = {
+	/* pushf; pop %rax */
+	TEMPLATE(pv_native_save_fl, PV_CLOBBER_RAX, 0x9c, 0x58),
+	/* cli */
+	TEMPLATE(pv_native_irq_disable, 0, 0xfa),
+	/* sti */
+	TEMPLATE(pv_native_irq_enable, 0, 0xfb),
+	/* mov %cr2, %rax */
+	TEMPLATE(pv_native_read_cr2, PV_CLOBBER_RAX, 0x0f, 0x20, 0xd0),
+	/* mov %cr3, %rax */
+	TEMPLATE(pv_native_read_cr3, PV_CLOBBER_RAX, 0x0f, 0x20, 0xd8),
+	/* mov %rdi, %cr3 */
+	TEMPLATE(pv_native_write_cr3, 0, 0x0f, 0x22, 0xdf),
+	/* mov %cr0, %rax */
+	TEMPLATE(pv_native_read_cr0, PV_CLOBBER_RAX, 0x0f, 0x20, 0xc0),
+	/* mov %rdi, %rax: every page-table entry/value conversion */
+	TEMPLATE(_paravirt_ident_64, PV_CLOBBER_RAX, 0x48, 0x89, 0xf8),
+	/* wbinvd */
+	TEMPLATE(pv_native_wbinvd, 0, 0x0f, 0x09),
+};
+
+PV_BACKEND(native) = {
+	.name = "native",
+	.priority = 0,
+	.probe = NULL,
+	.ops = NULL,
+	.templates = native_templates,
+	.nr_templates = ARRAY_SIZE(native_templates),
+};
+
+const struct pv_backend *const pv_native_backend = &__pv_backend_native;

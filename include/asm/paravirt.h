@@ -1,0 +1,713 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The paravirt layer's call sites: one inline wrapper per privileged
+ * operation the kernel performs, each compiled into a patchable site that
+ * calls through pv_ops (see asm/paravirt_types.h).
+ */
+#ifndef _ASM_X86_PARAVIRT_H
+#define _ASM_X86_PARAVIRT_H
+
+#include <asm/paravirt_types.h>
+
+#ifndef __ASSEMBLY__
+struct mm_struct;
+#endif
+
+#ifdef CONFIG_PARAVIRT
+#include <asm/pgtable_types.h>
+#include <asm/asm.h>
+#include <asm/nospec-branch.h>
+
+#ifndef __ASSEMBLY__
+#include <linux/bug.h>
+#include <linux/types.h>
+#include <linux/cpumask.h>
+#include <linux/static_call_types.h>
+#include <asm/frame.h>
+
+u64 dummy_steal_clock(int cpu);
+u64 dummy_sched_clock(void);
+
+DECLARE_STATIC_CALL(pv_steal_clock, dummy_steal_clock);
+DECLARE_STATIC_CALL(pv_sched_clock, dummy_sched_clock);
+
+void paravirt_set_sched_clock(u64 (*func)(void));
+
+static __always_inline u64 paravirt_sched_clock(void)
+{
+	return static_call(pv_sched_clock)();
+}
+
+extern struct static_key paravirt_steal_enabled;
+extern struct static_key paravirt_steal_rq_enabled;
+
+static inline u64 paravirt_steal_clock(int cpu)
+{
+	return static_call(pv_steal_clock)(cpu);
+}
+
+/* The layer provides no paravirt spinlocks: no capability to set. */
+static inline void paravirt_set_cap(void)
+{
+}
+
+/**
+ * paravirt_probe - pick the backend and fill pv_ops
+ *
+ * Called once from setup_arch(), after the hypervisor platform is known and
+ * before anything depends on the final contents of pv_ops.
+ */
+void __init paravirt_probe(void);
+
+/**
+ * paravirt_patch_kernel - rewrite every call site of the kernel image
+ *
+ * Called once from alternative_instructions(), after the alternatives and
+ * the call-depth thunks are in, while NMIs are ignored and before the other
+ * CPUs start.
+ */
+void __init paravirt_patch_kernel(void);
+
+static inline void slow_down_io(void)
+{
+	PVOP_VCALL(cpu.io_delay);
+#ifdef REALLY_SLOW_IO
+	PVOP_VCALL(cpu.io_delay);
+	PVOP_VCALL(cpu.io_delay);
+	PVOP_VCALL(cpu.io_delay);
+#endif
+}
+
+void native_flush_tlb_local(void);
+void native_flush_tlb_global(void);
+void native_flush_tlb_one_user(unsigned long addr);
+void native_flush_tlb_multi(const struct cpumask *cpumask,
+			    const struct flush_tlb_info *info);
+
+static inline void __flush_tlb_local(void)
+{
+	PVOP_VCALL(mmu.flush_tlb_user);
+}
+
+static inline void __flush_tlb_global(void)
+{
+	PVOP_VCALL(mmu.flush_tlb_kernel);
+}
+
+static inline void __flush_tlb_one_user(unsigned long addr)
+{
+	PVOP_VCALL(mmu.flush_tlb_one_user, PV_ARG1(addr));
+}
+
+static inline void __flush_tlb_multi(const struct cpumask *cpumask,
+				     const struct flush_tlb_info *info)
+{
+	PVOP_VCALL(mmu.flush_tlb_multi, PV_ARG1(cpumask), PV_ARG2(info));
+}
+
+static inline void paravirt_tlb_remove_table(struct mmu_gather *tlb,
+					     void *table)
+{
+	PVOP_VCALL(mmu.tlb_remove_table, PV_ARG1(tlb), PV_ARG2(table));
+}
+
+static inline void paravirt_arch_exit_mmap(struct mm_struct *mm)
+{
+	PVOP_VCALL(mmu.exit_mmap, PV_ARG1(mm));
+}
+
+static inline void notify_page_enc_status_changed(unsigned long pfn,
+						  int npages, bool enc)
+{
+	PVOP_VCALL(mmu.notify_page_enc_status_changed, PV_ARG1(pfn),
+		   PV_ARG2(npages), PV_ARG3(enc));
+}
+
+static __always_inline void arch_safe_halt(void)
+{
+	PVOP_VCALL(irq.safe_halt);
+}
+
+static inline void halt(void)
+{
+	PVOP_VCALL(irq.halt);
+}
+
+static inline void load_sp0(unsigned long sp0)
+{
+	PVOP_VCALL(cpu.load_sp0, PV_ARG1(sp0));
+}
+
+static inline void __cpuid(unsigned int *eax, unsigned int *ebx,
+			   unsigned int *ecx, unsigned int *edx)
+{
+	PVOP_VCALL(cpu.cpuid, PV_ARG1(eax), PV_ARG2(ebx), PV_ARG3(ecx),
+		   PV_ARG4(edx));
+}
+
+static __always_inline unsigned long paravirt_get_debugreg(int reg)
+{
+	return PVOP_CALL(unsigned long, cpu.get_debugreg, PV_ARG1(reg));
+}
+
+#define get_debugreg(var, reg) ((var) = paravirt_get_debugreg(reg))
+
+static __always_inline void set_debugreg(unsigned long val, int reg)
+{
+	PVOP_VCALL(cpu.set_debugreg, PV_ARG1(reg), PV_ARG2(val));
+}
+
+static inline unsigned long read_cr0(void)
+{
+	return PVOP_CALL(unsigned long, cpu.read_cr0);
+}
+
+static inline void write_cr0(unsigned long x)
+{
+	PVOP_VCALL(cpu.write_cr0, PV_ARG1(x));
+}
+
+static __always_inline unsigned long read_cr2(void)
+{
+	return PVOP_CALLEE(unsigned long, mmu.read_cr2);
+}
+
+static __always_inline void write_cr2(unsigned long x)
+{
+	PVOP_VCALL(mmu.write_cr2, PV_ARG1(x));
+}
+
+static inline unsigned long __read_cr3(void)
+{
+	return PVOP_CALL(unsigned long, mmu.read_cr3);
+}
+
+static inline void write_cr3(unsigned long x)
+{
+	PVOP_VCALL(mmu.write_cr3, PV_ARG1(x));
+}
+
+static inline void __write_cr4(unsigned long x)
+{
+	PVOP_VCALL(cpu.write_cr4, PV_ARG1(x));
+}
+
+static __always_inline void wbinvd(void)
+{
+	PVOP_VCALL(cpu.wbinvd);
+}
+
+static inline u64 paravirt_read_msr(unsigned int msr)
+{
+	return PVOP_CALL(u64, cpu.read_msr, PV_ARG1(msr));
+}
+
+static inline void paravirt_write_msr(unsigned int msr, u32 low, u32 high)
+{
+	PVOP_VCALL(cpu.write_msr, PV_ARG1(msr), PV_ARG2(low), PV_ARG3(high));
+}
+
+static inline u64 paravirt_read_msr_safe(unsigned int msr, int *err)
+{
+	return PVOP_CALL(u64, cpu.read_msr_safe, PV_ARG1(msr), PV_ARG2(err));
+}
+
+static inline int paravirt_write_msr_safe(unsigned int msr, u32 low, u32 high)
+{
+	return PVOP_CALL(int, cpu.write_msr_safe, PV_ARG1(msr), PV_ARG2(low),
+			 PV_ARG3(high));
+}
+
+#define rdmsr(msr, val1, val2)					\
+do {								\
+	u64 __pv_msr_val = paravirt_read_msr(msr);		\
+	(val1) = (u32)__pv_msr_val;				\
+	(val2) = __pv_msr_val >> 32;				\
+} while (0)
+
+#define wrmsr(msr, val1, val2)	paravirt_write_msr(msr, val1, val2)
+
+#define rdmsrl(msr, val)	((val) = paravirt_read_msr(msr))
+
+static inline void wrmsrl(unsigned int msr, u64 val)
+{
+	paravirt_write_msr(msr, (u32)val, (u32)(val >> 32));
+}
+
+#define wrmsr_safe(msr, a, b)	paravirt_write_msr_safe(msr, a, b)
+
+#define rdmsr_safe(msr, a, b)					\
+({								\
+	int __pv_err;						\
+	u64 __pv_msr_val = paravirt_read_msr_safe(msr, &__pv_err); \
+	*(a) = (u32)__pv_msr_val;				\
+	*(b) = __pv_msr_val >> 32;				\
+	__pv_err;						\
+})
+
+static inline int rdmsrl_safe(unsigned int msr, unsigned long long *p)
+{
+	int err;
+
+	*p = paravirt_read_msr_safe(msr, &err);
+	return err;
+}
+
+static inline unsigned long long paravirt_read_pmc(int counter)
+{
+	return PVOP_CALL(u64, cpu.read_pmc, PV_ARG1(counter));
+}
+
+#define rdpmc(counter, low, high)				\
+do {								\
+	u64 __pv_pmc = paravirt_read_pmc(counter);		\
+	(low) = (u32)__pv_pmc;					\
+	(high) = __pv_pmc >> 32;				\
+} while (0)
+
+#define rdpmcl(counter, val)	((val) = paravirt_read_pmc(counter))
+
+static inline void paravirt_alloc_ldt(struct desc_struct *ldt,
+				      unsigned int entries)
+{
+	PVOP_VCALL(cpu.alloc_ldt, PV_ARG1(ldt), PV_ARG2(entries));
+}
+
+static inline void paravirt_free_ldt(struct desc_struct *ldt,
+				     unsigned int entries)
+{
+	PVOP_VCALL(cpu.free_ldt, PV_ARG1(ldt), PV_ARG2(entries));
+}
+
+static inline void load_TR_desc(void)
+{
+	PVOP_VCALL(cpu.load_tr_desc);
+}
+
+static inline void load_gdt(const struct desc_ptr *dtr)
+{
+	PVOP_VCALL(cpu.load_gdt, PV_ARG1(dtr));
+}
+
+static inline void load_idt(const struct desc_ptr *dtr)
+{
+	PVOP_VCALL(cpu.load_idt, PV_ARG1(dtr));
+}
+
+static inline void set_ldt(const void *addr, unsigned int entries)
+{
+	PVOP_VCALL(cpu.set_ldt, PV_ARG1(addr), PV_ARG2(entries));
+}
+
+static inline unsigned long paravirt_store_tr(void)
+{
+	return PVOP_CALL(unsigned long, cpu.store_tr);
+}
+
+#define store_tr(tr)	((tr) = paravirt_store_tr())
+
+static inline void load_TLS(struct thread_struct *t, unsigned int cpu)
+{
+	PVOP_VCALL(cpu.load_tls, PV_ARG1(t), PV_ARG2(cpu));
+}
+
+static inline void load_gs_index(unsigned int gs)
+{
+	PVOP_VCALL(cpu.load_gs_index, PV_ARG1(gs));
+}
+
+static inline void write_ldt_entry(struct desc_struct *dt, int entry,
+				   const void *desc)
+{
+	PVOP_VCALL(cpu.write_ldt_entry, PV_ARG1(dt), PV_ARG2(entry),
+		   PV_ARG3(desc));
+}
+
+static inline void write_gdt_entry(struct desc_struct *dt, int entry,
+				   void *desc, int type)
+{
+	PVOP_VCALL(cpu.write_gdt_entry, PV_ARG1(dt), PV_ARG2(entry),
+		   PV_ARG3(desc), PV_ARG4(type));
+}
+
+static inline void write_idt_entry(gate_desc *dt, int entry,
+				   const gate_desc *g)
+{
+	PVOP_VCALL(cpu.write_idt_entry, PV_ARG1(dt), PV_ARG2(entry),
+		   PV_ARG3(g));
+}
+
+#ifdef CONFIG_X86_IOPL_IOPERM
+static inline void tss_invalidate_io_bitmap(void)
+{
+	PVOP_VCALL(cpu.invalidate_io_bitmap);
+}
+
+static inline void tss_update_io_bitmap(void)
+{
+	PVOP_VCALL(cpu.update_io_bitmap);
+}
+#endif
+
+static inline void paravirt_enter_mmap(struct mm_struct *next)
+{
+	PVOP_VCALL(mmu.enter_mmap, PV_ARG1(next));
+}
+
+static inline int paravirt_pgd_alloc(struct mm_struct *mm)
+{
+	return PVOP_CALL(int, mmu.pgd_alloc, PV_ARG1(mm));
+}
+
+static inline void paravirt_pgd_free(struct mm_struct *mm, pgd_t *pgd)
+{
+	PVOP_VCALL(mmu.pgd_free, PV_ARG1(mm), PV_ARG2(pgd));
+}
+
+static inline void paravirt_alloc_pte(struct mm_struct *mm, unsigned long pfn)
+{
+	PVOP_VCALL(mmu.alloc_pte, PV_ARG1(mm), PV_ARG2(pfn));
+}
+
+static inline void paravirt_release_pte(unsigned long pfn)
+{
+	PVOP_VCALL(mmu.release_pte, PV_ARG1(pfn));
+}
+
+static inline void paravirt_alloc_pmd(struct mm_struct *mm, unsigned long pfn)
+{
+	PVOP_VCALL(mmu.alloc_pmd, PV_ARG1(mm), PV_ARG2(pfn));
+}
+
+static inline void paravirt_release_pmd(unsigned long pfn)
+{
+	PVOP_VCALL(mmu.release_pmd, PV_ARG1(pfn));
+}
+
+static inline void paravirt_alloc_pud(struct mm_struct *mm, unsigned long pfn)
+{
+	PVOP_VCALL(mmu.alloc_pud, PV_ARG1(mm), PV_ARG2(pfn));
+}
+
+static inline void paravirt_release_pud(unsigned long pfn)
+{
+	PVOP_VCALL(mmu.release_pud, PV_ARG1(pfn));
+}
+
+static inline void paravirt_alloc_p4d(struct mm_struct *mm, unsigned long pfn)
+{
+	PVOP_VCALL(mmu.alloc_p4d, PV_ARG1(mm), PV_ARG2(pfn));
+}
+
+static inline void paravirt_release_p4d(unsigned long pfn)
+{
+	PVOP_VCALL(mmu.release_p4d, PV_ARG1(pfn));
+}
+
+/* Entry <-> value conversions: identity on bare hardware, inlined. */
+static inline pte_t __pte(pteval_t val)
+{
+	return (pte_t) { PVOP_CALLEE(pteval_t, mmu.make_pte, PV_ARG1(val)) };
+}
+
+static inline pteval_t pte_val(pte_t pte)
+{
+	return PVOP_CALLEE(pteval_t, mmu.pte_val, PV_ARG1(pte.pte));
+}
+
+static inline pmd_t __pmd(pmdval_t val)
+{
+	return (pmd_t) { PVOP_CALLEE(pmdval_t, mmu.make_pmd, PV_ARG1(val)) };
+}
+
+static inline pmdval_t pmd_val(pmd_t pmd)
+{
+	return PVOP_CALLEE(pmdval_t, mmu.pmd_val, PV_ARG1(pmd.pmd));
+}
+
+static inline pud_t __pud(pudval_t val)
+{
+	return (pud_t) { PVOP_CALLEE(pudval_t, mmu.make_pud, PV_ARG1(val)) };
+}
+
+static inline pudval_t pud_val(pud_t pud)
+{
+	return PVOP_CALLEE(pudval_t, mmu.pud_val, PV_ARG1(pud.pud));
+}
+
+static inline pgd_t __pgd(pgdval_t val)
+{
+	return (pgd_t) { PVOP_CALLEE(pgdval_t, mmu.make_pgd, PV_ARG1(val)) };
+}
+
+static inline pgdval_t pgd_val(pgd_t pgd)
+{
+	return PVOP_CALLEE(pgdval_t, mmu.pgd_val, PV_ARG1(pgd.pgd));
+}
+
+#define __HAVE_ARCH_PTEP_MODIFY_PROT_TRANSACTION
+static inline pte_t ptep_modify_prot_start(struct vm_area_struct *vma,
+					   unsigned long addr, pte_t *ptep)
+{
+	return (pte_t) { PVOP_CALL(pteval_t, mmu.ptep_modify_prot_start,
+				   PV_ARG1(vma), PV_ARG2(addr),
+				   PV_ARG3(ptep)) };
+}
+
+static inline void ptep_modify_prot_commit(struct vm_area_struct *vma,
+					   unsigned long addr, pte_t *ptep,
+					   pte_t old_pte, pte_t pte)
+{
+	PVOP_VCALL(mmu.ptep_modify_prot_commit, PV_ARG1(vma), PV_ARG2(addr),
+		   PV_ARG3(ptep), PV_ARG4(pte.pte));
+}
+
+static inline void set_pte(pte_t *ptep, pte_t pte)
+{
+	PVOP_VCALL(mmu.set_pte, PV_ARG1(ptep), PV_ARG2(pte.pte));
+}
+
+static inline void set_pmd(pmd_t *pmdp, pmd_t pmd)
+{
+	PVOP_VCALL(mmu.set_pmd, PV_ARG1(pmdp), PV_ARG2(native_pmd_val(pmd)));
+}
+
+static inline void set_pud(pud_t *pudp, pud_t pud)
+{
+	PVOP_VCALL(mmu.set_pud, PV_ARG1(pudp), PV_ARG2(native_pud_val(pud)));
+}
+
+static inline void pud_clear(pud_t *pudp)
+{
+	set_pud(pudp, native_make_pud(0));
+}
+
+static inline void set_p4d(p4d_t *p4dp, p4d_t p4d)
+{
+	PVOP_VCALL(mmu.set_p4d, PV_ARG1(p4dp), PV_ARG2(native_p4d_val(p4d)));
+}
+
+#if CONFIG_PGTABLE_LEVELS >= 5
+static inline p4d_t __p4d(p4dval_t val)
+{
+	return (p4d_t) { PVOP_CALLEE(p4dval_t, mmu.make_p4d, PV_ARG1(val)) };
+}
+
+static inline p4dval_t p4d_val(p4d_t p4d)
+{
+	return PVOP_CALLEE(p4dval_t, mmu.p4d_val, PV_ARG1(p4d.p4d));
+}
+
+static inline void __set_pgd(pgd_t *pgdp, pgd_t pgd)
+{
+	PVOP_VCALL(mmu.set_pgd, PV_ARG1(pgdp), PV_ARG2(native_pgd_val(pgd)));
+}
+
+#define set_pgd(pgdp, pgdval)						\
+do {									\
+	pgd_t *__pv_pgdp = (pgdp);					\
+	pgd_t __pv_pgd = (pgdval);					\
+									\
+	if (pgtable_l5_enabled())					\
+		__set_pgd(__pv_pgdp, __pv_pgd);				\
+	else								\
+		set_p4d((p4d_t *)__pv_pgdp, (p4d_t) { __pv_pgd.pgd });	\
+} while (0)
+
+#define pgd_clear(pgdp)							\
+do {									\
+	if (pgtable_l5_enabled())					\
+		set_pgd(pgdp, native_make_pgd(0));			\
+} while (0)
+#endif
+
+static inline void p4d_clear(p4d_t *p4dp)
+{
+	set_p4d(p4dp, native_make_p4d(0));
+}
+
+static inline void set_pte_atomic(pte_t *ptep, pte_t pte)
+{
+	set_pte(ptep, pte);
+}
+
+static inline void pte_clear(struct mm_struct *mm, unsigned long addr,
+			     pte_t *ptep)
+{
+	set_pte(ptep, native_make_pte(0));
+}
+
+static inline void pmd_clear(pmd_t *pmdp)
+{
+	set_pmd(pmdp, native_make_pmd(0));
+}
+
+#define __HAVE_ARCH_START_CONTEXT_SWITCH
+static inline void arch_start_context_switch(struct task_struct *prev)
+{
+	PVOP_VCALL(cpu.start_context_switch, PV_ARG1(prev));
+}
+
+static inline void arch_end_context_switch(struct task_struct *next)
+{
+	PVOP_VCALL(cpu.end_context_switch, PV_ARG1(next));
+}
+
+#define __HAVE_ARCH_ENTER_LAZY_MMU_MODE
+static inline void arch_enter_lazy_mmu_mode(void)
+{
+	PVOP_VCALL(mmu.lazy_mode.enter);
+}
+
+static inline void arch_leave_lazy_mmu_mode(void)
+{
+	PVOP_VCALL(mmu.lazy_mode.leave);
+}
+
+static inline void arch_flush_lazy_mmu_mode(void)
+{
+	PVOP_VCALL(mmu.lazy_mode.flush);
+}
+
+static inline void __set_fixmap(unsigned int idx, phys_addr_t phys,
+				pgprot_t flags)
+{
+	PVOP_VCALL(mmu.set_fixmap, PV_ARG1(idx), PV_ARG2(phys),
+		   PV_ARG3(pgprot_val(flags)));
+}
+
+/*
+ * PV_CALLEE_SAVE_REGS_THUNK - wrap a C function in the callee-save convention
+ *
+ * Emits __pv_callee_save_<func>, which preserves every register but %rax
+ * around a call of @func, in @section (".noinstr.text" if the operation is
+ * used from noinstr code). DECLARE_PV_CALLEE_SAVE(func) declares it, and
+ * PV_CALLEE_SAVE(func) names it as a struct paravirt_callee_save:
+ *
+ *	DECLARE_PV_CALLEE_SAVE(my_save_fl);
+ *	__PV_CALLEE_SAVE_REGS_THUNK(my_save_fl, ".text");
+ *	...
+ *	.irq.save_fl = PV_CALLEE_SAVE(my_save_fl),
+ */
+#define DECLARE_PV_CALLEE_SAVE(func)					\
+	void __pv_callee_save_##func(void)
+
+#define __PV_CALLEE_SAVE_REGS_THUNK(func, section)			\
+	asm(".pushsection " section ", \"ax\"\n"			\
+	    ".globl __pv_callee_save_" #func "\n"			\
+	    ".type __pv_callee_save_" #func ", @function\n"		\
+	    ASM_FUNC_ALIGN "\n"						\
+	    "__pv_callee_save_" #func ":\n\t"				\
+	    ASM_ENDBR							\
+	    FRAME_BEGIN							\
+	    "push %rcx\n\tpush %rdx\n\tpush %rsi\n\tpush %rdi\n\t"	\
+	    "push %r8\n\tpush %r9\n\tpush %r10\n\tpush %r11\n\t"	\
+	    "call " #func "\n\t"					\
+	    "pop %r11\n\tpop %r10\n\tpop %r9\n\tpop %r8\n\t"		\
+	    "pop %rdi\n\tpop %rsi\n\tpop %rdx\n\tpop %rcx\n\t"		\
+	    FRAME_END							\
+	    ASM_RET							\
+	    ".size __pv_callee_save_" #func ", . - __pv_callee_save_" #func "\n" \
+	    ".popsection")
+
+#define PV_CALLEE_SAVE_REGS_THUNK(func)					\
+	__PV_CALLEE_SAVE_REGS_THUNK(func, ".text")
+
+#define PV_CALLEE_SAVE(func)						\
+	((struct paravirt_callee_save) { __pv_callee_save_##func })
+
+/* For functions written in assembly that already preserve everything. */
+#define __PV_IS_CALLEE_SAVE(func)					\
+	((struct paravirt_callee_save) { func })
+
+static __always_inline unsigned long arch_local_save_flags(void)
+{
+	return PVOP_CALLEE_LAYOUT(unsigned long, irq.save_fl,
+				  "pushf; pop %%rax");
+}
+
+static __always_inline void arch_local_irq_disable(void)
+{
+	PVOP_VCALLEE(irq.irq_disable);
+}
+
+static __always_inline void arch_local_irq_enable(void)
+{
+	PVOP_VCALLEE(irq.irq_enable);
+}
+
+static __always_inline unsigned long arch_local_irq_save(void)
+{
+	unsigned long flags = arch_local_save_flags();
+
+	arch_local_irq_disable();
+	return flags;
+}
+
+void default_banner(void);
+void native_pv_lock_init(void) __init;
+
+#else	/* __ASSEMBLY__ */
+
+#ifdef CONFIG_DEBUG_ENTRY
+/*
+ * SAVE_FLAGS for entry code: the save_fl site in assembly, with the same
+ * record as the C sites. Only %rax changes.
+ */
+.macro PV_SAVE_FL_SITE
+	.set .L_PV_SITE_\@, .
+	ANNOTATE_RETPOLINE_SAFE
+	/* call *pv_ops+PV_IRQ_save_fl(%rip), spelt as its bytes */
+	.byte 0xff, 0x15
+	.long pv_ops + PV_IRQ_save_fl - (. + 4)
+	.pushsection .parainstructions, "a"
+	.balign 4
+	.long .L_PV_SITE_\@ - .
+	.word PV_IRQ_save_fl / 8
+	.word PV_CLOBBER_CALLEE_SAVE
+	.byte PV_SITE_LEN
+	.byte 0
+	.word 0
+	.popsection
+.endm
+
+/* As in C, an inert alternative shows objtool the inline form's layout. */
+#define SAVE_FLAGS							\
+	ALTERNATIVE "PV_SAVE_FL_SITE", "pushf; pop %rax",		\
+		    ALT_NOT(X86_FEATURE_ALWAYS)
+#endif
+
+#endif	/* __ASSEMBLY__ */
+
+#else	/* !CONFIG_PARAVIRT */
+
+#define default_banner x86_init_noop
+
+#ifndef __ASSEMBLY__
+static inline void native_pv_lock_init(void)
+{
+}
+
+static inline void paravirt_arch_exit_mmap(struct mm_struct *mm)
+{
+}
+
+static inline void paravirt_enter_mmap(struct mm_struct *mm)
+{
+}
+
+static inline void paravirt_set_cap(void)
+{
+}
+
+static inline void paravirt_probe(void)
+{
+}
+
+static inline void paravirt_patch_kernel(void)
+{
+}
+#endif
+
+#endif	/* CONFIG_PARAVIRT */
+#endif	/* _ASM_X86_PARAVIRT_H */

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Interface between the paravirt layer's core and its backends.
+ *
+ * A backend is a directory with a descriptor registered by PV_BACKEND(): a
+ * probe, a partial operations table (NULL members keep the native
+ * implementation) and optional inline templates. Nothing in the core names
+ * a backend.
+ */
+#ifndef _ASM_X86_PARAVIRT_BACKEND_H
+#define _ASM_X86_PARAVIRT_BACKEND_H
+
+#include <linux/types.h>
+#include <linux/compiler.h>
+#include <asm/paravirt_types.h>
+
+/**
+ * struct pv_template - instructions that may replace a call of a function
+ * @func:	the function the bytes stand for; a site whose slot holds
+ *		@func may receive @bytes instead of a call
+ * @bytes:	the instructions, reading their operands from the argument
+ *		registers of the calling convention and leaving any result
+ *		in %rax
+ * @len:	number of bytes, at most PV_SITE_LEN
+ * @clobbers:	PV_CLOBBER_* mask of the registers the bytes change; a site
+ *		takes them only if it lets the callee clobber all of these
+ *
+ * The bytes must not move the stack pointer unless objtool is told the
+ * stack layout at the site (see the save_fl site).
+ */
+struct pv_template {
+	const void *func;
+	const u8 *bytes;
+	u8 len;
+	u16 clobbers;
+};
+
+/**
+ * struct pv_backend - descriptor of one backend
+ * @name:	short name, used on the command line and in messages
+ * @priority:	backends are probed from the highest priority down
+ * @probe:	returns 0 if the backend can run on this machine, or a
+ *		negative errno; it may set up what @ops needs. Runs once,
+ *		from setup_arch(), with one CPU up.
+ * @ops:	operations the backend provides; NULL members stay native
+ * @templates:	inline templates, looked up by function
+ * @nr_templates: number of @templates
+ */
+struct pv_backend {
+	const char *name;
+	int priority;
+	int (*probe)(void);
+	const struct paravirt_patch_template *ops;
+	const struct pv_template *templates;
+	unsigned int nr_templates;
+};
+
+/**
+ * PV_BACKEND - register a backend
+ * @id: C identifier of the descriptor
+ *
+ * Use as ``PV_BACKEND(mine) = { .name = "mine", ... };``. The descriptor
+ * goes to the .pv_backends section; the core finds it there.
+ */
+#define PV_BACKEND(id)							\
+	static const struct pv_backend __pv_backend_##id		\
+	__used __section(".pv_backends") __aligned(8)
+
+/* Native functions the templates of the native backend stand for. */
+unsigned long pv_native_read_cr0(void);
+unsigned long pv_native_read_cr3(void);
+void pv_native_write_cr3(unsigned long val);
+void pv_native_wbinvd(void);
+
+/* The backend in use, set by paravirt_probe(). */
+extern const struct pv_backend *pv_active_backend;
+
+/* The native backend: its templates apply under every backend. */
+extern const struct pv_backend *const pv_native_backend;
+
+/* Registered backends, in link order. */
+extern const struct pv_backend __start_pv_backends[], __stop_pv_backends[];
+
+/* Forms of a site, as decided and counted by the patch pass. */
+enum pv_form {
+	PV_FORM_INDIRECT,
+	PV_FORM_DIRECT,
+	PV_FORM_INLINE,
+	PV_FORM_NOP,
+	PV_FORM_COUNT
+};
+
+/**
+ * struct pv_patch_stats - result of one patch pass
+ * @sites:	records visited
+ * @forms:	sites per form after the pass
+ * @refused:	sites left as they were because their bytes or their record
+ *		were wrong; they are counted in no form
+ * @flags:	PV_PLAN_* restrictions the pass applied
+ */
+struct pv_patch_stats {
+	unsigned int flags;
+	unsigned int sites;
+	unsigned int forms[PV_FORM_COUNT];
+	unsigned int refused;
+};
+
+extern struct pv_patch_stats pv_boot_stats;
+
+/* Kernel image's site records. */
+extern const struct pv_site __start_parainstructions[], __stop_parainstructions[];
+
+const char *pv_op_name(unsigned int op);
+const char *pv_form_name(enum pv_form form);
+
+/**
+ * pv_site_plan - compute the bytes a site should hold
+ * @site:	the record
+ * @slot:	the value of the site's pv_ops slot
+ * @backend:	backend whose templates apply first (native's apply after)
+ * @flags:	PV_PLAN_* restrictions
+ * @buf:	receives @site->len bytes
+ *
+ * Reads nothing but its arguments and the template tables. The caller
+ * holds text_mutex (the call-depth thunk lookup needs it).
+ *
+ * Return: the form of the bytes in @buf.
+ */
+enum pv_form pv_site_plan(const struct pv_site *site, const void *slot,
+			  const struct pv_backend *backend, unsigned int flags,
+			  u8 *buf);
+
+#define PV_PLAN_NO_INLINE	0x1	/* no inline templates (NOPs remain) */
+#define PV_PLAN_NO_PATCH	0x2	/* leave every site indirect */
+
+/**
+ * pv_site_original - the bytes the compiler emitted at a site
+ * @site: the record
+ * @buf: receives @site->len bytes
+ */
+void pv_site_original(const struct pv_site *site, u8 *buf);
+
+/**
+ * pv_patch_sites - patch a range of site records
+ * @start: first record
+ * @end: one past the last record
+ * @flags: PV_PLAN_* restrictions
+ * @stats: counts, added to
+ * @poke: writes @len bytes of @src at @dst in kernel text
+ *
+ * Each site is checked against the bytes the compiler emitted (or the bytes
+ * it should hold already) before anything is written; a site that is
+ * neither is refused with a message naming it and left untouched.
+ *
+ * The caller holds text_mutex.
+ */
+void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
+		    unsigned int flags, struct pv_patch_stats *stats,
+		    void (*poke)(void *dst, const void *src, size_t len));
+
+#endif /* _ASM_X86_PARAVIRT_BACKEND_H */

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types of the paravirt layer: the operations table (pv_ops), the call-site
+ * record, and the macros that emit call sites.
+ *
+ * See Documentation/ of the layer for the design. In short: every call of an
+ * operation is an indirect call through its pv_ops slot, six bytes long
+ * ("call *pv_ops+off(%rip)"), with one struct pv_site record in the
+ * .parainstructions section. At boot the patch pass rewrites each site into the
+ * backend's inline instructions, a direct call, NOPs, or leaves it alone.
+ */
+#ifndef _ASM_X86_PARAVIRT_TYPES_H
+#define _ASM_X86_PARAVIRT_TYPES_H
+
+/*
+ * Registers a callee may clobber at a site, one bit each. Usable from C and
+ * assembly. The standard C convention lets the callee clobber all of them;
+ * the callee-save convention of the hot operations only %rax.
+ */
+#define PV_CLOBBER_RAX		0x0001
+#define PV_CLOBBER_RCX		0x0002
+#define PV_CLOBBER_RDX		0x0004
+#define PV_CLOBBER_RSI		0x0008
+#define PV_CLOBBER_RDI		0x0010
+#define PV_CLOBBER_R8		0x0020
+#define PV_CLOBBER_R9		0x0040
+#define PV_CLOBBER_R10		0x0080
+#define PV_CLOBBER_R11		0x0100
+#define PV_CLOBBER_C_ABI	0x01ff
+#define PV_CLOBBER_CALLEE_SAVE	PV_CLOBBER_RAX
+
+/* Length of a site as the macros emit it: ff 15 <disp32>. */
+#define PV_SITE_LEN		6
+
+/* Size of one struct pv_site record, checked against the struct. */
+#define PV_SITE_RECORD_SIZE	12
+
+#ifdef CONFIG_PARAVIRT
+
+#ifndef __ASSEMBLY__
+#include <linux/types.h>
+#include <linux/stddef.h>
+#include <linux/stringify.h>
+
+#include <asm/desc_defs.h>
+#include <asm/pgtable_types.h>
+#include <asm/nospec-branch.h>
+
+struct page;
+struct thread_struct;
+struct desc_ptr;
+struct tss_struct;
+struct mm_struct;
+struct desc_struct;
+struct task_struct;
+struct cpumask;
+struct flush_tlb_info;
+struct mmu_gather;
+struct vm_area_struct;
+
+/**
+ * struct pv_site - record of one paravirt call site
+ * @addr:	offset of the site's first byte from this field
+ * @op:		index of the pv_ops slot the site calls through
+ *		(byte offset in struct paravirt_patch_template / 8)
+ * @clobbers:	PV_CLOBBER_* mask of registers the callee may clobber
+ * @len:	number of bytes reserved at the site
+ * @flags:	reserved, zero
+ * @reserved:	zero
+ *
+ * The record is position independent so that the same layout serves the
+ * kernel image and modules. Read it only through pv_site_addr().
+ */
+struct pv_site {
+	s32 addr;
+	u16 op;
+	u16 clobbers;
+	u8 len;
+	u8 flags;
+	u16 reserved;
+} __packed __aligned(4);
+
+static inline void *pv_site_addr(const struct pv_site *s)
+{
+	return (void *)((unsigned long)&s->addr + s->addr);
+}
+
+/*
+ * A function pointer whose target uses the callee-save convention: it
+ * preserves every register except %rax. Wrap a C function with
+ * PV_CALLEE_SAVE_REGS_THUNK() to get one.
+ */
+struct paravirt_callee_save {
+	void *func;
+};
+
+/**
+ * struct pv_info - facts about the platform the kernel runs on
+ * @extra_user_64bit_cs: a second 64-bit user code selector, __USER_CS if none
+ * @name: name of the platform, printed at boot
+ */
+struct pv_info {
+	u16 extra_user_64bit_cs;
+	const char *name;
+};
+
+/* Deferred (batched) page-table update mode. */
+struct pv_lazy_ops {
+	void (*enter)(void);
+	void (*leave)(void);
+	void (*flush)(void);
+} __no_randomize_layout;
+
+/* Privileged CPU state: control, debug and descriptor registers, MSRs. */
+struct pv_cpu_ops {
+	void (*io_delay)(void);
+
+	unsigned long (*get_debugreg)(int regno);
+	void (*set_debugreg)(int regno, unsigned long value);
+
+	unsigned long (*read_cr0)(void);
+	void (*write_cr0)(unsigned long val);
+	void (*write_cr4)(unsigned long val);
+
+	void (*load_tr_desc)(void);
+	void (*load_gdt)(const struct desc_ptr *dtr);
+	void (*load_idt)(const struct desc_ptr *dtr);
+	void (*set_ldt)(const void *desc, unsigned int entries);
+	unsigned long (*store_tr)(void);
+	void (*load_tls)(struct thread_struct *t, unsigned int cpu);
+	void (*load_gs_index)(unsigned int idx);
+	void (*write_ldt_entry)(struct desc_struct *ldt, int entry,
+				const void *desc);
+	void (*write_gdt_entry)(struct desc_struct *gdt, int entry,
+				const void *desc, int type);
+	void (*write_idt_entry)(gate_desc *idt, int entry,
+				const gate_desc *gate);
+	void (*alloc_ldt)(struct desc_struct *ldt, unsigned int entries);
+	void (*free_ldt)(struct desc_struct *ldt, unsigned int entries);
+
+	void (*load_sp0)(unsigned long sp0);
+
+	void (*invalidate_io_bitmap)(void);
+	void (*update_io_bitmap)(void);
+
+	void (*wbinvd)(void);
+
+	void (*cpuid)(unsigned int *eax, unsigned int *ebx,
+		      unsigned int *ecx, unsigned int *edx);
+
+	u64 (*read_msr)(unsigned int msr);
+	void (*write_msr)(unsigned int msr, u32 low, u32 high);
+	/* read sets *err to 0 or -EIO; write returns 0 or -EIO */
+	u64 (*read_msr_safe)(unsigned int msr, int *err);
+	int (*write_msr_safe)(unsigned int msr, u32 low, u32 high);
+	u64 (*read_pmc)(int counter);
+
+	void (*start_context_switch)(struct task_struct *prev);
+	void (*end_context_switch)(struct task_struct *next);
+} __no_randomize_layout;
+
+/* Interrupt flag and halting. The first three are callee-save. */
+struct pv_irq_ops {
+	struct paravirt_callee_save save_fl;
+	struct paravirt_callee_save irq_disable;
+	struct paravirt_callee_save irq_enable;
+	void (*safe_halt)(void);
+	void (*halt)(void);
+} __no_randomize_layout;
+
+/* Address spaces, TLB and page tables. */
+struct pv_mmu_ops {
+	void (*flush_tlb_user)(void);
+	void (*flush_tlb_kernel)(void);
+	void (*flush_tlb_one_user)(unsigned long addr);
+	void (*flush_tlb_multi)(const struct cpumask *cpus,
+				const struct flush_tlb_info *info);
+	void (*tlb_remove_table)(struct mmu_gather *tlb, void *table);
+
+	void (*exit_mmap)(struct mm_struct *mm);
+	void (*notify_page_enc_status_changed)(unsigned long pfn, int npages,
+					       bool enc);
+
+	struct paravirt_callee_save read_cr2;
+	void (*write_cr2)(unsigned long val);
+	unsigned long (*read_cr3)(void);
+	void (*write_cr3)(unsigned long val);
+
+	void (*enter_mmap)(struct mm_struct *mm);
+	int (*pgd_alloc)(struct mm_struct *mm);
+	void (*pgd_free)(struct mm_struct *mm, pgd_t *pgd);
+
+	void (*alloc_pte)(struct mm_struct *mm, unsigned long pfn);
+	void (*alloc_pmd)(struct mm_struct *mm, unsigned long pfn);
+	void (*alloc_pud)(struct mm_struct *mm, unsigned long pfn);
+	void (*alloc_p4d)(struct mm_struct *mm, unsigned long pfn);
+	void (*release_pte)(unsigned long pfn);
+	void (*release_pmd)(unsigned long pfn);
+	void (*release_pud)(unsigned long pfn);
+	void (*release_p4d)(unsigned long pfn);
+
+	void (*set_pte)(pte_t *ptep, pte_t pteval);
+	void (*set_pmd)(pmd_t *pmdp, pmd_t pmdval);
+	void (*set_pud)(pud_t *pudp, pud_t pudval);
+	void (*set_p4d)(p4d_t *p4dp, p4d_t p4dval);
+	void (*set_pgd)(pgd_t *pgdp, pgd_t pgdval);
+
+	pte_t (*ptep_modify_prot_start)(struct vm_area_struct *vma,
+					unsigned long addr, pte_t *ptep);
+	void (*ptep_modify_prot_commit)(struct vm_area_struct *vma,
+					unsigned long addr, pte_t *ptep,
+					pte_t pte);
+
+	/* value <-> entry conversions, callee-save */
+	struct paravirt_callee_save pte_val;
+	struct paravirt_callee_save make_pte;
+	struct paravirt_callee_save pmd_val;
+	struct paravirt_callee_save make_pmd;
+	struct paravirt_callee_save pud_val;
+	struct paravirt_callee_save make_pud;
+	struct paravirt_callee_save p4d_val;
+	struct paravirt_callee_save make_p4d;
+	struct paravirt_callee_save pgd_val;
+	struct paravirt_callee_save make_pgd;
+
+	struct pv_lazy_ops lazy_mode;
+
+	void (*set_fixmap)(unsigned int idx, phys_addr_t phys,
+			   pgprot_t flags);
+} __no_randomize_layout;
+
+/**
+ * struct paravirt_patch_template - the operations table
+ * @cpu: CPU state operations
+ * @irq: interrupt flag and halt operations
+ * @mmu: MMU operations
+ *
+ * Every member is a pointer; a site names its slot by index (byte offset
+ * divided by the pointer size), see PV_OP_INDEX().
+ */
+struct paravirt_patch_template {
+	struct pv_cpu_ops cpu;
+	struct pv_irq_ops irq;
+	struct pv_mmu_ops mmu;
+} __no_randomize_layout;
+
+extern struct pv_info pv_info;
+extern struct paravirt_patch_template pv_ops;
+
+#define PV_OP_INDEX(op)							\
+	(offsetof(struct paravirt_patch_template, op) / sizeof(void *))
+#define PV_OP_COUNT	(sizeof(struct paravirt_patch_template) / sizeof(void *))
+
+int paravirt_disable_iospace(void);
+
+/*
+ * The site: an indirect call through the slot, and its record. The record
+ * goes to .parainstructions, the name objtool knows for paravirt site
+ * records; the linker keeps it for the life of the kernel.
+ * Operand %[pv_slot] is the slot's address; the assembler derives the
+ * slot's index from it.
+ */
+#define PV_SITE_ASM(clobbers)						\
+	"881:\n\t"							\
+	ANNOTATE_RETPOLINE_SAFE						\
+	"call *%c[pv_slot](%%rip)\n"					\
+	"882:\n\t"							\
+	".pushsection .parainstructions, \"a\"\n\t"			\
+	".balign 4\n\t"							\
+	".long 881b - .\n\t"						\
+	".word (%c[pv_slot] - pv_ops) / 8\n\t"				\
+	".word " __stringify(clobbers) "\n\t"				\
+	".byte 882b - 881b\n\t"						\
+	".byte 0\n\t"							\
+	".word 0\n\t"							\
+	".popsection\n\t"
+
+/*
+ * A site whose native inline form moves the stack pointer also carries an
+ * alternative that is never applied (its condition is "the CPU lacks a
+ * feature every CPU has"). It only shows objtool the stack layout of the
+ * inline form, so that the ORC data stays right once the patch pass has
+ * written that form into the site.
+ */
+#define PV_SITE_ASM_LAYOUT(clobbers, layout)				\
+	ALTERNATIVE(PV_SITE_ASM(clobbers), layout,			\
+		    ALT_NOT(X86_FEATURE_ALWAYS))
+
+/*
+ * Argument registers of the C convention. A site names every register it
+ * hands to the callee as an input and every register the callee may change
+ * as an output, so the compiler keeps nothing live in them across the call.
+ */
+#define PV_ARG1(x)	"D" ((unsigned long)(x))
+#define PV_ARG2(x)	"S" ((unsigned long)(x))
+#define PV_ARG3(x)	"d" ((unsigned long)(x))
+#define PV_ARG4(x)	"c" ((unsigned long)(x))
+
+#define __PV_REGS_C_ABI							\
+	unsigned long __pv_rdi, __pv_rsi, __pv_rdx, __pv_rcx, __pv_rax
+
+#define __PV_OUT_C_ABI	"=D" (__pv_rdi), "=S" (__pv_rsi),		\
+			"=d" (__pv_rdx), "=c" (__pv_rcx), "=a" (__pv_rax)
+#define __PV_CLOBBERS_C_ABI	"memory", "cc", "r8", "r9", "r10", "r11"
+#define __PV_CLOBBERS_CALLEE_SAVE	"memory", "cc"
+
+/*
+ * With zeroing of call-used registers every C function clears the argument
+ * registers on return. Callee-save targets are thunks or assembly and do
+ * not, but a site cannot prove that of every backend: model the argument
+ * registers as clobbered there too.
+ */
+#ifdef CONFIG_ZERO_CALL_USED_REGS
+#define __PV_REGS_CALLEE_SAVE	__PV_REGS_C_ABI
+#define __PV_OUT_CALLEE_SAVE	__PV_OUT_C_ABI
+#else
+#define __PV_REGS_CALLEE_SAVE	unsigned long __pv_rax
+#define __PV_OUT_CALLEE_SAVE	"=a" (__pv_rax)
+#endif
+
+/* asm_inline: a site weighs as one instruction when inlining is decided. */
+#define __PV_SITE(site_asm, slot, outputs, clobbers, ...)		\
+	({								\
+		asm_inline __volatile__(site_asm			\
+			     : outputs, ASM_CALL_CONSTRAINT		\
+			     : [pv_slot] "i" (&pv_ops.slot), ##__VA_ARGS__ \
+			     : clobbers);				\
+	})
+
+/* Standard C convention: the callee may clobber every caller-saved reg. */
+#define PVOP_CALL(type, slot, ...)					\
+	({								\
+		__PV_REGS_C_ABI;					\
+		__PV_SITE(PV_SITE_ASM(PV_CLOBBER_C_ABI), slot,		\
+			  __PV_OUT_C_ABI,					\
+			  __PV_CLOBBERS_C_ABI, ##__VA_ARGS__);		\
+		(type)__pv_rax;						\
+	})
+
+#define PVOP_VCALL(slot, ...)						\
+	((void)PVOP_CALL(unsigned long, slot, ##__VA_ARGS__))
+
+/* Callee-save convention: only %rax changes. @slot names the struct. */
+#define PVOP_CALLEE(type, slot, ...)					\
+	({								\
+		__PV_REGS_CALLEE_SAVE;					\
+		__PV_SITE(PV_SITE_ASM(PV_CLOBBER_CALLEE_SAVE), slot.func, \
+			  __PV_OUT_CALLEE_SAVE,				\
+			  __PV_CLOBBERS_CALLEE_SAVE, ##__VA_ARGS__);	\
+		(type)__pv_rax;						\
+	})
+
+/* Callee-save, with the stack layout of the inline form for objtool. */
+#define PVOP_CALLEE_LAYOUT(type, slot, layout)				\
+	({								\
+		__PV_REGS_CALLEE_SAVE;					\
+		__PV_SITE(PV_SITE_ASM_LAYOUT(PV_CLOBBER_CALLEE_SAVE, layout), \
+			  slot.func, __PV_OUT_CALLEE_SAVE,		\
+			  __PV_CLOBBERS_CALLEE_SAVE);			\
+		(type)__pv_rax;						\
+	})
+
+#define PVOP_VCALLEE(slot, ...)						\
+	((void)PVOP_CALLEE(unsigned long, slot, ##__VA_ARGS__))
+
+unsigned long paravirt_ret0(void);
+u64 _paravirt_ident_64(u64 val);
+unsigned long pv_native_save_fl(void);
+void pv_native_irq_disable(void);
+void pv_native_irq_enable(void);
+unsigned long pv_native_read_cr2(void);
+
+#define paravirt_nop	((void *)nop_func)
+
+#endif	/* __ASSEMBLY__ */
+#endif	/* CONFIG_PARAVIRT */
+#endif	/* _ASM_X86_PARAVIRT_TYPES_H */

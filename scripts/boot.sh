@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Boot a kernel under QEMU (TCG) with the test initramfs.
+#
+# usage: boot.sh [--summary] [--log FILE] [--bios seabios|qboot]
+#                [--qemu-arg ARG]... BZIMAGE [KERNEL ARGS...]
+#
+# The guest's console goes to FILE (default: a temporary file). With
+# --summary, only the layer's lines and the end of the boot are shown.
+# Exits non-zero if the guest did not reach user space.
+set -eu
+: "${PVLAYER_CACHE:=/var/cache/pvlayer}"
+: "${TREE:=$PVLAYER_CACHE/linux-source-6.12}"
+
+summary=0
+log=""
+bios=qboot
+qargs=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--summary) summary=1 ;;
+	--log) log=$2; shift ;;
+	--bios) bios=$2; shift ;;
+	--qemu-arg) qargs="$qargs $2"; shift ;;
+	*) break ;;
+	esac
+	shift
+done
+kernel=$1
+shift
+[ -n "$log" ] || log=$(mktemp)
+
+case "$bios" in
+qboot) biosarg="-bios qboot.rom" ;;
+seabios) biosarg="" ;;
+*) echo "boot: unknown firmware $bios" >&2; exit 2 ;;
+esac
+
+# shellcheck disable=SC2086
+timeout 600 qemu-system-x86_64 -machine q35 -accel tcg -cpu max \
+	-smp "${SMP:-4}" -m 1G -nographic -no-reboot -display none \
+	$biosarg $qargs \
+	-kernel "$kernel" -initrd "$PVLAYER_CACHE/initramfs.cpio" \
+	-append "console=ttyS0 panic=-1 oops=panic $*" \
+	< /dev/null > "$log" 2>&1 || true
+
+if [ "$summary" = 1 ]; then
+	grep -a -E "paravirt|Booting paravirtualized|pvlayer-init|Kernel panic|BUG:|WARNING:" "$log" || true
+fi
+grep -a -q "pvlayer-init: user space reached" "$log"

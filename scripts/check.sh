@@ -1,0 +1,196 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The whole test suite of the paravirt layer (make check):
+#
+#   static   checkpatch --strict on every C file and header of the layer;
+#            W=1 and sparse (C=2) on the layer's objects; no objtool
+#            warnings in the kernel build
+#   kunit    the layer's KUnit suites, in each boot of the matrix:
+#            default, paravirt_patch=noinline, paravirt_patch=off
+#   boot     messages and fallbacks: unknown backend, unknown parameter
+#            value, and the kernel built without the layer
+#
+# Every check prints one line: PASS, FAIL or SKIP and its name. The last line
+# is the totals: "N passed, N failed, N skipped". Exits non-zero if anything
+# failed.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+: "${PVLAYER_CACHE:=/var/cache/pvlayer}"
+: "${TREE:=$PVLAYER_CACHE/linux-source-6.12}"
+: "${BUILD_ON:=$PVLAYER_CACHE/build-on}"
+: "${BUILD_OFF:=$PVLAYER_CACHE/build-off}"
+export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF
+
+logs=$PVLAYER_CACHE/logs
+mkdir -p "$logs"
+passed=0
+failed=0
+skipped=0
+SUITES="paravirt_sites paravirt_patch paravirt_semantics"
+
+result() {
+	case "$1" in
+	PASS) passed=$((passed + 1)) ;;
+	FAIL) failed=$((failed + 1)) ;;
+	SKIP) skipped=$((skipped + 1)) ;;
+	esac
+	echo "$1 $2"
+}
+
+# check NAME COMMAND...: one check from a command's exit status.
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		result PASS "$name"
+	else
+		result FAIL "$name"
+	fi
+}
+
+kmake() {
+	make -s -C "$TREE" ARCH=x86_64 CC="ccache gcc" \
+		KBUILD_BUILD_USER=pvlayer KBUILD_BUILD_HOST=pvlayer "$@"
+}
+
+totals() {
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+	exit $?
+}
+
+layer_sources() {
+	find include arch backends tests/kunit -name '*.[ch]' | sort
+}
+
+# --- build ----------------------------------------------------------------
+
+if ! make -s graft config-on initramfs > "$logs/prepare.log" 2>&1; then
+	cat "$logs/prepare.log"
+	result FAIL "build/prepare (graft, configuration, initramfs)"
+	totals
+fi
+result PASS "build/prepare (graft, configuration, initramfs)"
+
+# W=1 and sparse on the layer's directory first: the normal build that
+# follows then recompiles these objects, so objtool sees them again.
+kmake O="$BUILD_ON" W=1 C=2 arch/x86/paravirt/ > "$logs/w1-sparse.log" 2>&1
+w1_status=$?
+for f in $(layer_sources); do
+	case "$f" in include/*) continue ;; esac
+	base=${f##*/}
+	if [ $w1_status -ne 0 ] ||
+	   grep -E "(warning|error):" "$logs/w1-sparse.log" | grep -q "/$base:"; then
+		grep -E "/$base:" "$logs/w1-sparse.log"
+		result FAIL "static/w1-sparse/$f"
+	else
+		result PASS "static/w1-sparse/$f"
+	fi
+done
+if grep -E "(warning|error):" "$logs/w1-sparse.log" |
+	grep -q "/asm/paravirt"; then
+	grep -E "/asm/paravirt" "$logs/w1-sparse.log" | sort -u | head -20
+	result FAIL "static/w1-sparse/include/asm"
+else
+	result PASS "static/w1-sparse/include/asm"
+fi
+
+if kmake O="$BUILD_ON" -j"$(nproc)" bzImage > "$logs/build-on.log" 2>&1; then
+	result PASS "build/kernel with the layer"
+else
+	grep -E "error|Error" "$logs/build-on.log" | head -30
+	result FAIL "build/kernel with the layer"
+	totals
+fi
+if grep -E "warning:|error:" "$logs/build-on.log" | grep -v "^date:" > "$logs/build-on.warnings"; then
+	head -20 "$logs/build-on.warnings"
+	result FAIL "static/kernel build has no warnings (objtool included)"
+else
+	result PASS "static/kernel build has no warnings (objtool included)"
+fi
+
+for f in $(layer_sources) tests/init/init.c; do
+	out=$(cd "$TREE" && scripts/checkpatch.pl --strict -f --terse \
+		--no-summary "$top/$f" 2>&1)
+	if [ -n "$out" ]; then
+		echo "$out"
+		result FAIL "static/checkpatch/$f"
+	else
+		result PASS "static/checkpatch/$f"
+	fi
+done
+
+# --- boots ----------------------------------------------------------------
+
+kernel=$BUILD_ON/arch/x86/boot/bzImage
+
+# boot NAME ARGS...: boot with KUnit, count its cases, check the summary.
+boot() {
+	local name=$1
+	shift
+	local log=$logs/boot-$name.log
+
+	if scripts/boot.sh --log "$log" "$kernel" "$@"; then
+		result PASS "boot/$name reaches user space"
+	else
+		tail -30 "$log"
+		result FAIL "boot/$name reaches user space"
+	fi
+	if grep -a -q -E "WARNING:|BUG:|Oops|Kernel panic" "$log"; then
+		grep -a -E -A5 "WARNING:|BUG:|Oops|Kernel panic" "$log" | head -30
+		result FAIL "boot/$name has no warnings"
+	else
+		result PASS "boot/$name has no warnings"
+	fi
+	while read -r verdict case; do
+		result "$verdict" "kunit/$case"
+	done < <(python3 scripts/ktap.py "$log" "$name" $SUITES)
+}
+
+# expect NAME REGEX: the last boot's log has a line matching REGEX.
+expect() {
+	check "boot/$1: $2" grep -a -q -E "$2" "$logs/boot-$1.log"
+}
+
+boot default
+expect default "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
+
+boot noinline paravirt_patch=noinline
+expect noinline "paravirt: backend native: [0-9]+ sites: 0 inline, .* \\(inlining off\\)"
+
+boot unpatched paravirt_patch=off
+expect unpatched "paravirt: backend native: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, [0-9]+ indirect \\(patching off\\)"
+
+boot badparam paravirt_patch=sideways
+expect badparam "paravirt: unknown value 'sideways' for paravirt_patch=, ignored"
+expect badparam "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
+
+boot nosuchbackend paravirt=nosuch
+expect nosuchbackend "paravirt: unknown backend 'nosuch', probing as usual"
+expect nosuchbackend "paravirt: using backend native"
+
+# --- the kernel without the layer ------------------------------------------
+
+if make -s config-off > "$logs/config-off.log" 2>&1 &&
+   kmake O="$BUILD_OFF" -j"$(nproc)" bzImage > "$logs/build-off.log" 2>&1; then
+	result PASS "build/kernel without the layer"
+	if scripts/boot.sh --log "$logs/boot-layer-off.log" \
+		"$BUILD_OFF/arch/x86/boot/bzImage"; then
+		result PASS "boot/layer-off reaches user space"
+	else
+		result FAIL "boot/layer-off reaches user space"
+	fi
+	if grep -a -q "paravirt:" "$logs/boot-layer-off.log"; then
+		result FAIL "boot/layer-off: no layer messages"
+	else
+		result PASS "boot/layer-off: no layer messages"
+	fi
+else
+	tail -20 "$logs/build-off.log"
+	result FAIL "build/kernel without the layer"
+fi
+
+totals

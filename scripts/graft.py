@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Graft the paravirt layer onto a pristine Linux 6.12 tree.
+
+usage: graft.py PROJECT_DIR LINUX_TREE
+
+Links the project's files into the tree, takes the tree's own paravirt
+core out of the build and applies the few edits of upstream files that the
+layer needs. Every edited file is first restored from the pristine copy kept
+beside it (FILE.pvlayer-orig), so grafting is idempotent and follows changes
+of this script. Every edit names an anchor that must occur exactly once in
+the pristine file; if the tree changed so that an anchor is missing or
+ambiguous, the graft stops with a message naming the edit.
+"""
+
+import os
+import sys
+
+ORIG = ".pvlayer-orig"
+
+# (name, file, anchor, replacement). The replacement contains the anchor
+# when the edit inserts text next to it.
+EDITS = [
+    ("Kconfig: source the layer's options",
+     "arch/x86/Kconfig",
+     "config PARAVIRT_SPINLOCKS\n",
+     'source "arch/x86/paravirt/Kconfig"\n\nconfig PARAVIRT_SPINLOCKS\n'),
+    ("Kbuild: build the layer",
+     "arch/x86/Kbuild",
+     "obj-y += kernel/\n",
+     "obj-y += kernel/\nobj-$(CONFIG_PARAVIRT) += paravirt/\n"),
+    ("kernel/Makefile: take the tree's paravirt core out of the build",
+     "arch/x86/kernel/Makefile",
+     "obj-$(CONFIG_PARAVIRT)\t\t+= paravirt.o\n",
+     ""),
+    ("vmlinux.lds.S: keep site records and backend descriptors",
+     "arch/x86/kernel/vmlinux.lds.S",
+     "\t\t__smp_locks_end = .;\n\t}\n",
+     "\t\t__smp_locks_end = .;\n\t}\n\n"
+     "#ifdef CONFIG_PARAVIRT\n"
+     "\t. = ALIGN(8);\n"
+     "\t.parainstructions : AT(ADDR(.parainstructions) - LOAD_OFFSET) {\n"
+     "\t\t__start_parainstructions = .;\n"
+     "\t\tKEEP(*(.parainstructions))\n"
+     "\t\t__stop_parainstructions = .;\n"
+     "\t}\n"
+     "\t. = ALIGN(8);\n"
+     "\t.pv_backends : AT(ADDR(.pv_backends) - LOAD_OFFSET) {\n"
+     "\t\t__start_pv_backends = .;\n"
+     "\t\tKEEP(*(.pv_backends))\n"
+     "\t\t__stop_pv_backends = .;\n"
+     "\t}\n"
+     "#endif\n"),
+    ("setup.c: include the layer's interface",
+     "arch/x86/kernel/setup.c",
+     "#include <asm/unwind.h>\n",
+     "#include <asm/unwind.h>\n#include <asm/paravirt.h>\n"),
+    ("setup.c: probe the backends once the platform is known",
+     "arch/x86/kernel/setup.c",
+     "\tinit_hypervisor_platform();\n",
+     "\tinit_hypervisor_platform();\n\tparavirt_probe();\n"),
+    ("alternative.c: patch the sites once the alternatives are in",
+     "arch/x86/kernel/alternative.c",
+     "\tcallthunks_patch_builtin_calls();\n",
+     "\tcallthunks_patch_builtin_calls();\n\n"
+     "\tparavirt_patch_kernel();\n"),
+]
+
+# Tree path -> project path (relative to the project directory).
+LINKS = {
+    "arch/x86/include/asm/paravirt.h": "include/asm/paravirt.h",
+    "arch/x86/include/asm/paravirt_types.h": "include/asm/paravirt_types.h",
+    "arch/x86/include/asm/paravirt_backend.h": "include/asm/paravirt_backend.h",
+    "arch/x86/paravirt/Kbuild": "Kbuild",
+    "arch/x86/paravirt/Kconfig": "Kconfig",
+    "arch/x86/paravirt/core": "arch/x86/paravirt",
+    "arch/x86/paravirt/backends": "backends",
+    "arch/x86/paravirt/tests": "tests",
+}
+
+
+def die(msg):
+    sys.stderr.write("graft: %s\n" % msg)
+    sys.exit(1)
+
+
+def pristine(tree, rel):
+    """Return the pristine text of a tree file, saving it on first use."""
+    path = os.path.join(tree, rel)
+    orig = path + ORIG
+    if not os.path.exists(orig):
+        if os.path.islink(path) or not os.path.isfile(path):
+            die("%s is not a regular file and has no pristine copy; "
+                "extract the tree again" % rel)
+        with open(path) as f:
+            text = f.read()
+        with open(orig, "w") as f:
+            f.write(text)
+    with open(orig) as f:
+        return f.read()
+
+
+def restore_stale(tree, keep):
+    """Restore tree files an earlier version of this script changed."""
+    for top in ("arch", "include", "kernel", "mm", "scripts"):
+        for dirpath, _, files in os.walk(os.path.join(tree, top)):
+            for name in files:
+                if not name.endswith(ORIG):
+                    continue
+                orig = os.path.join(dirpath, name)
+                path = orig[:-len(ORIG)]
+                if os.path.relpath(path, tree) in keep:
+                    continue
+                if os.path.islink(path):
+                    os.unlink(path)
+                os.replace(orig, path)
+
+
+def apply_edits(tree):
+    restore_stale(tree, {e[1] for e in EDITS} | set(LINKS))
+    texts = {}
+    for name, rel, anchor, repl in EDITS:
+        if rel not in texts:
+            texts[rel] = pristine(tree, rel)
+        n = texts[rel].count(anchor)
+        if n != 1:
+            die("edit '%s' does not apply: its anchor occurs %d times in "
+                "%s (expected once); the tree is not the one the layer "
+                "was written for" % (name, n, rel))
+        texts[rel] = texts[rel].replace(anchor, repl)
+    for rel, text in texts.items():
+        path = os.path.join(tree, rel)
+        old = None
+        if os.path.exists(path):
+            with open(path) as f:
+                old = f.read()
+        if old != text:  # keep mtimes of unchanged files for make
+            with open(path, "w") as f:
+                f.write(text)
+
+
+def link(tree, proj):
+    os.makedirs(os.path.join(tree, "arch/x86/paravirt"), exist_ok=True)
+    for rel, target in LINKS.items():
+        path = os.path.join(tree, rel)
+        dest = os.path.join(proj, target)
+        if not os.path.exists(dest):
+            die("project file %s is missing" % target)
+        if os.path.islink(path):
+            if os.readlink(path) == dest:
+                continue
+            os.unlink(path)
+        elif os.path.exists(path):
+            pristine(tree, rel)  # keep the tree's own file aside
+            os.unlink(path)
+        os.symlink(dest, path)
+
+
+def main():
+    if len(sys.argv) != 3:
+        die("usage: graft.py PROJECT_DIR LINUX_TREE")
+    proj = os.path.realpath(sys.argv[1])
+    tree = os.path.realpath(sys.argv[2])
+    if not os.path.isfile(os.path.join(tree, "arch/x86/kernel/paravirt.c")):
+        die("%s does not look like a Linux tree" % tree)
+    apply_edits(tree)
+    link(tree, proj)
+    print("graft: %d edits applied, %d links in place" %
+          (len(EDITS), len(LINKS)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Build the test initramfs: a static init (tests/init/init.c) and the few
+# nodes it needs, packed with the kernel tree's own gen_init_cpio so that no
+# root privileges are needed.
+set -eu
+: "${PVLAYER_CACHE:=/var/cache/pvlayer}"
+: "${TREE:=$PVLAYER_CACHE/linux-source-6.12}"
+
+out=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+gcc -static -Os -Wall -o "$work/init" "$top/tests/init/init.c"
+gcc -O2 -o "$work/gen_init_cpio" "$TREE/usr/gen_init_cpio.c"
+cat > "$work/list" <<LIST
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+dir /sys/kernel 0755 0 0
+dir /sys/kernel/debug 0755 0 0
+dir /root 0700 0 0
+file /init $work/init 0755 0 0
+LIST
+"$work/gen_init_cpio" "$work/list" > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "initramfs: $out"

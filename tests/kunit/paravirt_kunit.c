@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the paravirt layer: the site table, the live state of
+ * every site, the patch pass on scratch sites, and the semantics of the
+ * operations as the kernel calls them.
+ *
+ * The tests are built in: they run before the kernel's text is made
+ * read-only and read the boot pass's results.
+ */
+
+#include <kunit/test.h>
+#include <linux/kallsyms.h>
+#include <linux/memory.h>
+#include <linux/mutex.h>
+#include <linux/pgtable.h>
+#include <linux/processor.h>
+#include <linux/string.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/insn.h>
+#include <asm/irqflags.h>
+#include <asm/msr.h>
+#include <asm/paravirt.h>
+#include <asm/paravirt_backend.h>
+#include <asm/sections.h>
+#include <asm/special_insns.h>
+#include <asm/text-patching.h>
+
+static bool pv_in_kernel_text(unsigned long addr)
+{
+	return core_kernel_text(addr) ||
+	       (addr >= (unsigned long)_sinittext &&
+		addr < (unsigned long)_einittext);
+}
+
+static const void *pv_slot_value(unsigned int op)
+{
+	return ((const void *const *)&pv_ops)[op];
+}
+
+/* Decode @len bytes at @p as NOPs only. */
+static bool pv_all_nops(const u8 *p, unsigned int len)
+{
+	struct insn insn;
+
+	while (len) {
+		if (insn_decode_kernel(&insn, p) < 0 || insn.length > len)
+			return false;
+		if (!(insn.opcode.bytes[0] == 0x90 ||
+		      (insn.opcode.bytes[0] == 0x0f &&
+		       insn.opcode.bytes[1] == 0x1f)))
+			return false;
+		p += insn.length;
+		len -= insn.length;
+	}
+	return true;
+}
+
+static const struct pv_template *pv_template_for(const void *func)
+{
+	const struct pv_backend *b[] = { pv_active_backend, pv_native_backend };
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(b); i++) {
+		if (!b[i])
+			continue;
+		for (j = 0; j < b[i]->nr_templates; j++)
+			if (b[i]->templates[j].func == func)
+				return &b[i]->templates[j];
+	}
+	return NULL;
+}
+
+/* Every record points into kernel text, names an operation, fits a call. */
+static void pv_site_table_integrity(struct kunit *test)
+{
+	const struct pv_site *s;
+	unsigned int n = 0;
+
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		unsigned long ip = (unsigned long)pv_site_addr(s);
+
+		KUNIT_EXPECT_TRUE_MSG(test, pv_in_kernel_text(ip) &&
+				      pv_in_kernel_text(ip + s->len - 1),
+				      "site %pS outside kernel text", (void *)ip);
+		KUNIT_EXPECT_LT_MSG(test, s->op, PV_OP_COUNT,
+				    "site %pS: bad op", (void *)ip);
+		KUNIT_EXPECT_NOT_NULL(test, pv_op_name(s->op));
+		KUNIT_EXPECT_EQ_MSG(test, s->len, PV_SITE_LEN,
+				    "site %pS: bad length", (void *)ip);
+		KUNIT_EXPECT_EQ(test, s->flags, 0);
+		n++;
+	}
+	KUNIT_EXPECT_GT(test, n, 100);
+	KUNIT_EXPECT_EQ(test, n, pv_boot_stats.sites);
+}
+
+/* Every slot is filled; every operation has a name. */
+static void pv_ops_table_complete(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < PV_OP_COUNT; i++) {
+		KUNIT_EXPECT_NOT_NULL_MSG(test, pv_slot_value(i), "op %u", i);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, pv_op_name(i), "op %u", i);
+	}
+	KUNIT_EXPECT_STREQ(test, pv_op_name(PV_OP_INDEX(irq.save_fl)),
+			   "irq.save_fl");
+	KUNIT_EXPECT_STREQ(test, pv_op_name(PV_OP_INDEX(mmu.lazy_mode.flush)),
+			   "mmu.lazy_mode.flush");
+	KUNIT_EXPECT_NULL(test, pv_op_name(PV_OP_COUNT));
+}
+
+/*
+ * Check one live site by decoding its bytes, independently of the patch
+ * pass. Returns NULL if the site holds what the backend requires, else
+ * what is wrong; *form receives the form found.
+ */
+static const char *pv_check_live_site(const struct pv_site *s,
+				      const struct pv_patch_stats *st,
+				      enum pv_form *form)
+{
+	const u8 *ip = pv_site_addr(s);
+	const void *slot = pv_slot_value(s->op);
+	const struct pv_template *t = pv_template_for(slot);
+	bool could_inline = !(st->flags & PV_PLAN_NO_INLINE) && t &&
+			    !(t->clobbers & ~s->clobbers);
+	struct insn insn;
+
+	if (insn_decode_kernel(&insn, ip) < 0)
+		return "undecodable";
+
+	if (insn.opcode.bytes[0] == 0xe8) {
+		/* direct: a call of exactly the slot's function */
+		*form = PV_FORM_DIRECT;
+		if (ip + insn.length + insn.immediate.value !=
+		    callthunks_translate_call_dest((void *)slot))
+			return "direct call to the wrong function";
+		if (could_inline)
+			return "direct call where the template fits";
+		if (!pv_all_nops(ip + insn.length, s->len - insn.length))
+			return "direct call not padded with NOPs";
+		return NULL;
+	}
+	if (insn.opcode.bytes[0] == 0xff && insn.modrm.bytes[0] == 0x15) {
+		/* indirect: only when patching is off */
+		*form = PV_FORM_INDIRECT;
+		if (ip + insn.length + insn.displacement.value !=
+		    (const u8 *)&pv_ops + s->op * sizeof(void *))
+			return "indirect call through the wrong slot";
+		if (!(st->flags & PV_PLAN_NO_PATCH))
+			return "left indirect";
+		return NULL;
+	}
+	if (pv_all_nops(ip, s->len)) {
+		*form = PV_FORM_NOP;
+		return slot == paravirt_nop ? NULL : "NOPs for an operation that does something";
+	}
+	/* inline: the template, then NOPs */
+	*form = PV_FORM_INLINE;
+	if (!could_inline)
+		return "unknown bytes";
+	if (memcmp(ip, t->bytes, t->len))
+		return "bytes differ from the template";
+	if (!pv_all_nops(ip + t->len, s->len - t->len))
+		return "template not padded with NOPs";
+	return NULL;
+}
+
+/* Every site of the running kernel holds what the active backend requires. */
+static void pv_live_sites_match_backend(struct kunit *test)
+{
+	const struct pv_patch_stats *st = &pv_boot_stats;
+	unsigned int forms[PV_FORM_COUNT] = { };
+	unsigned int bad = 0;
+	const struct pv_site *s;
+
+	KUNIT_ASSERT_NOT_NULL(test, pv_active_backend);
+	KUNIT_EXPECT_EQ(test, st->refused, 0);
+
+	/* callthunks_translate_call_dest() wants the text lock. */
+	mutex_lock(&text_mutex);
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		enum pv_form form = PV_FORM_COUNT;
+		const char *err = pv_check_live_site(s, st, &form);
+
+		if (form < PV_FORM_COUNT)
+			forms[form]++;
+		if (err && bad++ < 10)
+			KUNIT_FAIL(test, "site %pS (%s): %s: %*ph",
+				   pv_site_addr(s), pv_op_name(s->op), err,
+				   s->len, pv_site_addr(s));
+	}
+	mutex_unlock(&text_mutex);
+	KUNIT_EXPECT_EQ(test, bad, 0);
+
+	KUNIT_EXPECT_EQ(test, forms[PV_FORM_INLINE], st->forms[PV_FORM_INLINE]);
+	KUNIT_EXPECT_EQ(test, forms[PV_FORM_DIRECT], st->forms[PV_FORM_DIRECT]);
+	KUNIT_EXPECT_EQ(test, forms[PV_FORM_NOP], st->forms[PV_FORM_NOP]);
+	KUNIT_EXPECT_EQ(test, forms[PV_FORM_INDIRECT],
+			st->forms[PV_FORM_INDIRECT]);
+	if (!(st->flags & PV_PLAN_NO_PATCH)) {
+		KUNIT_EXPECT_GT(test, forms[PV_FORM_DIRECT], 0);
+		if (!(st->flags & PV_PLAN_NO_INLINE))
+			KUNIT_EXPECT_GT(test, forms[PV_FORM_INLINE], 0);
+	}
+}
+
+/*
+ * Scratch sites: functions with the bytes of a site but no record in
+ * .parainstructions, so the boot pass never saw them. Each test builds a
+ * record for one, patches it through pv_patch_sites(), runs it and puts
+ * the original bytes back.
+ */
+#define SCRATCH_CLOBBERS "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11"
+
+static noinline unsigned long pv_scratch_save_fl(void)
+{
+	unsigned long ret;
+
+	asm volatile(ANNOTATE_RETPOLINE_SAFE
+		     "call *%[s]\n\t"
+		     : "=a" (ret), ASM_CALL_CONSTRAINT
+		     : [s] "m" (pv_ops.irq.save_fl.func)
+		     : "memory", "cc", "rdi", SCRATCH_CLOBBERS);
+	return ret;
+}
+
+static noinline unsigned long pv_scratch_pte_val(unsigned long val)
+{
+	unsigned long ret;
+
+	asm volatile(ANNOTATE_RETPOLINE_SAFE
+		     "call *%[s]\n\t"
+		     : "=a" (ret), "+D" (val), ASM_CALL_CONSTRAINT
+		     : [s] "m" (pv_ops.mmu.pte_val.func)
+		     : "memory", "cc", SCRATCH_CLOBBERS);
+	return ret;
+}
+
+static noinline unsigned long pv_scratch_read_cr0(void)
+{
+	unsigned long ret;
+
+	asm volatile(ANNOTATE_RETPOLINE_SAFE
+		     "call *%[s]\n\t"
+		     : "=a" (ret), ASM_CALL_CONSTRAINT
+		     : [s] "m" (pv_ops.cpu.read_cr0)
+		     : "memory", "cc", "rdi", SCRATCH_CLOBBERS);
+	return ret;
+}
+
+static noinline void pv_scratch_exit_mmap(void)
+{
+	asm volatile(ANNOTATE_RETPOLINE_SAFE
+		     "call *%[s]\n\t"
+		     : ASM_CALL_CONSTRAINT
+		     : [s] "m" (pv_ops.mmu.exit_mmap), "D" (NULL)
+		     : "memory", "cc", "rax", SCRATCH_CLOBBERS);
+}
+
+/* Records must sit in the kernel image, within reach of a 32-bit offset. */
+static struct pv_site pv_scratch_rec;
+
+/* Runs under text_mutex, like every caller of pv_patch_sites(). */
+static void pv_scratch_poke(void *dst, const void *src, size_t len)
+{
+	text_poke(dst, src, len);
+	text_poke_sync();
+}
+
+static void pv_scratch_patch_locked(unsigned int flags,
+				    struct pv_patch_stats *st)
+{
+	mutex_lock(&text_mutex);
+	pv_patch_sites(&pv_scratch_rec, &pv_scratch_rec + 1, flags, st,
+		       pv_scratch_poke);
+	mutex_unlock(&text_mutex);
+}
+
+static void pv_scratch_write(void *dst, const void *src, size_t len)
+{
+	mutex_lock(&text_mutex);
+	pv_scratch_poke(dst, src, len);
+	mutex_unlock(&text_mutex);
+}
+
+/*
+ * Point the scratch record at the site inside @fn: the first place in its
+ * first bytes that holds the original call through slot @op.
+ */
+static u8 *pv_scratch_setup(struct kunit *test, void *fn, unsigned int op,
+			    u16 clobbers)
+{
+	u8 orig[PV_SITE_LEN];
+	u8 *p = fn;
+	unsigned int i;
+
+	pv_scratch_rec.op = op;
+	pv_scratch_rec.clobbers = clobbers;
+	pv_scratch_rec.len = PV_SITE_LEN;
+	for (i = 0; i < 64; i++, p++) {
+		pv_scratch_rec.addr = (long)p - (long)&pv_scratch_rec.addr;
+		pv_site_original(&pv_scratch_rec, orig);
+		if (!memcmp(p, orig, PV_SITE_LEN))
+			return p;
+	}
+	KUNIT_FAIL_AND_ABORT(test, "no site of %s in %ps", pv_op_name(op), fn);
+	return NULL;
+}
+
+static void pv_scratch_restore(void)
+{
+	u8 orig[PV_SITE_LEN];
+
+	pv_site_original(&pv_scratch_rec, orig);
+	pv_scratch_write(pv_site_addr(&pv_scratch_rec), orig, PV_SITE_LEN);
+}
+
+static void pv_scratch_patch(struct kunit *test, unsigned int flags,
+			     struct pv_patch_stats *st)
+{
+	u8 orig[PV_SITE_LEN];
+
+	memset(st, 0, sizeof(*st));
+	pv_site_original(&pv_scratch_rec, orig);
+	KUNIT_ASSERT_EQ_MSG(test, memcmp(pv_site_addr(&pv_scratch_rec), orig,
+					 PV_SITE_LEN), 0,
+			    "scratch site is not in its original state");
+	pv_scratch_patch_locked(flags, st);
+	KUNIT_EXPECT_EQ(test, st->sites, 1);
+	KUNIT_EXPECT_EQ(test, st->refused, 0);
+}
+
+static void pv_patch_scratch_inline(struct kunit *test)
+{
+	static const u8 want[PV_SITE_LEN] = { 0x9c, 0x58 }; /* pushf; pop */
+	struct pv_patch_stats st;
+	u8 *site;
+	unsigned long flags;
+
+	site = pv_scratch_setup(test, pv_scratch_save_fl,
+				PV_OP_INDEX(irq.save_fl), PV_CLOBBER_CALLEE_SAVE);
+	pv_scratch_patch(test, 0, &st);
+	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_INLINE], 1);
+	KUNIT_EXPECT_EQ(test, memcmp(site, want, 2), 0);
+	KUNIT_EXPECT_TRUE(test, pv_all_nops(site + 2, 4));
+
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, pv_scratch_save_fl() & X86_EFLAGS_IF, 0);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, pv_scratch_save_fl() & X86_EFLAGS_IF,
+			native_save_fl() & X86_EFLAGS_IF);
+	pv_scratch_restore();
+}
+
+/* An inline form needs the site to allow every register it changes. */
+static void pv_patch_scratch_inline_needs_clobbers(struct kunit *test)
+{
+	struct pv_patch_stats st;
+	u8 *site;
+
+	site = pv_scratch_setup(test, pv_scratch_pte_val,
+				PV_OP_INDEX(mmu.pte_val), 0);
+	pv_scratch_patch(test, 0, &st);
+	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_DIRECT], 1);
+	KUNIT_EXPECT_EQ(test, site[0], 0xe8);
+	KUNIT_EXPECT_EQ(test, pv_scratch_pte_val(0x1234567890ULL),
+			0x1234567890ULL);
+	pv_scratch_restore();
+
+	site = pv_scratch_setup(test, pv_scratch_pte_val,
+				PV_OP_INDEX(mmu.pte_val), PV_CLOBBER_CALLEE_SAVE);
+	pv_scratch_patch(test, 0, &st);
+	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_INLINE], 1);
+	KUNIT_EXPECT_EQ(test, pv_scratch_pte_val(0xfedcba987654ULL),
+			0xfedcba987654ULL);
+	pv_scratch_restore();
+}
+
+static void pv_patch_scratch_direct(struct kunit *test)
+{
+	struct pv_patch_stats st;
+	u8 *site;
+	const void *dest, *want;
+	struct insn insn;
+
+	site = pv_scratch_setup(test, pv_scratch_read_cr0,
+				PV_OP_INDEX(cpu.read_cr0), PV_CLOBBER_C_ABI);
+	pv_scratch_patch(test, PV_PLAN_NO_INLINE, &st);
+	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_DIRECT], 1);
+
+	KUNIT_ASSERT_GE(test, insn_decode_kernel(&insn, site), 0);
+	KUNIT_EXPECT_EQ(test, insn.opcode.bytes[0], 0xe8);
+	dest = site + insn.length + insn.immediate.value;
+	mutex_lock(&text_mutex);
+	want = callthunks_translate_call_dest(pv_ops.cpu.read_cr0);
+	mutex_unlock(&text_mutex);
+	KUNIT_EXPECT_PTR_EQ(test, dest, want);
+	KUNIT_EXPECT_EQ(test, pv_scratch_read_cr0(), native_read_cr0());
+	pv_scratch_restore();
+}
+
+static void pv_patch_scratch_nop(struct kunit *test)
+{
+	struct pv_patch_stats st;
+	u8 *site;
+
+	site = pv_scratch_setup(test, pv_scratch_exit_mmap,
+				PV_OP_INDEX(mmu.exit_mmap), PV_CLOBBER_C_ABI);
+	pv_scratch_patch(test, 0, &st);
+	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_NOP], 1);
+	KUNIT_EXPECT_TRUE(test, pv_all_nops(site, PV_SITE_LEN));
+	pv_scratch_exit_mmap();
+	pv_scratch_restore();
+}
+
+static void pv_patch_scratch_indirect(struct kunit *test)
+{
+	u8 orig[PV_SITE_LEN];
+	struct pv_patch_stats st;
+	u8 *site;
+
+	site = pv_scratch_setup(test, pv_scratch_save_fl,
+				PV_OP_INDEX(irq.save_fl), PV_CLOBBER_CALLEE_SAVE);
+	pv_site_original(&pv_scratch_rec, orig);
+	pv_scratch_patch(test, PV_PLAN_NO_PATCH, &st);
+	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_INDIRECT], 1);
+	KUNIT_EXPECT_EQ(test, memcmp(site, orig, PV_SITE_LEN), 0);
+	KUNIT_EXPECT_EQ(test, pv_scratch_save_fl() & X86_EFLAGS_IF,
+			native_save_fl() & X86_EFLAGS_IF);
+}
+
+/* Patching twice leaves the site as the first pass left it. */
+static void pv_patch_scratch_idempotent(struct kunit *test)
+{
+	struct pv_patch_stats st;
+	u8 *site;
+	u8 once[PV_SITE_LEN];
+
+	site = pv_scratch_setup(test, pv_scratch_read_cr0,
+				PV_OP_INDEX(cpu.read_cr0), PV_CLOBBER_C_ABI);
+	pv_scratch_patch(test, 0, &st);
+	memcpy(once, site, PV_SITE_LEN);
+	memset(&st, 0, sizeof(st));
+	pv_scratch_patch_locked(0, &st);
+	KUNIT_EXPECT_EQ(test, st.refused, 0);
+	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_INLINE], 1);
+	KUNIT_EXPECT_EQ(test, memcmp(once, site, PV_SITE_LEN), 0);
+	pv_scratch_restore();
+}
+
+/* A site whose bytes are not what the compiler emitted is left alone. */
+static void pv_patch_scratch_tampered(struct kunit *test)
+{
+	struct pv_patch_stats st = { };
+	u8 *site;
+	u8 orig[PV_SITE_LEN], bad[PV_SITE_LEN];
+
+	site = pv_scratch_setup(test, pv_scratch_read_cr0,
+				PV_OP_INDEX(cpu.read_cr0), PV_CLOBBER_C_ABI);
+	pv_site_original(&pv_scratch_rec, orig);
+	memcpy(bad, orig, PV_SITE_LEN);
+	bad[2] ^= 0x08;		/* another slot: not this site's call */
+	pv_scratch_write(site, bad, PV_SITE_LEN);
+
+	pv_scratch_patch_locked(0, &st);
+	KUNIT_EXPECT_EQ(test, st.refused, 1);
+	/* a refused site is counted in no form */
+	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_INLINE] + st.forms[PV_FORM_DIRECT] +
+			st.forms[PV_FORM_NOP] + st.forms[PV_FORM_INDIRECT], 0);
+	KUNIT_EXPECT_EQ(test, memcmp(site, bad, PV_SITE_LEN), 0);
+
+	/* A record naming no operation is refused too. */
+	pv_scratch_write(site, orig, PV_SITE_LEN);
+	pv_scratch_rec.op = PV_OP_COUNT;
+	memset(&st, 0, sizeof(st));
+	pv_scratch_patch_locked(0, &st);
+	KUNIT_EXPECT_EQ(test, st.refused, 1);
+	KUNIT_EXPECT_EQ(test, memcmp(site, orig, PV_SITE_LEN), 0);
+}
+
+/* The operations give what the native instructions give. */
+static void pv_semantics_irq_flags(struct kunit *test)
+{
+	unsigned long flags, inner;
+
+	local_irq_save(flags);
+	KUNIT_EXPECT_TRUE(test, irqs_disabled());
+	KUNIT_EXPECT_EQ(test, arch_local_save_flags() & X86_EFLAGS_IF, 0);
+	KUNIT_EXPECT_EQ(test, native_save_fl() & X86_EFLAGS_IF, 0);
+	inner = arch_local_irq_save();
+	KUNIT_EXPECT_EQ(test, inner & X86_EFLAGS_IF, 0);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_EQ(test, !!(flags & X86_EFLAGS_IF),
+			!!(native_save_fl() & X86_EFLAGS_IF));
+	KUNIT_EXPECT_EQ(test, arch_local_save_flags() & X86_EFLAGS_IF,
+			native_save_fl() & X86_EFLAGS_IF);
+}
+
+static void pv_semantics_control_regs(struct kunit *test)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, read_cr0(), native_read_cr0());
+	KUNIT_EXPECT_EQ(test, read_cr2(), native_read_cr2());
+	KUNIT_EXPECT_EQ(test, __read_cr3(), __native_read_cr3());
+	write_cr3(__read_cr3());
+	KUNIT_EXPECT_EQ(test, __read_cr3(), __native_read_cr3());
+	local_irq_restore(flags);
+}
+
+static void pv_semantics_msr_cpuid(struct kunit *test)
+{
+	unsigned int a, b, c, d, na, nb, nc, nd;
+	unsigned long long v;
+	u32 lo, hi;
+
+	rdmsr(MSR_IA32_APICBASE, lo, hi);
+	KUNIT_EXPECT_EQ(test, ((u64)hi << 32) | lo,
+			native_read_msr(MSR_IA32_APICBASE));
+	KUNIT_EXPECT_EQ(test, rdmsrl_safe(MSR_IA32_APICBASE, &v), 0);
+	KUNIT_EXPECT_EQ(test, v, native_read_msr(MSR_IA32_APICBASE));
+	KUNIT_EXPECT_EQ(test, rdmsr_safe(MSR_IA32_APICBASE, &lo, &hi), 0);
+	KUNIT_EXPECT_EQ(test, ((u64)hi << 32) | lo, v);
+
+	a = 0;
+	na = 0;
+	c = 0;
+	nc = 0;
+	__cpuid(&a, &b, &c, &d);
+	native_cpuid(&na, &nb, &nc, &nd);
+	KUNIT_EXPECT_EQ(test, a, na);
+	KUNIT_EXPECT_EQ(test, b, nb);
+	KUNIT_EXPECT_EQ(test, c, nc);
+	KUNIT_EXPECT_EQ(test, d, nd);
+}
+
+static void pv_semantics_page_table_values(struct kunit *test)
+{
+	static const u64 vals[] = { 0, 1, 0x8000000000000067ULL,
+				    0x00000001234e3063ULL, ~0ULL };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vals); i++) {
+		KUNIT_EXPECT_EQ(test, pte_val(__pte(vals[i])), vals[i]);
+		KUNIT_EXPECT_EQ(test, pmd_val(__pmd(vals[i])), vals[i]);
+		KUNIT_EXPECT_EQ(test, pud_val(__pud(vals[i])), vals[i]);
+		KUNIT_EXPECT_EQ(test, pgd_val(__pgd(vals[i])), vals[i]);
+		KUNIT_EXPECT_EQ(test, native_pte_val(__pte(vals[i])), vals[i]);
+	}
+}
+
+static void pv_semantics_descriptors(struct kunit *test)
+{
+	unsigned long tr;
+
+	store_tr(tr);
+	KUNIT_EXPECT_EQ(test, tr, native_store_tr());
+	KUNIT_EXPECT_NE(test, tr, 0);
+}
+
+static void pv_semantics_debug_regs(struct kunit *test)
+{
+	unsigned long dr7, dr6;
+
+	get_debugreg(dr7, 7);
+	get_debugreg(dr6, 6);
+	KUNIT_EXPECT_EQ(test, dr7, native_get_debugreg(7));
+	KUNIT_EXPECT_EQ(test, dr6, native_get_debugreg(6));
+	/* DR7 bit 10 always reads as one */
+	KUNIT_EXPECT_NE(test, dr7 & DR7_FIXED_1, 0);
+}
+
+static struct kunit_case pv_site_cases[] = {
+	KUNIT_CASE(pv_site_table_integrity),
+	KUNIT_CASE(pv_ops_table_complete),
+	KUNIT_CASE(pv_live_sites_match_backend),
+	{}
+};
+
+static struct kunit_suite pv_site_suite = {
+	.name = "paravirt_sites",
+	.test_cases = pv_site_cases,
+};
+
+static struct kunit_case pv_patch_cases[] = {
+	KUNIT_CASE(pv_patch_scratch_inline),
+	KUNIT_CASE(pv_patch_scratch_inline_needs_clobbers),
+	KUNIT_CASE(pv_patch_scratch_direct),
+	KUNIT_CASE(pv_patch_scratch_nop),
+	KUNIT_CASE(pv_patch_scratch_indirect),
+	KUNIT_CASE(pv_patch_scratch_idempotent),
+	KUNIT_CASE(pv_patch_scratch_tampered),
+	{}
+};
+
+static struct kunit_suite pv_patch_suite = {
+	.name = "paravirt_patch",
+	.test_cases = pv_patch_cases,
+};
+
+static struct kunit_case pv_semantics_cases[] = {
+	KUNIT_CASE(pv_semantics_irq_flags),
+	KUNIT_CASE(pv_semantics_control_regs),
+	KUNIT_CASE(pv_semantics_msr_cpuid),
+	KUNIT_CASE(pv_semantics_page_table_values),
+	KUNIT_CASE(pv_semantics_descriptors),
+	KUNIT_CASE(pv_semantics_debug_regs),
+	{}
+};
+
+static struct kunit_suite pv_semantics_suite = {
+	.name = "paravirt_semantics",
+	.test_cases = pv_semantics_cases,
+};
+
+kunit_test_suites(&pv_site_suite, &pv_patch_suite, &pv_semantics_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the paravirt layer");
+MODULE_LICENSE("GPL");
