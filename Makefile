@@ -5,7 +5,8 @@
 #
 #   make run     install what is missing, build the kernel with the layer,
 #                boot it under QEMU and show the layer's boot summary
-#   make check   the whole test suite; ends with "N passed, N failed"
+#   make check   the whole test suite; ends with
+#                "N passed, N failed, N skipped"
 #
 # The Linux tree and the build directories live outside the repository, in
 # $(PVLAYER_CACHE), and are reused: a second build is incremental.

@@ -6,10 +6,11 @@
 #   static   checkpatch --strict on every C file and header of the layer;
 #            W=1 and sparse (C=2) on the layer's objects; no objtool
 #            warnings in the kernel build
-#   kunit    the layer's KUnit suites, in each boot of the matrix:
-#            default, paravirt_patch=noinline, paravirt_patch=off
-#   boot     messages and fallbacks: unknown backend, unknown parameter
-#            value, and the kernel built without the layer
+#   kunit    the layer's KUnit suites, in each of five boots: default,
+#            paravirt_patch=noinline, paravirt_patch=off, and two with bad
+#            input (paravirt_patch=sideways, paravirt=nosuch) whose
+#            messages and native fallback are checked too
+#   boot     the kernel built without the layer reaches user space
 #
 # Every check prints one line: PASS, FAIL or SKIP and its name. The last line
 # is the totals: "N passed, N failed, N skipped". Exits non-zero if anything

@@ -38,7 +38,8 @@ struct pv_template {
 /**
  * struct pv_backend - descriptor of one backend
  * @name:	short name, used on the command line and in messages
- * @priority:	backends are probed from the highest priority down
+ * @priority:	backends are probed from the highest priority down; native
+ *		has 0 and always probes successfully, so others use > 0
  * @probe:	returns 0 if the backend can run on this machine, or a
  *		negative errno; it may set up what @ops needs. Runs once,
  *		from setup_arch(), with one CPU up.
@@ -121,8 +122,9 @@ const char *pv_form_name(enum pv_form form);
  * @flags:	PV_PLAN_* restrictions
  * @buf:	receives @site->len bytes
  *
- * Reads nothing but its arguments and the template tables. The caller
- * holds text_mutex (the call-depth thunk lookup needs it).
+ * Writes nothing but @buf; reads the operation table's descriptions, the
+ * templates of @backend and native, and the call-depth thunks. The caller
+ * holds text_mutex (the thunk lookup needs it).
  *
  * Return: the form of the bytes in @buf.
  */

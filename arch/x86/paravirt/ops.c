@@ -41,9 +41,10 @@
 #endif
 
 /*
- * Native operations the kernel calls with the callee-save convention, and
- * the identity conversion, written so that they touch nothing but %rax.
- * Their bodies are also the inline templates of the native backend.
+ * Native operations the kernel calls with the callee-save convention, the
+ * identity conversion and a "return 0", written so that they touch nothing
+ * but %rax. The native backend's templates repeat the bodies of all but
+ * paravirt_ret0.
  */
 DEFINE_ASM_FUNC(paravirt_ret0, "xor %eax, %eax", .entry.text);
 DEFINE_ASM_FUNC(_paravirt_ident_64, "mov %rdi, %rax", .text);

@@ -10,7 +10,7 @@
  *   original	ff 15 <disp32>, "call *slot(%rip)", as the compiler emitted it
  *
  * For every site the pass computes the wanted bytes in a buffer
- * (pv_site_plan(), which only reads its arguments), compares the site with
+ * (pv_site_plan(), which writes nothing but that buffer), compares the site with
  * the original and with the wanted bytes, and writes the text once.
  */
 
@@ -149,6 +149,17 @@ const char *pv_form_name(enum pv_form form)
 	return form < PV_FORM_COUNT ? pv_form_names[form] : "?";
 }
 
+static void pv_fill_nops(u8 *buf, unsigned int len)
+{
+	while (len) {
+		unsigned int n = min_t(unsigned int, len, ASM_NOP_MAX);
+
+		memcpy(buf, x86_nops[n], n);
+		buf += n;
+		len -= n;
+	}
+}
+
 static void *pv_slot_addr(unsigned int op)
 {
 	return (void **)&pv_ops + op;
@@ -162,20 +173,7 @@ void pv_site_original(const struct pv_site *site, u8 *buf)
 	buf[0] = 0xff;
 	buf[1] = 0x15;
 	memcpy(&buf[2], &disp, sizeof(disp));
-	if (site->len > PV_SITE_LEN)
-		memcpy(&buf[PV_SITE_LEN], x86_nops[site->len - PV_SITE_LEN],
-		       site->len - PV_SITE_LEN);
-}
-
-static void pv_fill_nops(u8 *buf, unsigned int len)
-{
-	while (len) {
-		unsigned int n = min_t(unsigned int, len, ASM_NOP_MAX);
-
-		memcpy(buf, x86_nops[n], n);
-		buf += n;
-		len -= n;
-	}
+	pv_fill_nops(buf + PV_SITE_LEN, site->len - PV_SITE_LEN);
 }
 
 static const struct pv_template *

@@ -5,8 +5,9 @@
  * Backends register a descriptor in .pv_backends (PV_BACKEND()). At boot
  * they are probed from the highest priority down; the first that probes
  * successfully fills pv_ops with the operations it provides, and every
- * other operation keeps its native implementation. Native probes last and
- * always succeeds.
+ * other operation keeps its native implementation. Native has priority 0
+ * and always succeeds, so it ends the walk; other backends use a higher
+ * priority.
  */
 
 #define pr_fmt(fmt) "paravirt: " fmt
