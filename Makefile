@@ -7,9 +7,15 @@
 #                boot it under QEMU and show the layer's boot summary
 #   make check   the whole test suite; ends with
 #                "N passed, N failed, N skipped"
+#   make bench   build both kernels, count guest instructions of a few
+#                workloads with the layer off and on, compare code size;
+#                writes results/bench.md and results/bench.json
 #
 # The Linux tree and the build directories live outside the repository, in
 # $(PVLAYER_CACHE), and are reused: a second build is incremental.
+
+SHELL		:= /bin/bash
+.SHELLFLAGS	:= -o pipefail -c
 
 PVLAYER_CACHE	?= /var/cache/pvlayer
 LINUX_TARBALL	?= /usr/src/linux-source-6.12.tar.xz
@@ -27,7 +33,7 @@ BACKEND		?=
 
 export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF SMP
 
-.PHONY: all run check deps tree graft kernel kernel-off initramfs \
+.PHONY: all run check bench deps tree graft kernel kernel-off initramfs \
 	config-on config-off clean-cache
 
 all: kernel
@@ -69,7 +75,7 @@ config-off: graft $(BUILD_OFF)/.config
 
 kernel: config-on
 	@echo "build: kernel with the layer ($(BUILD_ON))"
-	@$(KMAKE) O=$(BUILD_ON) -j$(NPROC) bzImage 2>&1 | tee $(BUILD_ON)/build.log
+	@$(KMAKE) O=$(BUILD_ON) -j$(NPROC) bzImage modules 2>&1 | tee $(BUILD_ON)/build.log
 	@test -s $(BUILD_ON)/arch/x86/boot/bzImage
 
 kernel-off: config-off
@@ -79,17 +85,22 @@ kernel-off: config-off
 
 INITRAMFS := $(PVLAYER_CACHE)/initramfs.cpio
 
-initramfs: $(INITRAMFS)
+# Holds the test module of the layer-on build: made after the kernel.
+initramfs: deps
+	@scripts/mkinitramfs.sh $(INITRAMFS)
 
-$(INITRAMFS): tests/init/init.c scripts/mkinitramfs.sh | deps
-	@scripts/mkinitramfs.sh $@
-
-run: kernel initramfs
+run: kernel
+	@$(MAKE) -s initramfs
 	@scripts/boot.sh --summary $(BUILD_ON)/arch/x86/boot/bzImage \
 		$(if $(BACKEND),paravirt=$(BACKEND)) kunit.enable=0 $(CMDLINE)
 
 check: deps
 	@scripts/check.sh
+
+# Not part of check: it only measures. BENCH_ARGS is passed on, e.g.
+# BENCH_ARGS="--reps 9 --no-build"; see scripts/bench.py --help.
+bench: deps
+	@python3 scripts/bench.py $(BENCH_ARGS)
 
 clean-cache:
 	rm -rf $(BUILD_ON) $(BUILD_OFF) $(INITRAMFS)

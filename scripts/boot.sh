@@ -3,9 +3,10 @@
 # Boot a kernel under QEMU (TCG) with the test initramfs.
 #
 # usage: boot.sh [--summary] [--log FILE] [--bios seabios|qboot]
-#                [--qemu-arg ARG]... BZIMAGE [KERNEL ARGS...]
+#                [--initrd FILE] [--qemu-arg ARG]... BZIMAGE [KERNEL ARGS...]
 #
-# The guest's console goes to FILE (default: a temporary file). With
+# The guest's console goes to FILE (default: a temporary file). --initrd
+# replaces the test initramfs ($PVLAYER_CACHE/initramfs.cpio). With
 # --summary, only the layer's lines and the end of the boot are shown.
 # Exits non-zero if the guest did not reach user space.
 set -eu
@@ -14,6 +15,7 @@ set -eu
 
 summary=0
 log=""
+initrd=$PVLAYER_CACHE/initramfs.cpio
 bios=qboot
 qargs=""
 while [ $# -gt 0 ]; do
@@ -21,6 +23,7 @@ while [ $# -gt 0 ]; do
 	--summary) summary=1 ;;
 	--log) log=$2; shift ;;
 	--bios) bios=$2; shift ;;
+	--initrd) initrd=$2; shift ;;
 	--qemu-arg) qargs="$qargs $2"; shift ;;
 	*) break ;;
 	esac
@@ -40,7 +43,7 @@ esac
 timeout 600 qemu-system-x86_64 -machine q35 -accel tcg -cpu max \
 	-smp "${SMP:-4}" -m 1G -nographic -no-reboot -display none \
 	$biosarg $qargs \
-	-kernel "$kernel" -initrd "$PVLAYER_CACHE/initramfs.cpio" \
+	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic $*" \
 	< /dev/null > "$log" 2>&1 || true
 

@@ -64,17 +64,17 @@ totals() {
 }
 
 layer_sources() {
-	find include arch backends tests/kunit -name '*.[ch]' | sort
+	find include arch backends tests/kunit tests/module -name '*.[ch]' | sort
 }
 
 # --- build ----------------------------------------------------------------
 
-if ! make -s graft config-on initramfs > "$logs/prepare.log" 2>&1; then
+if ! make -s graft config-on > "$logs/prepare.log" 2>&1; then
 	cat "$logs/prepare.log"
-	result FAIL "build/prepare (graft, configuration, initramfs)"
+	result FAIL "build/prepare (graft, configuration)"
 	totals
 fi
-result PASS "build/prepare (graft, configuration, initramfs)"
+result PASS "build/prepare (graft, configuration)"
 
 # W=1 and sparse on the layer's directory first: the normal build that
 # follows then recompiles these objects, so objtool sees them again.
@@ -99,7 +99,8 @@ else
 	result PASS "static/w1-sparse/include/asm"
 fi
 
-if kmake O="$BUILD_ON" -j"$(nproc)" bzImage > "$logs/build-on.log" 2>&1; then
+if kmake O="$BUILD_ON" -j"$(nproc)" bzImage modules > "$logs/build-on.log" 2>&1 &&
+   make -s initramfs >> "$logs/build-on.log" 2>&1; then
 	result PASS "build/kernel with the layer"
 else
 	grep -E "error|Error" "$logs/build-on.log" | head -30
@@ -156,14 +157,36 @@ expect() {
 	check "boot/$1: $2" grep -a -q -E "$2" "$logs/boot-$1.log"
 }
 
+# debugfs_consistent NAME: the sites file lists as many sites as counts has.
+debugfs_consistent() {
+	local log=$logs/boot-$1.log counted listed
+	counted=$(grep -a -E "^(indirect|direct|inline|nop|other) [0-9]+" "$log" |
+		awk '{ n += $2 } END { print n + 0 }')
+	listed=$(grep -a -o -E "paravirt/sites: [0-9]+ lines" "$log" |
+		grep -o -E "[0-9]+")
+	[ -n "$listed" ] && [ "$counted" -gt 0 ] && [ "$counted" -eq "$listed" ]
+}
+
 boot default
 expect default "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
+expect default "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
+expect default "pvlayer-init: load: 0"
+expect default "pvlayer-init: unload: 0"
+expect default "pvlayer-init: reload: 0"
+expect default "pvlayer-init: debugfs backend: native"
+expect default "^other 0"
+expect default "^indirect 0"
+expect default "paravirt/sites: [0-9]+ lines, first: .*\+0x[0-9a-f]+/0x[0-9a-f]+	vmlinux	[a-z_0-9.]+	6	(inline|direct|nop)	([0-9a-f]{2} ){5}[0-9a-f]{2}"
+check "boot/default: debugfs sites and counts agree" debugfs_consistent default
 
 boot noinline paravirt_patch=noinline
 expect noinline "paravirt: backend native: [0-9]+ sites: 0 inline, .* \\(inlining off\\)"
 
 boot unpatched paravirt_patch=off
 expect unpatched "paravirt: backend native: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, [0-9]+ indirect \\(patching off\\)"
+expect unpatched "pv_test_module: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, \\1 indirect: ok"
+expect unpatched "pvlayer-init: debugfs backend: native \\(patching off\\)"
+check "boot/unpatched: debugfs sites and counts agree" debugfs_consistent unpatched
 
 boot badparam paravirt_patch=sideways
 expect badparam "paravirt: unknown value 'sideways' for paravirt_patch=, ignored"
@@ -172,6 +195,10 @@ expect badparam "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ d
 boot nosuchbackend paravirt=nosuch
 expect nosuchbackend "paravirt: unknown backend 'nosuch', probing as usual"
 expect nosuchbackend "paravirt: using backend native"
+
+boot refusenative paravirt_refuse=native
+expect refusenative "paravirt: native cannot be refused: it is the fallback"
+expect refusenative "paravirt: using backend native"
 
 # --- the kernel without the layer ------------------------------------------
 

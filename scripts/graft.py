@@ -64,6 +64,18 @@ EDITS = [
      "\tcallthunks_patch_builtin_calls();\n",
      "\tcallthunks_patch_builtin_calls();\n\n"
      "\tparavirt_patch_kernel();\n"),
+    ("module.c: include the layer's interface",
+     "arch/x86/kernel/module.c",
+     "#include <asm/unwind.h>\n",
+     "#include <asm/unwind.h>\n#include <asm/paravirt.h>\n"),
+    ("module.c: patch a module's sites once its alternatives are in",
+     "arch/x86/kernel/module.c",
+     "\tif (ibt_endbr) {\n",
+     "\tparavirt_module_finalize(hdr, sechdrs, me);\n\tif (ibt_endbr) {\n"),
+    ("module.c: forget a module's sites when it is freed",
+     "arch/x86/kernel/module.c",
+     "\talternatives_smp_module_del(mod);\n",
+     "\talternatives_smp_module_del(mod);\n\tparavirt_module_cleanup(mod);\n"),
 ]
 
 # Tree path -> project path (relative to the project directory).

@@ -6,6 +6,7 @@
 set -eu
 : "${PVLAYER_CACHE:=/var/cache/pvlayer}"
 : "${TREE:=$PVLAYER_CACHE/linux-source-6.12}"
+: "${BUILD_ON:=$PVLAYER_CACHE/build-on}"
 
 out=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +25,11 @@ dir /sys/kernel/debug 0755 0 0
 dir /root 0700 0 0
 file /init $work/init 0755 0 0
 LIST
+# The test module, when the layer-on kernel has been built with it.
+ko=$BUILD_ON/arch/x86/paravirt/tests/module/pv_test_module.ko
+if [ -f "$ko" ]; then
+	echo "file /pv_test_module.ko $ko 0644 0 0" >> "$work/list"
+fi
 "$work/gen_init_cpio" "$work/list" > "$out.tmp"
 mv "$out.tmp" "$out"
 echo "initramfs: $out"

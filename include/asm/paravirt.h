@@ -68,6 +68,28 @@ void __init paravirt_probe(void);
  */
 void __init paravirt_patch_kernel(void);
 
+struct module;
+struct elf64_hdr;
+struct elf64_shdr;
+
+/**
+ * paravirt_module_finalize - patch a module's call sites
+ * @hdr: the module's ELF header
+ * @sechdrs: its section headers
+ * @mod: the module
+ *
+ * Called from module_finalize(), before any code of the module runs.
+ */
+void paravirt_module_finalize(const struct elf64_hdr *hdr,
+			      const struct elf64_shdr *sechdrs,
+			      struct module *mod);
+
+/**
+ * paravirt_module_cleanup - forget a module's call sites
+ * @mod: the module being freed
+ */
+void paravirt_module_cleanup(struct module *mod);
+
 static inline void slow_down_io(void)
 {
 	PVOP_VCALL(cpu.io_delay);
@@ -705,6 +727,19 @@ static inline void paravirt_probe(void)
 }
 
 static inline void paravirt_patch_kernel(void)
+{
+}
+
+struct elf64_hdr;
+struct elf64_shdr;
+
+static inline void paravirt_module_finalize(const struct elf64_hdr *hdr,
+					    const struct elf64_shdr *sechdrs,
+					    struct module *mod)
+{
+}
+
+static inline void paravirt_module_cleanup(struct module *mod)
 {
 }
 #endif

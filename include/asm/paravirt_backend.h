@@ -114,6 +114,9 @@ extern const struct pv_site __start_parainstructions[], __stop_parainstructions[
 const char *pv_op_name(unsigned int op);
 const char *pv_form_name(enum pv_form form);
 
+/* PV_PLAN_* restrictions the kernel patches under (paravirt_patch=). */
+extern unsigned int pv_patch_flags;
+
 /**
  * pv_site_plan - compute the bytes a site should hold
  * @site:	the record
@@ -159,5 +162,13 @@ void pv_site_original(const struct pv_site *site, u8 *buf);
 void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
 		    unsigned int flags, struct pv_patch_stats *stats,
 		    void (*poke)(void *dst, const void *src, size_t len));
+
+enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags);
+
+struct module;
+bool pv_module_site_range(struct module *mod, const struct pv_site **start,
+			  const struct pv_site **end,
+			  struct pv_patch_stats *stats);
+int pv_module_check(struct module *mod, unsigned int *forms);
 
 #endif /* _ASM_X86_PARAVIRT_BACKEND_H */

@@ -29,6 +29,8 @@
 #include <asm/sections.h>
 #include <asm/text-patching.h>
 
+#include "internal.h"
+
 #define CALL_INSN_OPCODE_BYTE	0xe8
 #define CALL_INSN_LEN		5
 
@@ -130,6 +132,7 @@ const char *pv_op_name(unsigned int op)
 {
 	return op < PV_OP_COUNT ? pv_op_descs[op].name : NULL;
 }
+EXPORT_SYMBOL_GPL(pv_op_name);
 
 static const char *const pv_form_names[PV_FORM_COUNT] = {
 	[PV_FORM_INDIRECT]	= "indirect",
@@ -146,8 +149,9 @@ static const char *const pv_form_names[PV_FORM_COUNT] = {
  */
 const char *pv_form_name(enum pv_form form)
 {
-	return form < PV_FORM_COUNT ? pv_form_names[form] : "?";
+	return form < PV_FORM_COUNT ? pv_form_names[form] : "other";
 }
+EXPORT_SYMBOL_GPL(pv_form_name);
 
 static void pv_fill_nops(u8 *buf, unsigned int len)
 {
@@ -235,9 +239,6 @@ static bool pv_site_in_text(const struct pv_site *site)
 	return core_kernel_text(ip) && core_kernel_text(ip + site->len - 1);
 }
 
-/* Longest site the pass handles; records beyond it are refused. */
-#define PV_SITE_MAX	16
-
 void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
 		    unsigned int flags, struct pv_patch_stats *stats,
 		    void (*poke)(void *dst, const void *src, size_t len))
@@ -281,20 +282,59 @@ void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
 	}
 }
 
+/**
+ * pv_site_state - the form a site holds now
+ * @s: the record
+ * @flags: PV_PLAN_* restrictions the site was patched under
+ *
+ * The caller holds text_mutex and knows the site's text is still there.
+ *
+ * Return: the form the patch pass would give the site now, if the site
+ * holds exactly those bytes; PV_FORM_INDIRECT if it holds the compiler's
+ * bytes; PV_FORM_COUNT if it holds anything else.
+ */
+enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags)
+{
+	u8 buf[PV_SITE_MAX];
+	const void *slot;
+	enum pv_form form;
+	const u8 *ip = pv_site_addr(s);
+
+	lockdep_assert_held(&text_mutex);
+
+	if (s->op >= PV_OP_COUNT || s->len < PV_SITE_LEN || s->len > PV_SITE_MAX)
+		return PV_FORM_COUNT;
+	slot = *(const void **)pv_slot_addr(s->op);
+	form = pv_site_plan(s, slot, pv_active_backend, flags, buf);
+	if (!memcmp(ip, buf, s->len))
+		return form;
+	pv_site_original(s, buf);
+	if (!memcmp(ip, buf, s->len))
+		return PV_FORM_INDIRECT;
+	return PV_FORM_COUNT;
+}
+EXPORT_SYMBOL_GPL(pv_site_state);
+
 struct pv_patch_stats pv_boot_stats;
 
-static unsigned int pv_boot_flags __initdata;
+/* Site records of loaded modules (module.c), read by debugfs.c. */
+LIST_HEAD(pv_modules);
+/* Protects pv_modules. */
+DEFINE_MUTEX(pv_modules_lock);
+
+unsigned int pv_patch_flags __ro_after_init;
+EXPORT_SYMBOL_GPL(pv_patch_flags);
 
 static int __init pv_parse_patch(char *arg)
 {
 	if (!arg)
 		return -EINVAL;
 	if (!strcmp(arg, "off"))
-		pv_boot_flags = PV_PLAN_NO_PATCH;
+		pv_patch_flags = PV_PLAN_NO_PATCH;
 	else if (!strcmp(arg, "noinline"))
-		pv_boot_flags = PV_PLAN_NO_INLINE;
+		pv_patch_flags = PV_PLAN_NO_INLINE;
 	else if (!strcmp(arg, "on"))
-		pv_boot_flags = 0;
+		pv_patch_flags = 0;
 	else
 		pr_warn("unknown value '%s' for paravirt_patch=, ignored\n",
 			arg);
@@ -320,7 +360,7 @@ static bool __init pv_sites_in_text(void)
 void __init paravirt_patch_kernel(void)
 {
 	struct pv_patch_stats *st = &pv_boot_stats;
-	unsigned int flags = pv_boot_flags;
+	unsigned int flags = pv_patch_flags;
 	unsigned int i;
 
 	BUILD_BUG_ON(sizeof(struct pv_site) != PV_SITE_RECORD_SIZE);

@@ -31,6 +31,33 @@ static int __init pv_parse_backend(char *arg)
 }
 early_param("paravirt", pv_parse_backend);
 
+static char pv_refused_names[64] __initdata;
+
+static int __init pv_parse_refuse(char *arg)
+{
+	if (!arg || !*arg)
+		return -EINVAL;
+	strscpy(pv_refused_names, arg, sizeof(pv_refused_names));
+	return 0;
+}
+early_param("paravirt_refuse", pv_parse_refuse);
+
+/* Is @name in the comma-separated list of paravirt_refuse=? */
+static bool __init pv_refused(const char *name)
+{
+	const char *p = pv_refused_names;
+	size_t n = strlen(name);
+
+	while (*p) {
+		const char *comma = strchrnul(p, ',');
+
+		if (comma - p == n && !strncmp(p, name, n))
+			return true;
+		p = *comma ? comma + 1 : comma;
+	}
+	return false;
+}
+
 static const struct pv_backend *__init pv_find_backend(const char *name)
 {
 	const struct pv_backend *b;
@@ -84,6 +111,9 @@ void __init paravirt_probe(void)
 	const struct pv_backend *b = NULL;
 	int err;
 
+	if (pv_refused("native"))
+		pr_warn("native cannot be refused: it is the fallback\n");
+
 	if (pv_forced_name[0]) {
 		b = pv_find_backend(pv_forced_name);
 		if (!b) {
@@ -103,6 +133,11 @@ void __init paravirt_probe(void)
 	}
 
 	while ((b = pv_next_backend(b))) {
+		if (b != pv_native_backend && pv_refused(b->name)) {
+			pr_info("backend %s: refused on the command line\n",
+				b->name);
+			continue;
+		}
 		err = b->probe ? b->probe() : 0;
 		if (!err) {
 			pv_install(b);
