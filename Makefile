@@ -64,10 +64,10 @@ define make-config
 	@python3 scripts/checkconfig.py $(1)/.config $(CURDIR)/configs/test.config $(2)
 endef
 
-$(BUILD_ON)/.config: configs/test.config configs/layer-on.config | graft
+$(BUILD_ON)/.config: configs/test.config configs/layer-on.config Kconfig | graft
 	$(call make-config,$(BUILD_ON),$(CURDIR)/configs/layer-on.config)
 
-$(BUILD_OFF)/.config: configs/test.config configs/layer-off.config | graft
+$(BUILD_OFF)/.config: configs/test.config configs/layer-off.config Kconfig | graft
 	$(call make-config,$(BUILD_OFF),$(CURDIR)/configs/layer-off.config)
 
 config-on: graft $(BUILD_ON)/.config
@@ -104,3 +104,59 @@ bench: deps
 
 clean-cache:
 	rm -rf $(BUILD_ON) $(BUILD_OFF) $(INITRAMFS)
+
+# --- the vmi ROM and the host tests ------------------------------------------
+#
+#   make rom        the vmi backend's ROM, $(ROM_DIR)/vmi.rom, and its broken
+#                   variants $(ROM_DIR)/vmi-<defect>.rom (for QEMU's
+#                   -option-rom); see backends/vmi/rom/mkrom.c
+#   make host-test  the validator and the ROM tested in user space, and the
+#                   validator fuzzed for FUZZ_TIME seconds; ends with
+#                   "N passed, N failed"
+
+ROM_DIR		:= $(PVLAYER_CACHE)/rom
+HOST_DIR	:= $(PVLAYER_CACHE)/host-test
+HOSTCC		?= gcc
+FUZZ_CC		?= clang
+FUZZ_TIME	?= 20
+HOST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -I backends/vmi -I tests/host \
+		   -include tests/host/host.h
+HOST_SAN	:= -fsanitize=address,undefined -fno-omit-frame-pointer
+VMI_ROM_SRC	:= backends/vmi/vmi_rom.c backends/vmi/vmi_rom.h tests/host/host.h
+HAVE_FUZZ_CC	= $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo y)
+
+.PHONY: rom host-test
+
+rom: $(ROM_DIR)/vmi.rom
+
+$(ROM_DIR)/rom.o: backends/vmi/rom/rom.S include/asm/paravirt_types.h
+	@mkdir -p $(ROM_DIR)
+	@$(HOSTCC) -c -D__ASSEMBLY__ -I include/asm -Wa,--fatal-warnings \
+		-o $@ $<
+
+$(ROM_DIR)/mkrom: backends/vmi/rom/mkrom.c $(VMI_ROM_SRC)
+	@mkdir -p $(ROM_DIR)
+	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
+
+$(ROM_DIR)/vmi.rom: $(ROM_DIR)/rom.o $(ROM_DIR)/mkrom
+	@rm -f $(ROM_DIR)/vmi-*.rom
+	@$(ROM_DIR)/mkrom -b $(ROM_DIR) $< $@
+
+$(HOST_DIR)/call_regs.o: tests/host/call_regs.S
+	@mkdir -p $(HOST_DIR)
+	@$(HOSTCC) -c -o $@ $<
+
+$(HOST_DIR)/test_vmi_rom: tests/host/test_vmi_rom.c tests/host/call_regs.h \
+			  $(HOST_DIR)/call_regs.o $(VMI_ROM_SRC)
+	@$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $< \
+		$(HOST_DIR)/call_regs.o backends/vmi/vmi_rom.c
+
+$(HOST_DIR)/fuzz_vmi_rom: tests/host/fuzz_vmi_rom.c $(VMI_ROM_SRC)
+	@mkdir -p $(HOST_DIR)
+	@$(FUZZ_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $< backends/vmi/vmi_rom.c || \
+		echo "host-test: $(FUZZ_CC) cannot build the fuzzer" >&2
+
+host-test: rom $(HOST_DIR)/test_vmi_rom \
+	   $(if $(HAVE_FUZZ_CC),$(HOST_DIR)/fuzz_vmi_rom)
+	@tests/host/run.sh $(HOST_DIR) $(ROM_DIR) $(FUZZ_TIME)

@@ -30,7 +30,7 @@ mkdir -p "$logs"
 passed=0
 failed=0
 skipped=0
-SUITES="paravirt_sites paravirt_patch paravirt_semantics"
+SUITES="paravirt_sites paravirt_patch paravirt_semantics paravirt_vmi"
 
 result() {
 	case "$1" in

@@ -364,7 +364,9 @@ static void pv_patch_scratch_inline_needs_clobbers(struct kunit *test)
 				PV_OP_INDEX(mmu.pte_val), 0);
 	pv_scratch_patch(test, 0, &st);
 	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_DIRECT], 1);
-	KUNIT_EXPECT_EQ(test, site[0], 0xe8);
+	/* one instruction: cs call rel32 */
+	KUNIT_EXPECT_EQ(test, site[0], 0x2e);
+	KUNIT_EXPECT_EQ(test, site[1], 0xe8);
 	KUNIT_EXPECT_EQ(test, pv_scratch_pte_val(0x1234567890ULL),
 			0x1234567890ULL);
 	pv_scratch_restore();
@@ -392,6 +394,7 @@ static void pv_patch_scratch_direct(struct kunit *test)
 
 	KUNIT_ASSERT_GE(test, insn_decode_kernel(&insn, site), 0);
 	KUNIT_EXPECT_EQ(test, insn.opcode.bytes[0], 0xe8);
+	KUNIT_EXPECT_EQ(test, insn.length, PV_SITE_LEN);
 	dest = site + insn.length + insn.immediate.value;
 	mutex_lock(&text_mutex);
 	want = callthunks_translate_call_dest(pv_ops.cpu.read_cr0);

@@ -33,6 +33,7 @@
 
 #define CALL_INSN_OPCODE_BYTE	0xe8
 #define CALL_INSN_LEN		5
+#define CS_PREFIX_BYTE		0x2e
 
 /* Operations that return nothing: only these may become NOPs. */
 #define PV_OP(op, ret)							\
@@ -202,7 +203,7 @@ enum pv_form pv_site_plan(const struct pv_site *site, const void *slot,
 	s32 rel;
 
 	if ((flags & PV_PLAN_NO_PATCH) || !slot ||
-	    site->op >= PV_OP_COUNT || site->len < CALL_INSN_LEN) {
+	    site->op >= PV_OP_COUNT || site->len < CALL_INSN_LEN + 1) {
 		pv_site_original(site, buf);
 		return PV_FORM_INDIRECT;
 	}
@@ -224,11 +225,17 @@ enum pv_form pv_site_plan(const struct pv_site *site, const void *slot,
 		}
 	}
 
+	/*
+	 * "cs call rel32": the segment prefix, ignored in 64-bit mode, makes
+	 * the call fill six bytes, so the site is one instruction and the
+	 * call returns to the site's end, as the indirect call did.
+	 */
 	slot = callthunks_translate_call_dest((void *)slot);
-	rel = (long)slot - (long)(ip + CALL_INSN_LEN);
-	buf[0] = CALL_INSN_OPCODE_BYTE;
-	memcpy(&buf[1], &rel, sizeof(rel));
-	pv_fill_nops(buf + CALL_INSN_LEN, site->len - CALL_INSN_LEN);
+	rel = (long)slot - (long)(ip + CALL_INSN_LEN + 1);
+	buf[0] = CS_PREFIX_BYTE;
+	buf[1] = CALL_INSN_OPCODE_BYTE;
+	memcpy(&buf[2], &rel, sizeof(rel));
+	pv_fill_nops(buf + CALL_INSN_LEN + 1, site->len - CALL_INSN_LEN - 1);
 	return PV_FORM_DIRECT;
 }
 

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vmi backend: operations published by the hypervisor as code in an
+ * option ROM (format in vmi_rom.h).
+ *
+ * The probe scans the option-ROM area for a ROM with the vmi signature,
+ * validates all of it (vmi_rom_validate()) before using any of it, and
+ * copies its call table into vmi_code, a reserved stretch of kernel text:
+ * writable only while the kernel's text is (early boot), read-only and
+ * executable once the kernel write-protects its text. pv_ops then points
+ * at the copied entries for the operations the ROM provides; the others
+ * stay native. Entries the ROM marks inlinable become templates, so the
+ * patch pass copies their bytes into the sites.
+ *
+ * Any defect of the ROM: one message naming it, and native takes over.
+ */
+
+#define pr_fmt(fmt) "paravirt: vmi: " fmt
+
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/kernel.h>
+#include <linux/objtool.h>
+#include <linux/string.h>
+#include <linux/sync_core.h>
+#include <asm/paravirt.h>
+#include <asm/paravirt_backend.h>
+
+#include "vmi.h"
+
+#define VMI_SCAN_START	0xc0000
+#define VMI_SCAN_END	0xe0000
+#define VMI_SCAN_STEP	2048
+/* Room for 64 entries; operations beyond the ones known are unused. */
+#define VMI_CODE_SIZE		2048
+
+/*
+ * Room for the copied call table, in kernel text. Filled with int3 until a
+ * ROM is copied in. The kernel takes its address as data: tell objtool that
+ * no indirect branch lands there (entries carry their own endbr64).
+ */
+asm(".pushsection .text, \"ax\"\n"
+	".balign 64\n"
+	".globl vmi_code\n"
+	"vmi_code:\n\t"
+	ANNOTATE_NOENDBR
+	".fill " __stringify(VMI_CODE_SIZE) ", 1, 0xcc\n"
+	".globl vmi_code_end\n"
+	"vmi_code_end:\n\t"
+	ANNOTATE_NOENDBR
+	"int3\n"
+	".popsection");
+
+static struct paravirt_patch_template vmi_ops;
+static struct pv_template vmi_templates[VMI_OP_COUNT];
+struct vmi_rom_info vmi_rom __ro_after_init;
+unsigned long vmi_rom_phys __ro_after_init;
+
+/* The pv_ops member of each operation, as a byte offset. */
+#define SLOT(member)	offsetof(struct paravirt_patch_template, member)
+static const unsigned short vmi_slot_offset[VMI_OP_COUNT] = {
+	[VMI_OP_SAVE_FL]		= SLOT(irq.save_fl.func),
+	[VMI_OP_IRQ_DISABLE]		= SLOT(irq.irq_disable.func),
+	[VMI_OP_IRQ_ENABLE]		= SLOT(irq.irq_enable.func),
+	[VMI_OP_SAFE_HALT]		= SLOT(irq.safe_halt),
+	[VMI_OP_HALT]			= SLOT(irq.halt),
+	[VMI_OP_READ_CR0]		= SLOT(cpu.read_cr0),
+	[VMI_OP_WRITE_CR0]		= SLOT(cpu.write_cr0),
+	[VMI_OP_READ_CR2]		= SLOT(mmu.read_cr2.func),
+	[VMI_OP_WRITE_CR2]		= SLOT(mmu.write_cr2),
+	[VMI_OP_READ_CR3]		= SLOT(mmu.read_cr3),
+	[VMI_OP_WRITE_CR3]		= SLOT(mmu.write_cr3),
+	[VMI_OP_WRITE_CR4]		= SLOT(cpu.write_cr4),
+	[VMI_OP_WBINVD]			= SLOT(cpu.wbinvd),
+	[VMI_OP_READ_MSR]		= SLOT(cpu.read_msr),
+	[VMI_OP_WRITE_MSR]		= SLOT(cpu.write_msr),
+	[VMI_OP_CPUID]			= SLOT(cpu.cpuid),
+	[VMI_OP_IO_DELAY]		= SLOT(cpu.io_delay),
+	[VMI_OP_FLUSH_TLB_USER]		= SLOT(mmu.flush_tlb_user),
+	[VMI_OP_FLUSH_TLB_ONE_USER]	= SLOT(mmu.flush_tlb_one_user),
+	[VMI_OP_PTE_VAL]		= SLOT(mmu.pte_val.func),
+	[VMI_OP_MAKE_PTE]		= SLOT(mmu.make_pte.func),
+	[VMI_OP_PMD_VAL]		= SLOT(mmu.pmd_val.func),
+	[VMI_OP_MAKE_PMD]		= SLOT(mmu.make_pmd.func),
+	[VMI_OP_PUD_VAL]		= SLOT(mmu.pud_val.func),
+	[VMI_OP_MAKE_PUD]		= SLOT(mmu.make_pud.func),
+	[VMI_OP_P4D_VAL]		= SLOT(mmu.p4d_val.func),
+	[VMI_OP_MAKE_P4D]		= SLOT(mmu.make_p4d.func),
+	[VMI_OP_PGD_VAL]		= SLOT(mmu.pgd_val.func),
+	[VMI_OP_MAKE_PGD]		= SLOT(mmu.make_pgd.func),
+	[VMI_OP_SET_PTE]		= SLOT(mmu.set_pte),
+	[VMI_OP_SET_PMD]		= SLOT(mmu.set_pmd),
+	[VMI_OP_SET_PUD]		= SLOT(mmu.set_pud),
+	[VMI_OP_SET_P4D]		= SLOT(mmu.set_p4d),
+};
+
+static void __init vmi_install(const u8 *rom)
+{
+	unsigned int i;
+
+	memcpy(vmi_code, rom + vmi_rom.table,
+	       vmi_rom.count * VMI_ENTRY_SIZE);
+	sync_core();
+
+	for (i = 0; i < vmi_rom.count; i++) {
+		const struct vmi_desc *d = &vmi_rom.desc[i];
+		u8 *entry = vmi_code + i * VMI_ENTRY_SIZE;
+
+		if (d->kind == VMI_KIND_ABSENT)
+			continue;
+		*(void **)((u8 *)&vmi_ops + vmi_slot_offset[i]) = entry;
+		if (d->kind == VMI_KIND_INLINE) {
+			vmi_templates[i].func = entry;
+			vmi_templates[i].bytes = entry;
+			vmi_templates[i].len = d->inline_len;
+			vmi_templates[i].clobbers = d->clobbers;
+		}
+	}
+}
+
+static int __init vmi_probe(void)
+{
+	unsigned long addr;
+
+	BUILD_BUG_ON(sizeof(struct vmi_rom_header) != 32);
+	BUILD_BUG_ON(sizeof(struct vmi_desc) != 8);
+	BUILD_BUG_ON(VMI_OP_COUNT * VMI_ENTRY_SIZE > VMI_CODE_SIZE);
+
+	for (addr = VMI_SCAN_START; addr < VMI_SCAN_END; addr += VMI_SCAN_STEP) {
+		const u8 *rom = phys_to_virt(addr);
+		enum vmi_rom_error err;
+
+		if (rom[0] != 0x55 || rom[1] != 0xaa ||
+		    memcmp(rom + VMI_HEADER_OFFSET, VMI_SIGNATURE, 8))
+			continue;
+
+		err = vmi_rom_validate(rom, VMI_SCAN_END - addr, &vmi_rom);
+		if (err != VMI_OK) {
+			if (vmi_rom.bad_entry >= 0)
+				pr_err("ROM at %#lx refused: %s (entry %d)\n",
+				       addr, vmi_rom_error_name(err),
+				       vmi_rom.bad_entry);
+			else
+				pr_err("ROM at %#lx refused: %s\n", addr,
+				       vmi_rom_error_name(err));
+			memset(&vmi_rom, 0, sizeof(vmi_rom));
+			return -EINVAL;
+		}
+
+		vmi_rom_phys = addr;
+		vmi_install(rom);
+		pv_info.name = "a vmi ROM";
+		pr_info("ROM at %#lx: ABI %u.%u, %u bytes, %u entries\n",
+			addr, VMI_ABI_MAJOR, vmi_rom.abi_minor, vmi_rom.size,
+			vmi_rom.count);
+		return 0;
+	}
+	return -ENODEV;
+}
+
+PV_BACKEND(vmi) = {
+	.name = "vmi",
+	.priority = 10,
+	.probe = vmi_probe,
+	.ops = &vmi_ops,
+	.templates = vmi_templates,
+	.nr_templates = ARRAY_SIZE(vmi_templates),
+};

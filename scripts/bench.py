@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Compare a kernel without the paravirt layer against one with it (make bench).
+
+Builds both kernels and the bench initramfs (tests/bench/workload.c as
+/init), boots each variant under QEMU TCG with -icount shift=0,sleep=off on
+2 vCPUs, and reads the guest's "bench: NAME rep=R iters=I insns=N" lines.
+Under icount the guest's TSC counts guest instructions, so the figures are
+instructions, not time. Also compares the code size of the two vmlinux
+files. Writes bench.md (a table, also printed) and bench.json (every
+figure) to the results directory.
+
+Variants:
+  off        CONFIG_PARAVIRT=n
+  on         the layer, every site patched (the default)
+  noinline   the layer with paravirt_patch=noinline: direct calls, no
+             inline instructions
+  unpatched  the layer with paravirt_patch=off: every site an indirect call
+"""
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.environ.get("PVLAYER_CACHE", "/var/cache/pvlayer")
+BUILD = {
+    "off": os.environ.get("BUILD_OFF", os.path.join(CACHE, "build-off")),
+    "on": os.environ.get("BUILD_ON", os.path.join(CACHE, "build-on")),
+}
+# name: (build, kernel parameters, label in the table)
+VARIANTS = {
+    "off": ("off", "", "layer off"),
+    "on": ("on", "", "on, patched"),
+    "noinline": ("on", "paravirt_patch=noinline", "on, noinline"),
+    "unpatched": ("on", "paravirt_patch=off", "on, unpatched"),
+}
+WORKLOADS = {
+    "syscall": "getppid()",
+    "fault": "mmap, fault 64 pages, munmap",
+    "fork": "fork, exit, wait",
+    "pipe": "pipe round trip",
+    "mprotect": "touch 16 pages, mprotect RO, RW",
+    "smp": "shootdowns to a 2nd CPU",
+}
+LINE = re.compile(r"^bench: (\w+) rep=(\d+) iters=(\d+) insns=(\d+)\s*$")
+SUMMARY = re.compile(r"paravirt: backend \S+: .*sites:.*")
+
+
+def log(msg):
+    print("bench: " + msg, flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def wait_for_builds():
+    """Never build in a directory where another make is running."""
+    while True:
+        busy = []
+        for d in BUILD.values():
+            r = subprocess.run(["pgrep", "-f", "O=" + d],
+                               stdout=subprocess.DEVNULL)
+            if r.returncode == 0:
+                busy.append(d)
+        if not busy:
+            return
+        log("waiting for the build running in " + ", ".join(busy))
+        time.sleep(15)
+
+
+def build(initrd):
+    wait_for_builds()
+    run(["nice", "-n", "10", "make", "-C", TOP, "kernel", "kernel-off"])
+    run([os.path.join(TOP, "scripts", "mkbench-initramfs.sh"), initrd])
+
+
+def boot(bzimage, initrd, params, logfile, opts):
+    args = ["kunit.enable=0", "bench_reps=%d" % opts.reps,
+            "bench_scale=%d" % opts.scale]
+    if opts.only:
+        args.append("bench_only=" + opts.only)
+    if params:
+        args.append(params)
+    env = dict(os.environ, SMP="2")
+    subprocess.run(["nice", "-n", "10", os.path.join(TOP, "scripts", "boot.sh"),
+                    "--initrd", initrd, "--log", logfile,
+                    "--qemu-arg", "-icount shift=0,sleep=off",
+                    bzimage] + args, env=env, check=False)
+    with open(logfile, "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    runs = {}
+    summary = None
+    for line in text.splitlines():
+        line = line.replace("\r", "")
+        m = LINE.match(line)
+        if m:
+            runs.setdefault(m.group(1), []).append(
+                {"rep": int(m.group(2)), "iters": int(m.group(3)),
+                 "insns": int(m.group(4))})
+        m = SUMMARY.search(line)
+        if m:
+            summary = m.group(0).strip()
+    if "bench: done" not in text:
+        tail = "\n".join(text.splitlines()[-20:])
+        sys.exit("bench: the guest did not finish; see %s\n%s"
+                 % (logfile, tail))
+    return runs, summary
+
+
+def stats(reps):
+    per = [r["insns"] / r["iters"] for r in reps]
+    return {"median": statistics.median(per), "min": min(per),
+            "max": max(per), "reps": len(per)}
+
+
+def sections(vmlinux):
+    """Section name -> (index, size)."""
+    out = run(["readelf", "-SW", vmlinux], stdout=subprocess.PIPE,
+              text=True).stdout
+    res = {}
+    for line in out.splitlines():
+        m = re.match(r"\s*\[\s*(\d+)\]\s+(\S+)\s+\S+\s+\S+\s+\S+\s+"
+                     r"([0-9a-f]+)\s", line)
+        if m:
+            res[m.group(2)] = (m.group(1), int(m.group(3), 16))
+    return res
+
+
+def code_size(vmlinux):
+    secs = sections(vmlinux)
+    text_ndx = secs[".text"][0]
+    out = run(["size", vmlinux], stdout=subprocess.PIPE, text=True).stdout
+    res = {"size_text": int(out.splitlines()[1].split()[0]),
+           "text_section": secs[".text"][1],
+           "func_bytes": 0, "func_count": 0, "func_text_bytes": 0,
+           "parainstructions": secs.get(".parainstructions", (0, 0))[1]}
+    out = run(["readelf", "-sW", vmlinux], stdout=subprocess.PIPE,
+              text=True).stdout
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) < 8 or not f[0].endswith(":") or f[3] != "FUNC":
+            continue
+        size = int(f[2], 0)
+        res["func_bytes"] += size
+        res["func_count"] += 1
+        if f[6] == text_ndx:
+            res["func_text_bytes"] += size
+    return res
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def metadata():
+    meta = {"date": datetime.datetime.now(datetime.timezone.utc)
+            .strftime("%Y-%m-%d %H:%M UTC")}
+    qemu = run(["qemu-system-x86_64", "--version"], stdout=subprocess.PIPE,
+               text=True).stdout
+    meta["qemu"] = qemu.splitlines()[0]
+    for name, d in BUILD.items():
+        with open(os.path.join(d, "include", "config",
+                               "kernel.release")) as f:
+            release = f.read().strip()
+        meta["kernel_" + name] = release
+        meta["config_sha256_" + name] = sha256(os.path.join(d, ".config"))
+    return meta
+
+
+def pct(value, base):
+    if not base:
+        return ""
+    return "%+.2f%%" % (100.0 * (value - base) / base)
+
+
+def table(results, sizes, variants):
+    rows = ["| measure | kernel | median | min | max | vs off |",
+            "|---|---|---:|---:|---:|---:|"]
+    base = results.get("off", {})
+    for w in WORKLOADS:
+        for v in variants:
+            s = results[v].get(w)
+            if not s:
+                continue
+            delta = pct(s["median"], base[w]["median"]) \
+                if v != "off" and w in base else ""
+            rows.append("| %s: %s, insns/iter | %s | %.1f | %.1f | %.1f | %s |"
+                        % (w, WORKLOADS[w], VARIANTS[v][2], s["median"],
+                           s["min"], s["max"], delta))
+    labels = [("text_section", ".text section, bytes (2 MiB aligned)"),
+              ("size_text", "size(1) text, bytes"),
+              ("func_bytes", "FUNC symbols, summed size, bytes"),
+              ("func_text_bytes", "FUNC symbols in .text, bytes"),
+              ("func_count", "FUNC symbols, count"),
+              ("parainstructions", ".parainstructions, bytes")]
+    for key, label in labels:
+        for b in ("off", "on"):
+            v = sizes[b][key]
+            delta = pct(v, sizes["off"][key]) if b == "on" else ""
+            rows.append("| %s | layer %s | %d | | | %s |"
+                        % (label, b, v, delta))
+    return "\n".join(rows)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--results", default=os.path.join(TOP, "results"),
+                    help="directory for bench.md and bench.json")
+    ap.add_argument("--no-build", action="store_true",
+                    help="use the kernels and bench initramfs as they are")
+    ap.add_argument("--reps", type=int, default=5,
+                    help="repetitions of each workload (default 5)")
+    ap.add_argument("--scale", type=int, default=1,
+                    help="multiply every iteration count (default 1)")
+    ap.add_argument("--only", default="",
+                    help="comma-separated workloads to run (default all)")
+    ap.add_argument("--variants", default=",".join(VARIANTS),
+                    help="comma-separated variants (default all: %s)"
+                    % ",".join(VARIANTS))
+    opts = ap.parse_args()
+    variants = [v for v in opts.variants.split(",") if v]
+    for v in variants:
+        if v not in VARIANTS:
+            sys.exit("bench: unknown variant %s" % v)
+    start = time.time()
+
+    initrd = os.path.join(CACHE, "bench-initramfs.cpio")
+    if not opts.no_build:
+        build(initrd)
+    logs = os.path.join(CACHE, "logs")
+    os.makedirs(logs, exist_ok=True)
+    os.makedirs(opts.results, exist_ok=True)
+
+    # Boot copies, so that a build started meanwhile cannot change them.
+    meta = metadata()
+    sizes = {b: code_size(os.path.join(d, "vmlinux"))
+             for b, d in BUILD.items()}
+    tmp = tempfile.mkdtemp(prefix="pvbench.")
+    images = {}
+    for b, d in BUILD.items():
+        images[b] = os.path.join(tmp, "bzImage-" + b)
+        shutil.copy(os.path.join(d, "arch", "x86", "boot", "bzImage"),
+                    images[b])
+
+    raw = {}
+    results = {}
+    summaries = {}
+    try:
+        for v in variants:
+            b, params, label = VARIANTS[v]
+            logfile = os.path.join(logs, "bench-%s.log" % v)
+            log("booting %s (%s)" % (v, label))
+            runs, summary = boot(images[b], initrd, params, logfile, opts)
+            raw[v] = runs
+            results[v] = {w: stats(r) for w, r in runs.items()}
+            if summary:
+                summaries[v] = summary
+    finally:
+        shutil.rmtree(tmp)
+
+    meta["wall_seconds"] = round(time.time() - start)
+    meta["reps"] = opts.reps
+    meta["scale"] = opts.scale
+    out = table(results, sizes, variants)
+    head = ["# make bench", "",
+            "Guest instructions per iteration under QEMU TCG "
+            "(-icount shift=0,sleep=off, 2 vCPUs), %d repetitions; "
+            "code size of vmlinux." % opts.reps, "",
+            "- kernel: %s (off), %s (on)" % (meta["kernel_off"],
+                                            meta["kernel_on"]),
+            "- .config sha256: off %s, on %s" % (meta["config_sha256_off"],
+                                                 meta["config_sha256_on"]),
+            "- %s" % meta["qemu"],
+            "- date: %s" % meta["date"]]
+    for v, s in summaries.items():
+        head.append("- %s: `%s`" % (v, s))
+    md = "\n".join(head) + "\n\n" + out + "\n"
+    with open(os.path.join(opts.results, "bench.md"), "w") as f:
+        f.write(md)
+    with open(os.path.join(opts.results, "bench.json"), "w") as f:
+        json.dump({"meta": meta, "variants": {v: VARIANTS[v][1:]
+                                              for v in variants},
+                   "summaries": summaries, "sizes": sizes,
+                   "stats": results, "runs": raw}, f, indent=1)
+        f.write("\n")
+    print(md, end="")
+    log("results in %s (bench.md, bench.json), %d s"
+        % (opts.results, meta["wall_seconds"]))
+
+
+if __name__ == "__main__":
+    main()

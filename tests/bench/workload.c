@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * init of the bench initramfs: run a few small workloads that exercise the
+ * privileged operations behind pv_ops, count the guest instructions each
+ * takes, print one line per repetition and end the guest.
+ *
+ * Under QEMU with -icount shift=0,sleep=off the TSC advances by one per
+ * guest instruction, so rdtsc around a loop counts instructions, summed
+ * over all vCPUs. Each line reads:
+ *
+ *   bench: NAME rep=R iters=I insns=N
+ *
+ * Kernel parameters that the kernel hands to init as environment:
+ *   bench_reps=N    repetitions of each workload (default 5)
+ *   bench_scale=N   multiply every iteration count by N (default 1)
+ *   bench_only=A,B  run only the named workloads
+ *
+ * Everything but "smp" runs on CPU 0, so that no vCPU ever waits idle for
+ * another: with sleep=off an idle guest makes the clock jump ahead.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PAGE		4096UL
+#define FAULT_PAGES	64	/* pages faulted per iteration */
+#define PROT_PAGES	16	/* pages of the mprotect range */
+#define SMP_PAGES	16	/* pages handed between the two threads */
+
+static int reps = 5;
+static long scale = 1;
+static const char *only;
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+
+static inline unsigned long long insns(void)
+{
+	unsigned int lo, hi;
+
+	asm volatile("rdtsc" : "=a" (lo), "=d" (hi) :: "memory");
+	return ((unsigned long long)hi << 32) | lo;
+}
+
+static void die(const char *what)
+{
+	printf("bench: error: %s\n", what);
+	fflush(stdout);
+	reboot(RB_AUTOBOOT);
+	_exit(1);
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
+static void touch(char *p, unsigned long pages)
+{
+	unsigned long i;
+
+	for (i = 0; i < pages; i++)
+		STORE(p[i * PAGE], 1);
+}
+
+static void *map(unsigned long pages)
+{
+	void *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	return p;
+}
+
+/* (a) the cheapest system call there is */
+static void run_syscall(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+}
+
+/* (b) anonymous page faults: map, touch every page, unmap */
+static void run_fault(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		char *p = map(FAULT_PAGES);
+
+		touch(p, FAULT_PAGES);
+		munmap(p, FAULT_PAGES * PAGE);
+	}
+}
+
+/* (c) fork, exit in the child, wait in the parent */
+static void run_fork(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/* (d) one byte back and forth between two processes on the same CPU */
+static void run_pipe(long n)
+{
+	int up[2], down[2];
+	char c = 0;
+	pid_t pid;
+	long i;
+
+	if (pipe(up) || pipe(down))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		close(down[1]);
+		close(up[0]);
+		while (read(down[0], &c, 1) == 1)
+			if (write(up[1], &c, 1) != 1)
+				break;
+		_exit(0);
+	}
+	close(down[0]);
+	close(up[1]);
+	for (i = 0; i < n; i++) {
+		if (write(down[1], &c, 1) != 1 || read(up[0], &c, 1) != 1)
+			die("pipe ping-pong");
+	}
+	/* End of file on its pipe ends the child. */
+	close(down[1]);
+	waitpid(pid, NULL, 0);
+	close(up[0]);
+}
+
+/* (e) write-protect a touched range and open it again: TLB flushes */
+static char *prot_area;
+
+static void run_mprotect(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		touch(prot_area, PROT_PAGES);
+		mprotect(prot_area, PROT_PAGES * PAGE, PROT_READ);
+		mprotect(prot_area, PROT_PAGES * PAGE, PROT_READ | PROT_WRITE);
+	}
+}
+
+/*
+ * (f) cross-CPU TLB shootdowns. A helper thread on CPU 1 keeps the mm live
+ * there: it reads a shared range all the time and, on request, touches a
+ * range that the thread on CPU 0 then unmaps. CPU 0 also write-protects
+ * the shared range and opens it again. Each of these must flush CPU 1's
+ * TLB. Both threads spin with PAUSE, which makes QEMU switch to the other
+ * vCPU, so neither CPU idles.
+ */
+static char *smp_shared;
+static char *smp_handoff;
+static int smp_req, smp_ack, smp_stop;
+
+static void *smp_helper(void *arg)
+{
+	unsigned long i = 0;
+	int seen = 0;
+
+	(void)arg;
+	pin(1);
+	while (!LOAD(smp_stop)) {
+		if (LOAD(smp_req) != seen) {
+			seen = LOAD(smp_req);
+			touch(LOAD(smp_handoff), SMP_PAGES);
+			STORE(smp_ack, seen);
+		}
+		(void)LOAD(smp_shared[(i++ % SMP_PAGES) * PAGE]);
+		__builtin_ia32_pause();
+	}
+	return NULL;
+}
+
+static void run_smp(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		STORE(smp_handoff, (char *)map(SMP_PAGES));
+		STORE(smp_req, smp_req + 1);
+		while (LOAD(smp_ack) != smp_req)
+			__builtin_ia32_pause();
+		munmap(smp_handoff, SMP_PAGES * PAGE);
+		mprotect(smp_shared, SMP_PAGES * PAGE, PROT_READ);
+		mprotect(smp_shared, SMP_PAGES * PAGE, PROT_READ | PROT_WRITE);
+	}
+}
+
+struct workload {
+	const char *name;
+	long iters;
+	void (*run)(long n);
+};
+
+static const struct workload workloads[] = {
+	{ "syscall",	10000,	run_syscall },
+	{ "fault",	20,	run_fault },
+	{ "fork",	30,	run_fork },
+	{ "pipe",	500,	run_pipe },
+	{ "mprotect",	1000,	run_mprotect },
+	{ "smp",	60,	run_smp },
+};
+
+static int selected(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = only;
+
+	if (!p)
+		return 1;
+	while ((p = strstr(p, name))) {
+		if ((p == only || p[-1] == ',') &&
+		    (p[len] == ',' || p[len] == '\0'))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
+static void measure(const struct workload *w)
+{
+	long n = w->iters * scale;
+	unsigned long long t0, t1;
+	int r;
+
+	/* Half a round untimed first, to warm caches and allocators. */
+	w->run(n / 2 ? n / 2 : 1);
+	for (r = 0; r < reps; r++) {
+		t0 = insns();
+		w->run(n);
+		t1 = insns();
+		printf("bench: %s rep=%d iters=%ld insns=%llu\n", w->name, r,
+		       n, t1 - t0);
+		fflush(stdout);
+	}
+}
+
+static long env_long(const char *name, long def)
+{
+	const char *s = getenv(name);
+	long v = s ? strtol(s, NULL, 0) : 0;
+
+	return v > 0 ? v : def;
+}
+
+int main(void)
+{
+	pthread_t helper;
+	unsigned int i;
+
+	reps = env_long("bench_reps", reps);
+	scale = env_long("bench_scale", scale);
+	only = getenv("bench_only");
+	mount("proc", "/proc", "proc", 0, NULL);
+
+	/* The marker that scripts/boot.sh waits for. */
+	printf("pvlayer-init: user space reached\n");
+	printf("bench: start cpus=%ld reps=%d scale=%ld\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), reps, scale);
+	fflush(stdout);
+
+	pin(0);
+	prot_area = map(PROT_PAGES);
+	for (i = 0; i < ARRAY_SIZE(workloads); i++) {
+		const struct workload *w = &workloads[i];
+
+		if (!selected(w->name))
+			continue;
+		if (w->run == run_smp) {
+			if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+				printf("bench: skip smp (one CPU)\n");
+				continue;
+			}
+			smp_shared = map(SMP_PAGES);
+			touch(smp_shared, SMP_PAGES);
+			if (pthread_create(&helper, NULL, smp_helper, NULL))
+				die("pthread_create");
+			measure(w);
+			STORE(smp_stop, 1);
+			pthread_join(helper, NULL);
+			continue;
+		}
+		measure(w);
+	}
+	printf("bench: done\n");
+	fflush(stdout);
+	sync();
+	reboot(RB_AUTOBOOT);
+	return 0;
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the vmi backend, in whatever boot they run: with a valid
+ * ROM the backend must be active and the sites must use the ROM's code;
+ * without one (or with a refused one) nothing of any ROM may be in use.
+ */
+
+#include <kunit/test.h>
+#include <linux/memory.h>
+#include <linux/pgtable.h>
+#include <linux/string.h>
+#include <asm/insn.h>
+#include <asm/paravirt.h>
+#include <asm/paravirt_backend.h>
+#include <asm/sections.h>
+#include <asm/text-patching.h>
+
+#include "../../backends/vmi/vmi.h"
+
+static bool vmi_active(void)
+{
+	return pv_active_backend && !strcmp(pv_active_backend->name, "vmi");
+}
+
+static bool in_vmi_code(const void *p)
+{
+	return p >= (void *)vmi_code && p < (void *)vmi_code_end;
+}
+
+static const void *slot_value(unsigned int op)
+{
+	return ((const void *const *)&pv_ops)[op];
+}
+
+/* The backend is active exactly when a valid ROM was found. */
+static void vmi_active_iff_rom_valid(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, vmi_active(), vmi_rom.count > 0);
+	if (vmi_active()) {
+		KUNIT_EXPECT_GE(test, vmi_rom_phys, 0xc0000UL);
+		KUNIT_EXPECT_LT(test, vmi_rom_phys, 0xe0000UL);
+		KUNIT_EXPECT_EQ(test, vmi_rom.size % 512, 0);
+	}
+}
+
+/*
+ * With a ROM, every operation it provides goes to its entry and no other;
+ * without one, no slot points into the copy area and the area is untouched.
+ */
+static void vmi_slots_match_rom(struct kunit *test)
+{
+	unsigned int i, provided = 0;
+	const u8 *p;
+
+	for (i = 0; i < PV_OP_COUNT; i++) {
+		const void *v = slot_value(i);
+
+		if (!in_vmi_code(v))
+			continue;
+		KUNIT_ASSERT_TRUE_MSG(test, vmi_active(),
+				      "%s points into the vmi area", pv_op_name(i));
+		KUNIT_EXPECT_EQ(test, (v - (void *)vmi_code) % VMI_ENTRY_SIZE, 0);
+		KUNIT_EXPECT_NE(test, vmi_rom.desc[(v - (void *)vmi_code) /
+				VMI_ENTRY_SIZE].kind, VMI_KIND_ABSENT);
+		provided++;
+	}
+
+	if (!vmi_active()) {
+		for (p = vmi_code; p < vmi_code_end; p++)
+			if (*p != 0xcc)
+				break;
+		KUNIT_EXPECT_PTR_EQ(test, p, (const u8 *)vmi_code_end);
+		return;
+	}
+	for (i = 0; i < vmi_rom.count; i++)
+		if (vmi_rom.desc[i].kind != VMI_KIND_ABSENT)
+			provided--;
+	KUNIT_EXPECT_EQ(test, provided, 0);
+}
+
+/*
+ * Sites of the ROM's inlinable operations hold the ROM's bytes; sites of
+ * its other operations call into the copied code.
+ */
+static void vmi_sites_use_rom_code(struct kunit *test)
+{
+	unsigned int inlined = 0, called = 0;
+	const struct pv_site *s;
+
+	if (!vmi_active()) {
+		KUNIT_EXPECT_EQ(test, vmi_rom.count, 0);
+		return;
+	}
+	if (pv_patch_flags & PV_PLAN_NO_PATCH)
+		return;
+
+	mutex_lock(&text_mutex);
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		const u8 *ip = pv_site_addr(s);
+		const u8 *entry = slot_value(s->op);
+		const struct vmi_desc *d;
+		struct insn insn;
+
+		if (!in_vmi_code(entry))
+			continue;
+		d = &vmi_rom.desc[(entry - vmi_code) / VMI_ENTRY_SIZE];
+		if (d->kind == VMI_KIND_INLINE &&
+		    !(pv_patch_flags & PV_PLAN_NO_INLINE) &&
+		    !(d->clobbers & ~s->clobbers)) {
+			KUNIT_EXPECT_EQ_MSG(test, memcmp(ip, entry, d->inline_len),
+					    0, "site %pS", ip);
+			inlined++;
+			continue;
+		}
+		KUNIT_ASSERT_GE(test, insn_decode_kernel(&insn, ip), 0);
+		KUNIT_EXPECT_EQ_MSG(test, insn.opcode.bytes[0], 0xe8,
+				    "site %pS", ip);
+		KUNIT_EXPECT_PTR_EQ(test, ip + insn.length + insn.immediate.value,
+				    callthunks_translate_call_dest((void *)entry));
+		called++;
+	}
+	mutex_unlock(&text_mutex);
+	if (!(pv_patch_flags & PV_PLAN_NO_INLINE))
+		KUNIT_EXPECT_GT(test, inlined, 0);
+	KUNIT_EXPECT_GT(test, called, 0);
+}
+
+/* The copy lives in kernel text: executable, write-protected after boot. */
+static void vmi_code_in_kernel_text(struct kunit *test)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address((unsigned long)vmi_code, &level);
+
+	KUNIT_EXPECT_TRUE(test, core_kernel_text((unsigned long)vmi_code));
+	/* the area ends in kernel text too (an int3 follows it) */
+	KUNIT_EXPECT_TRUE(test, core_kernel_text((unsigned long)vmi_code_end));
+	KUNIT_ASSERT_NOT_NULL(test, pte);
+	KUNIT_EXPECT_TRUE(test, pte_exec(*pte));
+}
+
+static struct kunit_case vmi_cases[] = {
+	KUNIT_CASE(vmi_active_iff_rom_valid),
+	KUNIT_CASE(vmi_slots_match_rom),
+	KUNIT_CASE(vmi_sites_use_rom_code),
+	KUNIT_CASE(vmi_code_in_kernel_text),
+	{}
+};
+
+static struct kunit_suite vmi_suite = {
+	.name = "paravirt_vmi",
+	.test_cases = vmi_cases,
+};
+
+kunit_test_suites(&vmi_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the paravirt layer's vmi backend");
+MODULE_LICENSE("GPL");
