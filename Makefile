@@ -89,9 +89,11 @@ INITRAMFS := $(PVLAYER_CACHE)/initramfs.cpio
 initramfs: deps
 	@scripts/mkinitramfs.sh $(INITRAMFS)
 
-run: kernel
+run: kernel $(if $(filter vmi,$(BACKEND)),rom)
 	@$(MAKE) -s initramfs
-	@scripts/boot.sh --summary $(BUILD_ON)/arch/x86/boot/bzImage \
+	@scripts/boot.sh --summary \
+		$(if $(filter vmi,$(BACKEND)),--bios seabios --qemu-arg "-option-rom $(ROM_DIR)/vmi.rom") \
+		$(BUILD_ON)/arch/x86/boot/bzImage \
 		$(if $(BACKEND),paravirt=$(BACKEND)) kunit.enable=0 $(CMDLINE)
 
 check: deps

@@ -129,13 +129,19 @@ done
 
 kernel=$BUILD_ON/arch/x86/boot/bzImage
 
-# boot NAME ARGS...: boot with KUnit, count its cases, check the summary.
+# boot NAME [--bios B] [--qemu-arg A]... ARGS...: boot with KUnit and the
+# kernel arguments ARGS, count its cases, check the boot.
 boot() {
 	local name=$1
+	local opts=()
 	shift
 	local log=$logs/boot-$name.log
 
-	if scripts/boot.sh --log "$log" "$kernel" "$@"; then
+	while [ $# -gt 1 ] && case "$1" in --bios|--qemu-arg) true ;; *) false ;; esac; do
+		opts+=("$1" "$2")
+		shift 2
+	done
+	if scripts/boot.sh --log "$log" "${opts[@]}" "$kernel" "$@"; then
 		result PASS "boot/$name reaches user space"
 	else
 		tail -30 "$log"
@@ -199,6 +205,67 @@ expect nosuchbackend "paravirt: using backend native"
 boot refusenative paravirt_refuse=native
 expect refusenative "paravirt: native cannot be refused: it is the fallback"
 expect refusenative "paravirt: using backend native"
+
+# --- the vmi backend -------------------------------------------------------
+# The ROM and its broken variants (make rom), published by SeaBIOS with
+# -option-rom. Variants the firmware itself drops (bad checksum, truncated)
+# or that lack the signature are simply no vmi ROM to the kernel.
+
+if make -s host-test > "$logs/host-test.log" 2>&1; then
+	host_status=0
+else
+	host_status=1
+fi
+while read -r verdict name; do
+	result "$verdict" "host/$name"
+done < <(grep -E "^(PASS|FAIL) " "$logs/host-test.log")
+if [ $host_status -ne 0 ] && ! grep -q "^FAIL " "$logs/host-test.log"; then
+	tail -20 "$logs/host-test.log"
+	result FAIL "host/make host-test"
+fi
+
+roms=$PVLAYER_CACHE/rom
+romboot() {
+	local name=$1 rom=$2
+	shift 2
+	boot "$name" --bios seabios ${rom:+--qemu-arg "-option-rom $rom"} "$@"
+}
+
+if [ -f "$roms/vmi.rom" ]; then
+	romboot vmi "$roms/vmi.rom"
+	expect vmi "paravirt: vmi: ROM at 0x[0-9a-f]+: ABI 1\\.[0-9]+, [0-9]+ bytes, [0-9]+ entries"
+	expect vmi "paravirt: using backend vmi"
+	expect vmi "paravirt: backend vmi: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
+	expect vmi "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
+	expect vmi "pvlayer-init: debugfs backend: vmi"
+
+	romboot seabios-norom ""
+	expect seabios-norom "paravirt: backend vmi: not available \\(-19\\)"
+	expect seabios-norom "paravirt: using backend native"
+
+	for v in major:"unsupported ABI major version" \
+		 header:"bad header size or reserved field" \
+		 table:"call table outside the ROM or misaligned" \
+		 desc:"descriptors outside the ROM or misaligned" \
+		 inline-long:"bad inline length \\(entry 7\\)" \
+		 inline-7:"bad inline length \\(entry 12\\)" \
+		 kind:"unknown entry kind \\(entry 4\\)" \
+		 clobbers:"entry clobbers registers it may not \\(entry 0\\)" \
+		 reserved:"reserved descriptor field not zero \\(entry 32\\)" \
+		 required:"required entry absent \\(entry 1\\)"; do
+		name=${v%%:*}
+		romboot "vmi-$name" "$roms/vmi-$name.rom"
+		expect "vmi-$name" "paravirt: vmi: ROM at 0x[0-9a-f]+ refused: ${v#*:}"
+		expect "vmi-$name" "paravirt: using backend native"
+	done
+	for name in signature checksum truncated; do
+		romboot "vmi-$name" "$roms/vmi-$name.rom"
+		expect "vmi-$name" "paravirt: backend vmi: not available \\(-19\\)"
+		expect "vmi-$name" "paravirt: using backend native"
+	done
+else
+	result FAIL "boot/vmi: no ROM was built"
+fi
 
 # --- the kernel without the layer ------------------------------------------
 
