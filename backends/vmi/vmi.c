@@ -17,6 +17,7 @@
 
 #define pr_fmt(fmt) "paravirt: vmi: " fmt
 
+#include <linux/cpufeature.h>
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
@@ -37,7 +38,7 @@
 /*
  * Room for the copied call table, in kernel text. Filled with int3 until a
  * ROM is copied in. The kernel takes its address as data: tell objtool that
- * no indirect branch lands there (entries carry their own endbr64).
+ * no indirect branch lands there (call entries carry their own endbr64).
  */
 asm(".pushsection .text, \"ax\"\n"
 	".balign 64\n"
@@ -94,6 +95,8 @@ static const unsigned short vmi_slot_offset[VMI_OP_COUNT] = {
 	[VMI_OP_SET_P4D]		= SLOT(mmu.set_p4d),
 };
 
+static const u8 vmi_endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+
 static void __init vmi_install(const u8 *rom)
 {
 	unsigned int i;
@@ -108,6 +111,16 @@ static void __init vmi_install(const u8 *rom)
 
 		if (d->kind == VMI_KIND_ABSENT)
 			continue;
+		/*
+		 * With indirect branch tracking on, an entry reached through
+		 * pv_ops must start with endbr64; inline entries start with
+		 * their inline bytes instead, so they stay native there.
+		 */
+		if (cpu_feature_enabled(X86_FEATURE_IBT) &&
+		    memcmp(entry, vmi_endbr64, sizeof(vmi_endbr64))) {
+			pr_info("entry %u has no endbr64, kept native (IBT)\n", i);
+			continue;
+		}
 		*(void **)((u8 *)&vmi_ops + vmi_slot_offset[i]) = entry;
 		if (d->kind == VMI_KIND_INLINE) {
 			vmi_templates[i].func = entry;

@@ -144,7 +144,7 @@ enum vmi_op {
 	(VMI_BIT(VMI_OP_SAVE_FL) | VMI_BIT(VMI_OP_IRQ_DISABLE) |	\
 	 VMI_BIT(VMI_OP_IRQ_ENABLE))
 
-/* Why a ROM was refused; vmi_rom_error() names each. */
+/* Why a ROM was refused; vmi_rom_error_name() names each. */
 enum vmi_rom_error {
 	VMI_OK,
 	VMI_ERR_TRUNCATED,

@@ -106,18 +106,6 @@ static void __noreturn __printf(1, 2) die(const char *fmt, ...)
 	exit(1);
 }
 
-static void put16(u8 *p, u16 v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(u8 *p, u32 v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
 static u16 get16(const u8 *p)
 {
 	return p[0] | (u16)p[1] << 8;
