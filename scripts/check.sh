@@ -4,13 +4,17 @@
 # The whole test suite of the paravirt layer (make check):
 #
 #   static   checkpatch --strict on every C file and header of the layer;
-#            W=1 and sparse (C=2) on the layer's objects; no objtool
-#            warnings in the kernel build
-#   kunit    the layer's KUnit suites, in each of five boots: default,
-#            paravirt_patch=noinline, paravirt_patch=off, and two with bad
-#            input (paravirt_patch=sideways, paravirt=nosuch) whose
-#            messages and native fallback are checked too
-#   boot     the kernel built without the layer reaches user space
+#            W=1 and sparse (C=2) on the layer's objects; no warnings
+#            (objtool's included) in the kernel build
+#   kunit    the layer's KUnit suites, in every boot below
+#   boot     default, paravirt_patch=noinline and =off, bad input
+#            (paravirt_patch=sideways, paravirt=nosuch,
+#            paravirt_refuse=native); the test module loaded, unloaded
+#            and reloaded, and the debugfs listing against its counts
+#   host     the vmi ROM validator's host tests and a bounded fuzz run
+#   vmi      the project's ROM under SeaBIOS (backend vmi), no ROM, and
+#            each broken ROM (the defect named, native running)
+#   off      the kernel built without the layer reaches user space
 #
 # Every check prints one line: PASS, FAIL or SKIP and its name. The last line
 # is the totals: "N passed, N failed, N skipped". Exits non-zero if anything
@@ -182,6 +186,7 @@ expect default "pvlayer-init: reload: 0"
 expect default "pvlayer-init: debugfs backend: native"
 expect default "^other 0"
 expect default "^indirect 0"
+expect default "x86/mm: Checked W\\+X mappings: passed, no W\\+X pages found"
 expect default "paravirt/sites: [0-9]+ lines, first: .*\+0x[0-9a-f]+/0x[0-9a-f]+	vmlinux	[a-z_0-9.]+	6	(inline|direct|nop)	([0-9a-f]{2} ){5}[0-9a-f]{2}"
 check "boot/default: debugfs sites and counts agree" debugfs_consistent default
 
@@ -238,6 +243,7 @@ if [ -f "$roms/vmi.rom" ]; then
 	expect vmi "paravirt: backend vmi: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
 	expect vmi "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
 	expect vmi "pvlayer-init: debugfs backend: vmi"
+	expect vmi "x86/mm: Checked W\\+X mappings: passed, no W\\+X pages found"
 
 	romboot seabios-norom ""
 	expect seabios-norom "paravirt: backend vmi: not available \\(-19\\)"

@@ -125,7 +125,11 @@ static void vmi_sites_use_rom_code(struct kunit *test)
 	KUNIT_EXPECT_GT(test, called, 0);
 }
 
-/* The copy lives in kernel text: executable, write-protected after boot. */
+/*
+ * The copy lives in kernel text and is executable. (That it is read-only
+ * once the kernel protects its text is checked by CONFIG_DEBUG_WX at the
+ * end of boot, after these tests.)
+ */
 static void vmi_code_in_kernel_text(struct kunit *test)
 {
 	unsigned int level;

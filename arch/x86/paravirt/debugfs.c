@@ -8,8 +8,9 @@
  *   counts	sites per form, computed from the bytes now in the text
  *
  * The form of a site is read from its bytes (pv_site_state()), not
- * remembered, so the files show what the text holds. Sites in init text
- * that has been freed are listed as "freed".
+ * remembered, so the files show what the text holds. Sites whose text may
+ * be gone (the kernel's and modules' init text) are not listed; counts
+ * reports them as "freed".
  */
 
 #include <linux/debugfs.h>

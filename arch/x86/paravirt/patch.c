@@ -227,8 +227,9 @@ enum pv_form pv_site_plan(const struct pv_site *site, const void *slot,
 
 	/*
 	 * "cs call rel32": the segment prefix, ignored in 64-bit mode, makes
-	 * the call fill six bytes, so the site is one instruction and the
-	 * call returns to the site's end, as the indirect call did.
+	 * the call fill six bytes, so a site of the usual length is one
+	 * instruction and the call returns to its end, as the indirect call
+	 * did.
 	 */
 	slot = callthunks_translate_call_dest((void *)slot);
 	rel = (long)slot - (long)(ip + CALL_INSN_LEN + 1);
