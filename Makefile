@@ -33,7 +33,7 @@ BACKEND		?=
 
 export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF SMP
 
-.PHONY: all run check bench deps tree graft kernel kernel-off initramfs \
+.PHONY: all run check bench docs deps tree graft kernel kernel-off initramfs \
 	config-on config-off clean-cache
 
 all: kernel
@@ -98,6 +98,11 @@ run: kernel $(if $(filter vmi,$(BACKEND)),rom)
 
 check: deps
 	@scripts/check.sh
+
+# The documentation as HTML, with every Sphinx warning an error.
+docs: deps
+	@sphinx-build -W -q -b html Documentation $(PVLAYER_CACHE)/docs
+	@echo "docs: $(PVLAYER_CACHE)/docs/index.html"
 
 # Not part of check: it only measures. BENCH_ARGS is passed on, e.g.
 # BENCH_ARGS="--reps 9 --no-build"; see scripts/bench.py --help.

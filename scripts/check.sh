@@ -3,7 +3,8 @@
 #
 # The whole test suite of the paravirt layer (make check):
 #
-#   static   checkpatch --strict on every C file and header of the layer;
+#   static   checkpatch --strict and kernel-doc on every C file and header
+#            of the layer; the documentation renders with Sphinx;
 #            W=1 and sparse (C=2) on the layer's objects; no warnings
 #            (objtool's included) in the kernel build
 #   kunit    the layer's KUnit suites, in every boot below
@@ -128,6 +129,24 @@ for f in $(layer_sources) tests/init/init.c; do
 		result PASS "static/checkpatch/$f"
 	fi
 done
+
+for f in $(layer_sources); do
+	out=$("$TREE/scripts/kernel-doc" -none -Wall "$f" 2>&1)
+	if [ -n "$out" ]; then
+		echo "$out"
+		result FAIL "static/kernel-doc/$f"
+	else
+		result PASS "static/kernel-doc/$f"
+	fi
+done
+
+if sphinx-build -W -q -b html Documentation "$PVLAYER_CACHE/docs" \
+	> "$logs/docs.log" 2>&1; then
+	result PASS "static/documentation renders without warnings"
+else
+	cat "$logs/docs.log"
+	result FAIL "static/documentation renders without warnings"
+fi
 
 # --- boots ----------------------------------------------------------------
 
