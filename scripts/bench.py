@@ -82,7 +82,8 @@ def wait_for_builds():
 def build(initrd):
     wait_for_builds()
     run(["nice", "-n", "10", "make", "-C", TOP, "kernel", "kernel-off"])
-    run([os.path.join(TOP, "scripts", "mkbench-initramfs.sh"), initrd])
+    run([os.path.join(TOP, "scripts", "mkinitramfs.sh"), "--init",
+         os.path.join(TOP, "tests", "bench", "workload.c"), initrd])
 
 
 def boot(bzimage, initrd, params, logfile, opts):
