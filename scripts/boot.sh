@@ -41,7 +41,7 @@ esac
 
 # shellcheck disable=SC2086
 timeout 600 qemu-system-x86_64 -machine q35 -accel tcg -cpu max \
-	-smp "${SMP:-4}" -m 1G -nographic -no-reboot -display none \
+	-smp "${SMP:-4}" -m 1G -nographic -no-reboot -display none -nic none \
 	$biosarg $qargs \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic $*" \
