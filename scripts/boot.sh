@@ -44,7 +44,7 @@ timeout 600 qemu-system-x86_64 -machine q35 -accel tcg -cpu max \
 	-smp "${SMP:-4}" -m 1G -nographic -no-reboot -display none -nic none \
 	$biosarg $qargs \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic $*" \
+	-append "console=ttyS0 panic=-1 oops=panic printk.devkmsg=on $*" \
 	< /dev/null > "$log" 2>&1 || true
 
 if [ "$summary" = 1 ]; then

@@ -31,6 +31,7 @@ gcc -O2 -o "$work/gen_init_cpio" "$TREE/usr/gen_init_cpio.c"
 cat > "$work/list" <<LIST
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
+nod /dev/kmsg 0644 0 0 c 1 11
 dir /proc 0755 0 0
 dir /sys 0755 0 0
 dir /sys/kernel 0755 0 0
