@@ -219,21 +219,16 @@ vmi_table:
 	ident_entry MAKE_PGD
 
 /* void set_pXX(pXX_t *ptr, pXX_t val): one aligned 8-byte store */
-	call_entry SET_PTE, 0
+.macro	store_entry name
+	call_entry \name, 0
 	mov	%rsi, (%rdi)
 	ret
+.endm
 
-	call_entry SET_PMD, 0
-	mov	%rsi, (%rdi)
-	ret
-
-	call_entry SET_PUD, 0
-	mov	%rsi, (%rdi)
-	ret
-
-	call_entry SET_P4D, 0
-	mov	%rsi, (%rdi)
-	ret
+	store_entry SET_PTE
+	store_entry SET_PMD
+	store_entry SET_PUD
+	store_entry SET_P4D
 
 /* The end of the last entry: fails to assemble if it is too long. */
 	.org	vmi_table + vmi_n * ENTRY_SIZE, 0xcc
