@@ -35,7 +35,9 @@ mkdir -p "$logs"
 passed=0
 failed=0
 skipped=0
-SUITES="paravirt_sites paravirt_patch paravirt_semantics paravirt_vmi"
+# Switches of each re-patch storm.
+: "${STORM:=300}"
+SUITES="paravirt_sites paravirt_patch paravirt_semantics paravirt_repatch paravirt_vmi"
 
 result() {
 	case "$1" in
@@ -208,6 +210,35 @@ expect default "pvlayer-init: debugfs count indirect 0"
 expect default "x86/mm: Checked W\\+X mappings: passed, no W\\+X pages found"
 expect default "paravirt/sites: [0-9]+ lines, first: .*\+0x[0-9a-f]+/0x[0-9a-f]+	vmlinux	[a-z_0-9.]+	6	(inline|direct|nop)	([0-9a-f]{2} ){5}[0-9a-f]{2}"
 check "boot/default: debugfs sites and counts agree" debugfs_consistent default
+# The control file: who may write it, and what re-patching does to the
+# kernel's and the test module's sites (tests/init/init.c).
+expect default "pvlayer-init: control as nobody: Permission denied"
+expect default "pvlayer-init: control without CAP_SYS_ADMIN: Operation not permitted"
+expect default "pvlayer-init: control bad request: Invalid argument"
+expect default "paravirt: control: unknown request 'sideways'"
+expect default "pvlayer-init: control unknown backend: Invalid argument"
+expect default "paravirt: control: backend 'nosuch' is unknown"
+expect default "pvlayer-init: control unpatch: Success"
+expect default "pvlayer-init: after unpatch: other 0, sites ([0-9]+), indirect \\1[[:space:]]*$"
+expect default "pvlayer-init: module sites after unpatch: ([1-9][0-9]*) of \\1 indirect"
+expect default "pvlayer-init: reload while unpatched: 0"
+expect default "pv_test_module: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, \\1 indirect: ok"
+expect default "pvlayer-init: control patch: Success"
+expect default "pvlayer-init: after patch: other 0, indirect 0[[:space:]]*$"
+expect default "pvlayer-init: module sites after patch: 0 of [1-9][0-9]* indirect"
+expect default "pvlayer-init: control: unverified 0"
+
+# Re-patch storms on 4 vCPUs: KUnit's, with kernel threads running the
+# operations, then init's, against user-space load.
+boot storm paravirt_repatch_kunit.storm_switches=$STORM pvlayer.storm=$STORM
+expect storm "# pv_repatch_storm: $STORM switches \\(native\\), [0-9]+ workers"
+expect storm "pvlayer-init: storm: $STORM switches on 4 CPUs in [0-9]+ ms, 0 failed"
+expect storm "pvlayer-init: control: unverified 0"
+
+boot lockdown lockdown=integrity
+expect lockdown "Kernel is locked down from command line"
+expect lockdown "pvlayer-init: control unpatch: Operation not permitted"
+expect lockdown "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
 
 boot noinline paravirt_patch=noinline
 expect noinline "paravirt: backend native: [0-9]+ sites: 0 inline, .* \\(inlining off\\)"
@@ -262,6 +293,15 @@ if [ -f "$roms/vmi.rom" ]; then
 	expect vmi "paravirt: backend vmi: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
 	expect vmi "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
 	expect vmi "pvlayer-init: debugfs backend: vmi"
+	expect vmi "# pv_repatch_storm: [0-9]+ switches \\(vmi, native\\)"
+	expect vmi "pvlayer-init: control: available native vmi"
+
+	romboot storm-vmi "$roms/vmi.rom" \
+		paravirt_repatch_kunit.storm_switches=$STORM pvlayer.storm=$STORM
+	expect storm-vmi "# pv_repatch_storm: $STORM switches \\(vmi, native\\), [0-9]+ workers"
+	expect storm-vmi "pvlayer-init: storm: $STORM switches on 4 CPUs in [0-9]+ ms, 0 failed"
+	expect storm-vmi "pvlayer-init: control: backend vmi"
+	expect storm-vmi "pvlayer-init: control: unverified 0"
 	expect vmi "x86/mm: Checked W\\+X mappings: passed, no W\\+X pages found"
 
 	romboot seabios-norom ""

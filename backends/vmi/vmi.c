@@ -162,7 +162,6 @@ static int __init vmi_probe(void)
 
 		vmi_rom_phys = addr;
 		vmi_install(rom);
-		pv_info.name = "a vmi ROM";
 		pr_info("ROM at %#lx: ABI %u.%u, %u bytes, %u entries\n",
 			addr, VMI_ABI_MAJOR, vmi_rom.abi_minor, vmi_rom.size,
 			vmi_rom.count);

@@ -73,8 +73,11 @@ unsigned long pv_native_read_cr3(void);
 void pv_native_write_cr3(unsigned long val);
 void pv_native_wbinvd(void);
 
-/* The backend in use, set by paravirt_probe(). */
+/* The backend in use: set by paravirt_probe(), changed by pv_repatch(). */
 extern const struct pv_backend *pv_active_backend;
+
+/* The backend paravirt_probe() chose. */
+extern const struct pv_backend *pv_boot_backend;
 
 /* The native backend: its templates apply under every backend. */
 extern const struct pv_backend *const pv_native_backend;
@@ -165,10 +168,49 @@ void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
 
 enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags);
 
+/**
+ * pv_count_forms - count the sites of the kernel and its modules by form
+ * @forms: receives the number of sites per form; PV_FORM_COUNT + 1
+ *	   entries, the last counting sites that hold neither their form nor
+ *	   the compiler's bytes
+ *
+ * Only sites whose text is present are counted (not the kernel's init
+ * text once freed, nor modules' init text). Takes text_mutex.
+ *
+ * Return: the number of sites counted.
+ */
+unsigned int pv_count_forms(unsigned int *forms);
+
+/**
+ * struct pv_repatch_totals - what pv_repatch() has done since boot
+ * @requests:	calls
+ * @switches:	calls that succeeded
+ * @failed:	calls that changed nothing because of an error
+ * @unverified:	sites found not holding their new bytes after a switch
+ *		(a bug if ever non-zero)
+ * @last_cycles: TSC cycles of the last switch, stop_machine() included
+ * @last_changed: sites the last switch rewrote
+ */
+struct pv_repatch_totals {
+	unsigned long requests;
+	unsigned long switches;
+	unsigned long failed;
+	unsigned long unverified;
+	u64 last_cycles;
+	unsigned int last_changed;
+};
+
+extern struct pv_repatch_totals pv_repatch_totals;
+
+int pv_repatch(const struct pv_backend *backend, unsigned int flags,
+	       struct pv_patch_stats *stats);
+const struct pv_backend *pv_backend_find(const char *name);
+bool pv_backend_available(const struct pv_backend *b);
+
 struct module;
 bool pv_module_site_range(struct module *mod, const struct pv_site **start,
 			  const struct pv_site **end,
 			  struct pv_patch_stats *stats);
-int pv_module_check(struct module *mod, unsigned int *forms);
+int pv_module_check(struct module *mod, int op, unsigned int *forms);
 
 #endif /* _ASM_X86_PARAVIRT_BACKEND_H */

@@ -2,20 +2,33 @@
 /*
  * init of the test initramfs: mount what the layer exposes, load the test
  * module (if the initramfs has it) twice with an unload between, print the
- * layer's debugfs counts, say that user space was reached, and end the
- * guest (QEMU runs with -no-reboot).
+ * layer's debugfs counts, exercise the re-patching control file (who may
+ * write it, what each request does to the kernel's and the module's
+ * sites), optionally run a re-patch storm against user-space load
+ * (pvlayer.storm=N on the kernel command line), say that user space was
+ * reached, and end the guest (QEMU runs with -no-reboot).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #define TEST_MODULE "/pv_test_module.ko"
+#define PV_DIR "/sys/kernel/debug/paravirt/"
+#define CONTROL PV_DIR "control"
 
 static int kmsg = -1;
 
@@ -88,20 +101,286 @@ static void count_lines(const char *path)
 	say("%s: %lu lines, first: %s", path, lines, first);
 }
 
+/* Load the test module: 0 or -errno. */
 static int load_module(void)
 {
 	int fd = open(TEST_MODULE, O_RDONLY);
 	int ret;
 
 	if (fd < 0)
-		return -1;
-	ret = syscall(SYS_finit_module, fd, "", 0);
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
 	close(fd);
 	return ret;
 }
 
+/* Write @req to the control file; 0 or the errno. */
+static int control(const char *req)
+{
+	int fd = open(CONTROL, O_WRONLY);
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, req, strlen(req)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* The value of the line "NAME N" in a debugfs file, or -1. */
+static long field(const char *path, const char *name)
+{
+	char buf[4096], key[64], *p;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	buf[0] = '\n';
+	n = read(fd, buf + 1, sizeof(buf) - 2);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n + 1] = '\0';
+	snprintf(key, sizeof(key), "\n%s ", name);
+	p = strstr(buf, key);
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+/*
+ * Sites of @owner in the listing: total, and how many are in @form. The
+ * fields are separated by tabs (the symbol of a module's site has a space).
+ */
+static void owner_forms(const char *owner, const char *form,
+			unsigned long *total, unsigned long *in_form)
+{
+	char line[512], *field[5], *save = NULL;
+	FILE *sites = fopen(PV_DIR "sites", "r");
+	int i;
+
+	*total = 0;
+	*in_form = 0;
+	if (!sites)
+		return;
+	while (fgets(line, sizeof(line), sites)) {
+		field[0] = strtok_r(line, "\t", &save);
+		for (i = 1; i < 5 && field[i - 1]; i++)
+			field[i] = strtok_r(NULL, "\t", &save);
+		if (i < 5 || !field[4] || strcmp(field[1], owner))
+			continue;
+		(*total)++;
+		if (!strcmp(field[4], form))
+			(*in_form)++;
+	}
+	fclose(sites);
+}
+
+/* Run @fn in a child; return the child's exit status. */
+static int in_child(int (*fn)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn());
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static int write_as_nobody(void)
+{
+	if (setgid(65534) || setuid(65534))
+		return 255;
+	return control("unpatch");
+}
+
+static int write_without_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return 255;
+	data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	data[CAP_TO_INDEX(CAP_SYS_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	if (syscall(SYS_capset, &hdr, data))
+		return 255;
+	return control("unpatch");
+}
+
+/* Say how the module's sites stand, in @form. */
+static void module_sites(const char *when, const char *form)
+{
+	unsigned long total, in_form;
+
+	owner_forms("pv_test_module", form, &total, &in_form);
+	say("module sites %s: %lu of %lu %s", when, in_form, total, form);
+}
+
+/*
+ * Who may write the control file, and what the requests do: unpatch and
+ * patch move every site, the module's included; a module loaded while the
+ * kernel is unpatched loads unpatched; bad requests are refused.
+ */
+static void control_tests(void)
+{
+	say("control as nobody: %s", strerror(in_child(write_as_nobody)));
+	say("control without CAP_SYS_ADMIN: %s",
+	    strerror(in_child(write_without_sys_admin)));
+	say("control bad request: %s", strerror(control("sideways")));
+	say("control unknown backend: %s", strerror(control("backend nosuch")));
+
+	say("control unpatch: %s", strerror(control("unpatch")));
+	say("after unpatch: other %ld, sites %ld, indirect %ld",
+	    field(PV_DIR "counts", "other"),
+	    field(PV_DIR "counts", "indirect") + field(PV_DIR "counts", "inline") +
+	    field(PV_DIR "counts", "direct") + field(PV_DIR "counts", "nop"),
+	    field(PV_DIR "counts", "indirect"));
+	module_sites("after unpatch", "indirect");
+	if (access(TEST_MODULE, R_OK) == 0) {
+		say("unload while unpatched: %ld",
+		    syscall(SYS_delete_module, "pv_test_module", O_NONBLOCK));
+		say("reload while unpatched: %d", load_module());
+	}
+	say("control patch: %s", strerror(control("patch")));
+	say("after patch: other %ld, indirect %ld",
+	    field(PV_DIR "counts", "other"), field(PV_DIR "counts", "indirect"));
+	module_sites("after patch", "indirect");
+	show("control: ", CONTROL);
+}
+
+/* Load on one CPU: page faults, mprotect, syscalls, until killed. */
+static void storm_worker(int cpu)
+{
+	cpu_set_t set;
+	char *p;
+	int i;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	for (;;) {
+		p = mmap(NULL, 16 * 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(1);
+		for (i = 0; i < 16; i++)
+			p[i * 4096] = i;
+		mprotect(p, 16 * 4096, PROT_READ);
+		mprotect(p, 16 * 4096, PROT_READ | PROT_WRITE);
+		munmap(p, 16 * 4096);
+		syscall(SYS_getppid);
+	}
+}
+
+/*
+ * @n switches between unpatched and patched (and the other available
+ * backend, if any) while a worker on every other CPU faults, flushes and
+ * makes system calls; every site is checked after each switch.
+ */
+static void run_storm(long n, const char *other, const char *boot)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), i, bad = 0, busy = 0;
+	pid_t workers[64];
+	struct timespec t0, t1;
+	int cpu, err;
+
+	for (cpu = 1; cpu < ncpu && cpu < 64; cpu++) {
+		workers[cpu] = fork();
+		if (workers[cpu] == 0)
+			storm_worker(cpu);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		char req[64];
+		int unpatch = i % 2 == 0;
+
+		if (unpatch)
+			snprintf(req, sizeof(req), "unpatch");
+		else if (other)
+			snprintf(req, sizeof(req), "backend %s",
+				 i % 4 == 1 ? other : boot);
+		else
+			snprintf(req, sizeof(req), "patch");
+		while ((err = control(req)) == EBUSY)
+			busy++;
+		/* a backend switch keeps the mode: patch it fully */
+		while (!err && !unpatch && other &&
+		       (err = control("patch")) == EBUSY)
+			busy++;
+		if (err || field(PV_DIR "counts", "other") != 0 ||
+		    (field(PV_DIR "counts", "indirect") != 0) != unpatch) {
+			if (bad++ < 5)
+				say("storm: switch %ld (%s) failed: %s", i, req,
+				    strerror(err));
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (cpu = 1; cpu < ncpu && cpu < 64; cpu++) {
+		kill(workers[cpu], SIGKILL);
+		waitpid(workers[cpu], NULL, 0);
+	}
+	if (control("patch"))
+		bad++;
+	say("storm: %ld switches on %ld CPUs in %ld ms, %ld failed, %ld deferred",
+	    n, ncpu,
+	    (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000,
+	    bad, busy);
+}
+
+/* pvlayer.storm=N on the command line, or 0. */
+static long storm_arg(void)
+{
+	char buf[1024], *p;
+	ssize_t n;
+	int fd = open("/proc/cmdline", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "pvlayer.storm=");
+	return p ? strtol(p + strlen("pvlayer.storm="), NULL, 10) : 0;
+}
+
+/* The available backend other than the active one, or NULL. */
+static char *other_backend(char *active, size_t len)
+{
+	static char line[256];
+	char *tok, *save;
+	FILE *f = fopen(CONTROL, "r");
+
+	active[0] = '\0';
+	line[0] = '\0';
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "backend ", 8))
+			snprintf(active, len, "%s", strtok(line + 8, "\n"));
+		if (!strncmp(line, "available", 9))
+			break;
+	}
+	fclose(f);
+	for (tok = strtok_r(line + 9, "\n ", &save); tok;
+	     tok = strtok_r(NULL, "\n ", &save))
+		if (strcmp(tok, active))
+			return tok;
+	return NULL;
+}
+
 int main(void)
 {
+	char active[32];
+	char *other;
+	long n;
+
 	kmsg = open("/dev/kmsg", O_WRONLY);
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
@@ -118,6 +397,13 @@ int main(void)
 		show("debugfs backend: ", "/sys/kernel/debug/paravirt/backend");
 		show("debugfs count ", "/sys/kernel/debug/paravirt/counts");
 		count_lines("/sys/kernel/debug/paravirt/sites");
+	}
+	if (access(CONTROL, R_OK) == 0) {
+		control_tests();
+		n = storm_arg();
+		other = other_backend(active, sizeof(active));
+		if (n > 0)
+			run_storm(n, other, active);
 	}
 	say("user space reached");
 	sync();

@@ -38,7 +38,7 @@ static noinline bool pv_test_ops(void)
 static int __init pv_test_init(void)
 {
 	unsigned int forms[PV_FORM_COUNT + 1];
-	int n = pv_module_check(THIS_MODULE, forms);
+	int n = pv_module_check(THIS_MODULE, -1, forms);
 	bool ok = pv_test_ops();
 
 	if (n <= 0) {

@@ -6,6 +6,9 @@
  *   sites	one line per site: address as symbol+offset, module (or
  *		vmlinux), operation, length, form, current bytes
  *   counts	sites per form, computed from the bytes now in the text
+ *   control	reads the state of re-patching; a write re-patches every
+ *		site (see pv_control_write()). Writing needs CAP_SYS_ADMIN
+ *		and is refused under lockdown.
  *
  * The form of a site is read from its bytes (pv_site_state()), not
  * remembered, so the files show what the text holds. Sites whose text may
@@ -18,83 +21,70 @@
 #include <linux/kernel.h>
 #include <linux/memory.h>
 #include <linux/module.h>
+#include <linux/security.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
 #include <asm/sections.h>
 
 #include "internal.h"
 
-struct pv_counts {
+struct pv_walk {
+	struct seq_file *m;
 	unsigned int forms[PV_FORM_COUNT + 1];	/* last: not a known form */
-	unsigned int freed;
 };
 
-static void pv_visit(struct seq_file *m, struct pv_counts *c,
-		     const struct pv_site *s, const char *owner)
+static int pv_visit(const struct pv_site *s, struct module *mod, void *arg)
 {
+	struct pv_walk *w = arg;
 	enum pv_form form = pv_site_state(s, pv_patch_flags);
 	const u8 *ip = pv_site_addr(s);
 
-	c->forms[form]++;
-	if (m)
-		seq_printf(m, "%pS\t%s\t%s\t%u\t%s\t%*ph\n", ip, owner,
+	w->forms[form]++;
+	if (w->m)
+		seq_printf(w->m, "%pS\t%s\t%s\t%u\t%s\t%*ph\n", ip,
+			   mod ? mod->name : "vmlinux",
 			   pv_op_name(s->op) ?: "?", s->len,
 			   pv_form_name(form), s->len, ip);
+	return 0;
 }
 
 /*
- * Count every site whose text is still present, and list it on @m if @m
- * is not NULL.
+ * Count every site whose text is still present, and list it on w->m if
+ * that is not NULL. Returns the number of sites whose text is gone.
  */
-static void pv_walk(struct seq_file *m, struct pv_counts *c)
+static unsigned int pv_walk(struct pv_walk *w)
 {
-	struct pv_module_sites *ms __maybe_unused;
-	const struct pv_site *s;
+	unsigned int gone;
 
 	mutex_lock(&text_mutex);
-	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
-		if (core_kernel_text((unsigned long)pv_site_addr(s)))
-			pv_visit(m, c, s, "vmlinux");
-		else
-			c->freed++;
-	}
-
-#ifdef CONFIG_MODULES
 	mutex_lock(&pv_modules_lock);
-	list_for_each_entry(ms, &pv_modules, list) {
-		for (s = ms->start; s < ms->end; s++) {
-			unsigned long ip = (unsigned long)pv_site_addr(s);
-
-			if (within_module_mem_type(ip, ms->mod, MOD_TEXT))
-				pv_visit(m, c, s, ms->mod->name);
-			else
-				c->freed++;
-		}
-	}
+	pv_walk_sites(pv_visit, w, false, &gone);
 	mutex_unlock(&pv_modules_lock);
-#endif
 	mutex_unlock(&text_mutex);
+	return gone;
 }
 
 static int pv_sites_show(struct seq_file *m, void *v)
 {
-	struct pv_counts c = { };
+	struct pv_walk w = { .m = m };
 
-	pv_walk(m, &c);
+	pv_walk(&w);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pv_sites);
 
 static int pv_counts_show(struct seq_file *m, void *v)
 {
-	struct pv_counts c = { };
+	struct pv_walk w = { };
+	unsigned int gone = pv_walk(&w);
 	enum pv_form f;
 
-	pv_walk(NULL, &c);
 	for (f = 0; f <= PV_FORM_COUNT; f++)
-		seq_printf(m, "%s %u\n", pv_form_name(f), c.forms[f]);
-	seq_printf(m, "freed %u\n", c.freed);
+		seq_printf(m, "%s %u\n", pv_form_name(f), w.forms[f]);
+	seq_printf(m, "freed %u\n", gone);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pv_counts);
@@ -109,6 +99,95 @@ static int pv_backend_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(pv_backend);
 
+static const char *pv_mode_name(unsigned int flags)
+{
+	if (flags & PV_PLAN_NO_PATCH)
+		return "unpatch";
+	if (flags & PV_PLAN_NO_INLINE)
+		return "noinline";
+	return "patch";
+}
+
+static int pv_control_show(struct seq_file *m, void *v)
+{
+	const struct pv_repatch_totals *t = &pv_repatch_totals;
+	const struct pv_backend *b;
+
+	seq_printf(m, "backend %s\nmode %s\navailable",
+		   pv_active_backend ? pv_active_backend->name : "none",
+		   pv_mode_name(READ_ONCE(pv_patch_flags)));
+	for (b = __start_pv_backends; b < __stop_pv_backends; b++)
+		if (pv_backend_available(b))
+			seq_printf(m, " %s", b->name);
+	seq_printf(m, "\nrequests %lu\nswitches %lu\nfailed %lu\nunverified %lu\n",
+		   t->requests, t->switches, t->failed, t->unverified);
+	seq_printf(m, "last_cycles %llu\nlast_changed %u\n", t->last_cycles,
+		   t->last_changed);
+	return 0;
+}
+
+static int pv_control_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pv_control_show, NULL);
+}
+
+/*
+ * "patch", "noinline" or "unpatch" re-patches every site in that mode;
+ * "backend NAME" switches to another backend that probed successfully at
+ * boot, keeping the mode.
+ */
+static ssize_t pv_control_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	unsigned int flags = READ_ONCE(pv_patch_flags);
+	const struct pv_backend *b = NULL;
+	char buf[32], *cmd;
+	int err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	err = security_locked_down(LOCKDOWN_DEBUGFS);
+	if (err)
+		return err;
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	cmd = strim(buf);
+
+	if (!strcmp(cmd, "patch")) {
+		flags = 0;
+	} else if (!strcmp(cmd, "noinline")) {
+		flags = PV_PLAN_NO_INLINE;
+	} else if (!strcmp(cmd, "unpatch")) {
+		flags = PV_PLAN_NO_PATCH;
+	} else if (str_has_prefix(cmd, "backend ")) {
+		cmd = strim(cmd + strlen("backend "));
+		b = pv_backend_find(cmd);
+		if (!b || !pv_backend_available(b)) {
+			pr_warn("paravirt: control: backend '%s' is %s\n", cmd,
+				b ? "not available" : "unknown");
+			return b ? -ENODEV : -EINVAL;
+		}
+	} else {
+		pr_warn("paravirt: control: unknown request '%s'\n", cmd);
+		return -EINVAL;
+	}
+
+	err = pv_repatch(b, flags, NULL);
+	return err ? err : count;
+}
+
+static const struct file_operations pv_control_fops = {
+	.owner		= THIS_MODULE,
+	.open		= pv_control_open,
+	.read		= seq_read,
+	.write		= pv_control_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 static int __init pv_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("paravirt", NULL);
@@ -116,6 +195,7 @@ static int __init pv_debugfs_init(void)
 	debugfs_create_file("backend", 0400, dir, NULL, &pv_backend_fops);
 	debugfs_create_file("sites", 0400, dir, NULL, &pv_sites_fops);
 	debugfs_create_file("counts", 0400, dir, NULL, &pv_counts_fops);
+	debugfs_create_file("control", 0600, dir, NULL, &pv_control_fops);
 	return 0;
 }
 late_initcall(pv_debugfs_init);

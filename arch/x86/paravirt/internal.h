@@ -23,4 +23,14 @@ extern struct mutex pv_modules_lock;
 /* Longest site the pass handles; records beyond it are refused. */
 #define PV_SITE_MAX	16
 
+/* Visitor of pv_walk_sites(): @mod is NULL for the kernel's sites. */
+typedef int (*pv_site_fn)(const struct pv_site *s, struct module *mod,
+			  void *arg);
+
+int pv_walk_sites(pv_site_fn fn, void *arg, bool module_init,
+		  unsigned int *gone);
+enum pv_form __pv_site_state(const struct pv_site *s, unsigned int flags);
+unsigned int pv_backend_ops(const struct pv_backend *b,
+			    struct paravirt_patch_template *ops);
+
 #endif

@@ -109,6 +109,7 @@ void paravirt_module_cleanup(struct module *mod)
 /**
  * pv_module_check - check that a module's sites hold the required forms
  * @mod: the module
+ * @op: count only the sites of this operation, or all if negative
  * @forms: receives the number of sites per form (PV_FORM_COUNT + 1
  *	   entries; the last counts sites in no known form)
  *
@@ -117,7 +118,7 @@ void paravirt_module_cleanup(struct module *mod)
  *
  * Return: the number of sites checked, or -ENOENT if @mod has no records.
  */
-int pv_module_check(struct module *mod, unsigned int *forms)
+int pv_module_check(struct module *mod, int op, unsigned int *forms)
 {
 	const struct pv_site *start, *end, *s;
 	int n = 0;
@@ -129,7 +130,7 @@ int pv_module_check(struct module *mod, unsigned int *forms)
 	mutex_lock(&text_mutex);
 	for (s = start; s < end; s++) {
 		if (!within_module_mem_type((unsigned long)pv_site_addr(s), mod,
-					    MOD_TEXT))
+					    MOD_TEXT) || (op >= 0 && s->op != op))
 			continue;
 		forms[pv_site_state(s, pv_patch_flags)]++;
 		n++;

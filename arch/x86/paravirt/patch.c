@@ -21,6 +21,7 @@
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/memory.h>
+#include <linux/module.h>
 #include <linux/string.h>
 #include <asm/alternative.h>
 #include <asm/nops.h>
@@ -290,6 +291,26 @@ void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
 	}
 }
 
+/* pv_site_state() for callers that stand in for the text_mutex holder. */
+enum pv_form __pv_site_state(const struct pv_site *s, unsigned int flags)
+{
+	u8 buf[PV_SITE_MAX];
+	const void *slot;
+	enum pv_form form;
+	const u8 *ip = pv_site_addr(s);
+
+	if (s->op >= PV_OP_COUNT || s->len < PV_SITE_LEN || s->len > PV_SITE_MAX)
+		return PV_FORM_COUNT;
+	slot = *(const void **)pv_slot_addr(s->op);
+	form = pv_site_plan(s, slot, pv_active_backend, flags, buf);
+	if (!memcmp(ip, buf, s->len))
+		return form;
+	pv_site_original(s, buf);
+	if (!memcmp(ip, buf, s->len))
+		return PV_FORM_INDIRECT;
+	return PV_FORM_COUNT;
+}
+
 /**
  * pv_site_state - the form a site holds now
  * @s: the record
@@ -303,25 +324,89 @@ void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
  */
 enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags)
 {
-	u8 buf[PV_SITE_MAX];
-	const void *slot;
-	enum pv_form form;
-	const u8 *ip = pv_site_addr(s);
-
 	lockdep_assert_held(&text_mutex);
-
-	if (s->op >= PV_OP_COUNT || s->len < PV_SITE_LEN || s->len > PV_SITE_MAX)
-		return PV_FORM_COUNT;
-	slot = *(const void **)pv_slot_addr(s->op);
-	form = pv_site_plan(s, slot, pv_active_backend, flags, buf);
-	if (!memcmp(ip, buf, s->len))
-		return form;
-	pv_site_original(s, buf);
-	if (!memcmp(ip, buf, s->len))
-		return PV_FORM_INDIRECT;
-	return PV_FORM_COUNT;
+	return __pv_site_state(s, flags);
 }
 EXPORT_SYMBOL_GPL(pv_site_state);
+
+/*
+ * pv_walk_sites - call @fn for every site whose text is present
+ *
+ * The kernel's sites (those of its init text only until it is freed), then
+ * those of each loaded module in its core text and, with @module_init, in
+ * its init text while that is there. Module init text may be freed at any
+ * time by a module finishing its init, but only after an RCU grace period:
+ * only callers inside an RCU read-side critical section pass @module_init.
+ * The caller holds text_mutex and pv_modules_lock.
+ *
+ * @gone, if not NULL, receives the number of sites skipped.
+ *
+ * Return: 0, or the first non-zero value @fn returned, which ends the walk.
+ */
+int pv_walk_sites(pv_site_fn fn, void *arg, bool module_init,
+		  unsigned int *gone)
+{
+	struct pv_module_sites *ms __maybe_unused;
+	const struct pv_site *s;
+	unsigned int skipped = 0;
+	int ret = 0;
+
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		if (!core_kernel_text((unsigned long)pv_site_addr(s))) {
+			skipped++;
+			continue;
+		}
+		ret = fn(s, NULL, arg);
+		if (ret)
+			goto out;
+	}
+
+#ifdef CONFIG_MODULES
+	list_for_each_entry(ms, &pv_modules, list) {
+		for (s = ms->start; s < ms->end; s++) {
+			unsigned long ip = (unsigned long)pv_site_addr(s);
+
+			if (!within_module_mem_type(ip, ms->mod, MOD_TEXT) &&
+			    !(module_init &&
+			      within_module_mem_type(ip, ms->mod, MOD_INIT_TEXT))) {
+				skipped++;
+				continue;
+			}
+			ret = fn(s, ms->mod, arg);
+			if (ret)
+				goto out;
+		}
+	}
+#endif
+out:
+	if (gone)
+		*gone = skipped;
+	return ret;
+}
+
+static int pv_count_form(const struct pv_site *s, struct module *mod,
+			 void *forms)
+{
+	((unsigned int *)forms)[__pv_site_state(s, pv_patch_flags)]++;
+	return 0;
+}
+
+unsigned int pv_count_forms(unsigned int *forms)
+{
+	unsigned int n = 0;
+	enum pv_form f;
+
+	memset(forms, 0, (PV_FORM_COUNT + 1) * sizeof(*forms));
+	mutex_lock(&text_mutex);
+	mutex_lock(&pv_modules_lock);
+	pv_walk_sites(pv_count_form, forms, false, NULL);
+	mutex_unlock(&pv_modules_lock);
+	mutex_unlock(&text_mutex);
+	for (f = 0; f <= PV_FORM_COUNT; f++)
+		n += forms[f];
+	return n;
+}
+EXPORT_SYMBOL_GPL(pv_count_forms);
 
 struct pv_patch_stats pv_boot_stats;
 
@@ -330,7 +415,11 @@ LIST_HEAD(pv_modules);
 /* Protects pv_modules. */
 DEFINE_MUTEX(pv_modules_lock);
 
-unsigned int pv_patch_flags __ro_after_init;
+/*
+ * The mode sites are patched in: set at boot (paravirt_patch=), changed by
+ * pv_repatch() with text_mutex held.
+ */
+unsigned int pv_patch_flags;
 EXPORT_SYMBOL_GPL(pv_patch_flags);
 
 static int __init pv_parse_patch(char *arg)

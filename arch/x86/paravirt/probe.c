@@ -18,7 +18,10 @@
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
 
+#include "internal.h"
+
 const struct pv_backend *pv_active_backend;
+const struct pv_backend *pv_boot_backend __ro_after_init;
 
 static char pv_forced_name[16] __initdata;
 
@@ -58,16 +61,6 @@ static bool __init pv_refused(const char *name)
 	return false;
 }
 
-static const struct pv_backend *__init pv_find_backend(const char *name)
-{
-	const struct pv_backend *b;
-
-	for (b = __start_pv_backends; b < __stop_pv_backends; b++)
-		if (!strcmp(b->name, name))
-			return b;
-	return NULL;
-}
-
 /* The backend probed after @prev: priority order, ties broken by name. */
 static const struct pv_backend *__init pv_next_backend(const struct pv_backend *prev)
 {
@@ -86,64 +79,145 @@ static const struct pv_backend *__init pv_next_backend(const struct pv_backend *
 	return best;
 }
 
-/* Copy the operations @b provides over the native ones. */
-static void __init pv_install(const struct pv_backend *b)
+/*
+ * The native operations, as pv_ops held them before any backend was
+ * installed: the base every backend's table is laid over.
+ */
+static struct paravirt_patch_template pv_native_ops __ro_after_init;
+
+/* Backends whose probe succeeded at boot, by index in .pv_backends. */
+static unsigned long pv_available_mask __ro_after_init;
+
+static unsigned int pv_backend_index(const struct pv_backend *b)
+{
+	return b - __start_pv_backends;
+}
+
+/**
+ * pv_backend_available - may the kernel switch to a backend?
+ * @b: the backend
+ *
+ * Return: true if @b probed successfully at boot (native always does).
+ */
+bool pv_backend_available(const struct pv_backend *b)
+{
+	return pv_backend_index(b) < BITS_PER_LONG &&
+	       (pv_available_mask & BIT(pv_backend_index(b)));
+}
+
+/**
+ * pv_backend_find - look a backend up by name
+ * @name: its name
+ *
+ * Return: the backend, or NULL if none has that name.
+ */
+const struct pv_backend *pv_backend_find(const char *name)
+{
+	const struct pv_backend *b;
+
+	for (b = __start_pv_backends; b < __stop_pv_backends; b++)
+		if (!strcmp(b->name, name))
+			return b;
+	return NULL;
+}
+
+/**
+ * pv_backend_ops - the operations table a backend runs with
+ * @b: the backend
+ * @ops: receives the native operations with those @b provides laid over
+ *
+ * Return: the number of operations @b provides itself.
+ */
+unsigned int pv_backend_ops(const struct pv_backend *b,
+			    struct paravirt_patch_template *ops)
 {
 	const void *const *src = (const void *const *)b->ops;
-	void **dst = (void **)&pv_ops;
+	void **dst = (void **)ops;
 	unsigned int i, n = 0;
 
-	if (src) {
-		for (i = 0; i < PV_OP_COUNT; i++) {
-			if (src[i]) {
-				dst[i] = (void *)src[i];
-				n++;
-			}
+	*ops = pv_native_ops;
+	if (!src)
+		return 0;
+	for (i = 0; i < PV_OP_COUNT; i++) {
+		if (src[i]) {
+			dst[i] = (void *)src[i];
+			n++;
 		}
 	}
+	return n;
+}
+
+static void __init pv_install(const struct pv_backend *b)
+{
+	unsigned int n = pv_backend_ops(b, &pv_ops);
+
 	pv_active_backend = b;
+	pv_boot_backend = b;
+	if (b != pv_native_backend)
+		pv_info.name = b->name;
 	pr_info("using backend %s (%u operations of its own, %u native)\n",
 		b->name, n, (unsigned int)PV_OP_COUNT - n);
 }
 
+/* Probe @b; on success mark it available. Returns the probe's result. */
+static int __init pv_try(const struct pv_backend *b, bool quiet)
+{
+	int err = b->probe ? b->probe() : 0;
+
+	if (err) {
+		if (!quiet)
+			pr_info("backend %s: not available (%d)\n", b->name, err);
+		return err;
+	}
+	if (pv_backend_index(b) < BITS_PER_LONG)
+		pv_available_mask |= BIT(pv_backend_index(b));
+	return 0;
+}
+
+/*
+ * Every backend that is not refused is probed, so that the kernel can
+ * switch to any that probed successfully later (pv_repatch()); the first
+ * to succeed in priority order, or the one named by paravirt=, is used.
+ */
 void __init paravirt_probe(void)
 {
-	const struct pv_backend *b = NULL;
+	const struct pv_backend *b = NULL, *forced = NULL, *chosen = NULL;
 	int err;
+
+	pv_native_ops = pv_ops;
+	pv_try(pv_native_backend, false);
 
 	if (pv_refused("native"))
 		pr_warn("native cannot be refused: it is the fallback\n");
 
 	if (pv_forced_name[0]) {
-		b = pv_find_backend(pv_forced_name);
-		if (!b) {
+		forced = pv_backend_find(pv_forced_name);
+		if (!forced) {
 			pr_err("unknown backend '%s', probing as usual\n",
 			       pv_forced_name);
 		} else {
-			err = b->probe ? b->probe() : 0;
-			if (!err) {
-				pv_install(b);
-				return;
-			}
-			pr_err("backend %s requested but its probe failed (%d), falling back to native\n",
-			       b->name, err);
-			pv_install(pv_native_backend);
-			return;
+			err = pv_try(forced, true);
+			if (err)
+				pr_err("backend %s requested but its probe failed (%d), falling back to native\n",
+				       forced->name, err);
+			chosen = err ? pv_native_backend : forced;
 		}
 	}
 
 	while ((b = pv_next_backend(b))) {
-		if (b != pv_native_backend && pv_refused(b->name)) {
+		if (b == pv_native_backend || b == forced)
+			continue;
+		if (pv_refused(b->name)) {
 			pr_info("backend %s: refused on the command line\n",
 				b->name);
 			continue;
 		}
-		err = b->probe ? b->probe() : 0;
-		if (!err) {
-			pv_install(b);
-			return;
-		}
-		pr_info("backend %s: not available (%d)\n", b->name, err);
+		if (pv_try(b, false))
+			continue;
+		if (!chosen)
+			chosen = b;
+		else
+			pr_info("backend %s: also available\n", b->name);
 	}
-	pv_install(pv_native_backend);
+	pv_install(chosen ?: pv_native_backend);
 }

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of run-time re-patching (pv_repatch()): every mode and every
+ * backend that probed at boot, a request refused as a whole, and a storm of
+ * switches while the other CPUs run the operations being rewritten.
+ *
+ * Each test leaves the kernel in the state the boot pass left it.
+ */
+
+#include <kunit/test.h>
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/kallsyms.h>
+#include <linux/kthread.h>
+#include <linux/memory.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <asm/paravirt.h>
+#include <asm/paravirt_backend.h>
+#include <asm/special_insns.h>
+#include <asm/text-patching.h>
+#include <asm/tlbflush.h>
+
+static unsigned int storm_switches = 24;
+module_param(storm_switches, uint, 0444);
+MODULE_PARM_DESC(storm_switches,
+		 "switches of the re-patch storm test (default 24)");
+
+/* Put the kernel back in the state of the boot pass. */
+static void pv_restore_boot_state(struct kunit *test)
+{
+	int err, tries = 0;
+
+	do {
+		err = pv_repatch(pv_boot_backend, pv_boot_stats.flags, NULL);
+	} while (err == -EBUSY && ++tries < 100);
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
+/* Re-patch, retrying while a task sits inside a site that would change. */
+static int pv_switch(const struct pv_backend *b, unsigned int flags,
+		     unsigned int *busy)
+{
+	int err;
+
+	while ((err = pv_repatch(b, flags, NULL)) == -EBUSY) {
+		(*busy)++;
+		usleep_range(500, 1000);
+	}
+	return err;
+}
+
+/*
+ * The sites hold what the active backend and mode say: none in an unknown
+ * state, all indirect when unpatched, none left indirect otherwise.
+ */
+static void pv_expect_state(struct kunit *test, unsigned int flags,
+			    const char *when)
+{
+	unsigned int forms[PV_FORM_COUNT + 1];
+	unsigned int n = pv_count_forms(forms);
+
+	KUNIT_EXPECT_GT(test, n, 0);
+	KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_COUNT], 0,
+			    "%s: sites in no known form", when);
+	if (flags & PV_PLAN_NO_PATCH) {
+		KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_INDIRECT], n,
+				    "%s: sites not indirect", when);
+		return;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_INDIRECT], 0,
+			    "%s: sites left indirect", when);
+	if (flags & PV_PLAN_NO_INLINE)
+		KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_INLINE], 0,
+				    "%s: inline sites with inlining off", when);
+	else
+		KUNIT_EXPECT_GT_MSG(test, forms[PV_FORM_INLINE], 0,
+				    "%s: no inline sites", when);
+}
+
+/* Each mode in turn, then back: the forms follow, the counts come back. */
+static void pv_repatch_modes(struct kunit *test)
+{
+	static const unsigned int modes[] = {
+		PV_PLAN_NO_PATCH, PV_PLAN_NO_INLINE, 0, PV_PLAN_NO_PATCH,
+	};
+	unsigned int before[PV_FORM_COUNT + 1], after[PV_FORM_COUNT + 1];
+	unsigned long switches = pv_repatch_totals.switches;
+	struct pv_patch_stats st;
+	unsigned int i, n;
+
+	n = pv_count_forms(before);
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		memset(&st, 0, sizeof(st));
+		KUNIT_ASSERT_EQ(test, pv_repatch(NULL, modes[i], &st), 0);
+		KUNIT_EXPECT_EQ(test, st.sites, n);
+		KUNIT_EXPECT_EQ(test, st.flags, modes[i]);
+		KUNIT_EXPECT_EQ(test, pv_patch_flags, modes[i]);
+		pv_expect_state(test, modes[i], "mode");
+	}
+	/* A request for the state the kernel is in rewrites nothing. */
+	KUNIT_ASSERT_EQ(test, pv_repatch(NULL, PV_PLAN_NO_PATCH, NULL), 0);
+	KUNIT_EXPECT_EQ(test, pv_repatch_totals.last_changed, 0);
+
+	pv_restore_boot_state(test);
+	KUNIT_EXPECT_EQ(test, pv_count_forms(after), n);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(before)), 0);
+	KUNIT_EXPECT_EQ(test, pv_repatch_totals.switches - switches,
+			ARRAY_SIZE(modes) + 2);
+	KUNIT_EXPECT_EQ(test, pv_repatch_totals.unverified, 0);
+}
+
+/* Every backend that probed at boot can be switched to and back. */
+static void pv_repatch_backends(struct kunit *test)
+{
+	const struct pv_backend *b;
+	unsigned int busy = 0, tried = 0;
+
+	for (b = __start_pv_backends; b < __stop_pv_backends; b++) {
+		if (!pv_backend_available(b)) {
+			KUNIT_EXPECT_EQ(test, pv_repatch(b, 0, NULL), -ENODEV);
+			continue;
+		}
+		KUNIT_ASSERT_EQ(test, pv_switch(b, 0, &busy), 0);
+		KUNIT_EXPECT_PTR_EQ(test, pv_active_backend, b);
+		pv_expect_state(test, 0, b->name);
+		tried++;
+	}
+	/* native at least */
+	KUNIT_EXPECT_GE(test, tried, 1);
+	pv_restore_boot_state(test);
+	pv_expect_state(test, pv_boot_stats.flags, "restored");
+}
+
+/* A site only this test runs: its bytes can be tampered with safely. */
+static noinline unsigned long pv_repatch_victim(void)
+{
+	return read_cr0();
+}
+
+/* The record of the read_cr0 site inside pv_repatch_victim(). */
+static const struct pv_site *pv_victim_site(void)
+{
+	unsigned long start = (unsigned long)pv_repatch_victim, size, off;
+	const struct pv_site *s;
+
+	if (!kallsyms_lookup_size_offset(start, &size, &off))
+		return NULL;
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		unsigned long ip = (unsigned long)pv_site_addr(s);
+
+		if (ip >= start && ip < start + size &&
+		    s->op == PV_OP_INDEX(cpu.read_cr0))
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * A site holding bytes that are neither its form nor the compiler's (here
+ * an int3, as a probe would leave) makes a request fail as a whole: no
+ * site, no slot, no mode changes.
+ */
+static void pv_repatch_refuses_tampered(struct kunit *test)
+{
+	const struct pv_site *s = pv_victim_site();
+	const struct pv_backend *backend = pv_active_backend;
+	unsigned int flags = pv_patch_flags;
+	unsigned int before[PV_FORM_COUNT + 1], after[PV_FORM_COUNT + 1];
+	unsigned long failed = pv_repatch_totals.failed;
+	struct paravirt_patch_template ops;
+	u8 saved[PV_SITE_LEN], bad[PV_SITE_LEN];
+	u8 *ip;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	ip = pv_site_addr(s);
+	KUNIT_EXPECT_EQ(test, pv_repatch_victim(), read_cr0());
+
+	memcpy(saved, ip, PV_SITE_LEN);
+	memcpy(bad, saved, PV_SITE_LEN);
+	bad[0] = INT3_INSN_OPCODE;
+	mutex_lock(&text_mutex);
+	text_poke(ip, bad, PV_SITE_LEN);
+	text_poke_sync();
+	mutex_unlock(&text_mutex);
+
+	pv_count_forms(before);
+	KUNIT_EXPECT_EQ(test, before[PV_FORM_COUNT], 1);
+	ops = pv_ops;
+
+	KUNIT_EXPECT_EQ(test, pv_repatch(NULL, flags ^ PV_PLAN_NO_PATCH, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, pv_repatch_totals.failed, failed + 1);
+	KUNIT_EXPECT_PTR_EQ(test, pv_active_backend, backend);
+	KUNIT_EXPECT_EQ(test, pv_patch_flags, flags);
+	KUNIT_EXPECT_EQ(test, memcmp(&ops, &pv_ops, sizeof(ops)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(ip, bad, PV_SITE_LEN), 0);
+	pv_count_forms(after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(before)), 0);
+
+	mutex_lock(&text_mutex);
+	text_poke(ip, saved, PV_SITE_LEN);
+	text_poke_sync();
+	mutex_unlock(&text_mutex);
+	KUNIT_EXPECT_EQ(test, pv_repatch_victim(), read_cr0());
+	pv_expect_state(test, flags, "after the refused request");
+}
+
+/* A request naming a mode that does not exist changes nothing. */
+static void pv_repatch_bad_request(struct kunit *test)
+{
+	unsigned long requests = pv_repatch_totals.requests;
+
+	KUNIT_EXPECT_EQ(test, pv_repatch(NULL, 0x80, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pv_repatch_totals.requests, requests);
+}
+
+/* One worker of the storm: the operations being rewritten, in a loop. */
+struct pv_storm_worker {
+	struct task_struct *task;
+	void *guard;		/* an unmapped page: reads fault */
+	unsigned long loops;
+	unsigned long faults;
+};
+
+static int pv_storm_work(void *data)
+{
+	struct pv_storm_worker *w = data;
+	unsigned long flags, cr3;
+	char c;
+
+	while (!kthread_should_stop()) {
+		local_irq_save(flags);
+		cr3 = __read_cr3();
+		local_irq_restore(flags);
+		if (WARN_ON_ONCE(cr3 != __read_cr3()))
+			break;
+
+		if (copy_from_kernel_nofault(&c, w->guard, 1) == -EFAULT)
+			w->faults++;
+		if (!(w->loops % 64))
+			flush_tlb_all();
+		local_irq_disable();
+		__flush_tlb_all();
+		local_irq_enable();
+
+		WRITE_ONCE(w->loops, w->loops + 1);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Switches back and forth (unpatched, patched, and to every other backend
+ * that probed) while every other CPU runs irq save/restore, CR3 reads,
+ * TLB flushes (local and by IPI) and page faults. After each switch every
+ * site must hold exactly its new form.
+ */
+static void pv_repatch_storm(struct kunit *test)
+{
+	const struct pv_backend *boot = pv_active_backend, *other = NULL, *b;
+	unsigned int nworkers = 0, busy = 0, i, cpu;
+	unsigned long unverified = pv_repatch_totals.unverified;
+	struct pv_storm_worker *w;
+	unsigned long *start_loops;
+	u8 *area;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs a second CPU");
+	for (b = __start_pv_backends; b < __stop_pv_backends; b++)
+		if (b != boot && pv_backend_available(b))
+			other = b;
+
+	w = kunit_kcalloc(test, nr_cpu_ids, sizeof(*w), GFP_KERNEL);
+	start_loops = kunit_kcalloc(test, nr_cpu_ids, sizeof(*start_loops),
+				    GFP_KERNEL);
+	area = vmalloc(PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	KUNIT_ASSERT_NOT_NULL(test, start_loops);
+	KUNIT_ASSERT_NOT_NULL(test, area);
+
+	for_each_online_cpu(cpu) {
+		if (cpu == raw_smp_processor_id())
+			continue;
+		w[cpu].guard = area + PAGE_SIZE;	/* vmalloc's guard page */
+		w[cpu].task = kthread_create_on_cpu(pv_storm_work, &w[cpu],
+						    cpu, "pv_storm/%u");
+		if (IS_ERR(w[cpu].task)) {
+			w[cpu].task = NULL;
+			continue;
+		}
+		wake_up_process(w[cpu].task);
+		nworkers++;
+	}
+	KUNIT_ASSERT_GT(test, nworkers, 0);
+	msleep(20);
+	for_each_online_cpu(cpu)
+		start_loops[cpu] = READ_ONCE(w[cpu].loops);
+
+	for (i = 0; i < storm_switches; i++) {
+		const struct pv_backend *to = boot;
+		unsigned int flags = 0;
+
+		switch (i % 4) {
+		case 0:
+			flags = PV_PLAN_NO_PATCH;
+			break;
+		case 2:
+			to = other ?: boot;
+			break;
+		case 3:
+			flags = PV_PLAN_NO_INLINE;
+			break;
+		}
+		if (pv_switch(to, flags, &busy)) {
+			KUNIT_FAIL(test, "switch %u refused", i);
+			break;
+		}
+		pv_expect_state(test, flags, to->name);
+	}
+
+	for_each_online_cpu(cpu) {
+		if (!w[cpu].task)
+			continue;
+		kthread_stop(w[cpu].task);
+		KUNIT_EXPECT_GT_MSG(test, w[cpu].loops, start_loops[cpu],
+				    "worker on CPU %u made no progress", cpu);
+		KUNIT_EXPECT_GT(test, w[cpu].faults, 0);
+	}
+	vfree(area);
+
+	pv_restore_boot_state(test);
+	KUNIT_EXPECT_EQ(test, pv_repatch_totals.unverified, unverified);
+	kunit_info(test, "%u switches (%s%s%s), %u workers, %u deferred, last: %u sites in %llu cycles\n",
+		   storm_switches, boot->name, other ? ", " : "",
+		   other ? other->name : "", nworkers, busy,
+		   pv_repatch_totals.last_changed,
+		   pv_repatch_totals.last_cycles);
+}
+
+static struct kunit_case pv_repatch_cases[] = {
+	KUNIT_CASE(pv_repatch_modes),
+	KUNIT_CASE(pv_repatch_backends),
+	KUNIT_CASE(pv_repatch_refuses_tampered),
+	KUNIT_CASE(pv_repatch_bad_request),
+	KUNIT_CASE_SLOW(pv_repatch_storm),
+	{}
+};
+
+static struct kunit_suite pv_repatch_suite = {
+	.name = "paravirt_repatch",
+	.test_cases = pv_repatch_cases,
+};
+
+kunit_test_suites(&pv_repatch_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the paravirt layer's run-time re-patching");
+MODULE_LICENSE("GPL");
