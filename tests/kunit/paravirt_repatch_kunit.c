@@ -262,7 +262,7 @@ static int pv_storm_work(void *data)
 static void pv_repatch_storm(struct kunit *test)
 {
 	const struct pv_backend *boot = pv_active_backend, *other = NULL, *b;
-	unsigned int nworkers = 0, busy = 0, i, cpu;
+	unsigned int nworkers = 0, busy = 0, i, cpu, self;
 	unsigned long unverified = pv_repatch_totals.unverified;
 	struct pv_storm_worker *w;
 	unsigned long *start_loops;
@@ -282,8 +282,10 @@ static void pv_repatch_storm(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, start_loops);
 	KUNIT_ASSERT_NOT_NULL(test, area);
 
+	/* Every CPU but one gets a worker, wherever this task runs later. */
+	self = raw_smp_processor_id();
 	for_each_online_cpu(cpu) {
-		if (cpu == raw_smp_processor_id())
+		if (cpu == self)
 			continue;
 		w[cpu].guard = area + PAGE_SIZE;	/* vmalloc's guard page */
 		w[cpu].task = kthread_create_on_cpu(pv_storm_work, &w[cpu],
