@@ -40,10 +40,13 @@ BUILD = {
 # name: (build, kernel parameters, label in the table)
 VARIANTS = {
     "off": ("off", "", "layer off"),
-    "on": ("on", "", "on, patched"),
+    "on": ("on", "bench_ops=1", "on, patched"),
     "noinline": ("on", "paravirt_patch=noinline", "on, noinline"),
     "unpatched": ("on", "paravirt_patch=off", "on, unpatched"),
+    "vmi": ("on", "bench_ops=1", "on, vmi ROM"),
 }
+# Variants that boot with the project's vmi ROM (SeaBIOS publishes it).
+ROM_VARIANTS = ("vmi",)
 WORKLOADS = {
     "syscall": "getppid()",
     "fault": "mmap, fault 64 pages, munmap",
@@ -53,6 +56,8 @@ WORKLOADS = {
     "smp": "shootdowns to a 2nd CPU",
 }
 LINE = re.compile(r"^bench: (\w+) rep=(\d+) iters=(\d+) insns=(\d+)\s*$")
+# pv_bench_module: OP FORM HUNDREDTHS (guest instructions per call)
+OPLINE = re.compile(r"pv_bench_module: (\S+) (inline|direct|indirect|nop) (\d+)\s*$")
 SUMMARY = re.compile(r"paravirt: backend \S+: .*sites:.*")
 
 
@@ -86,7 +91,7 @@ def build(initrd):
          os.path.join(TOP, "tests", "bench", "workload.c"), initrd])
 
 
-def boot(bzimage, initrd, params, logfile, opts):
+def boot(bzimage, initrd, params, logfile, opts, rom=None):
     args = ["kunit.enable=0", "bench_reps=%d" % opts.reps,
             "bench_scale=%d" % opts.scale]
     if opts.only:
@@ -94,16 +99,23 @@ def boot(bzimage, initrd, params, logfile, opts):
     if params:
         args.append(params)
     env = dict(os.environ, SMP="2")
+    fw = ["--bios", "seabios", "--qemu-arg", "-option-rom " + rom] \
+        if rom else []
     subprocess.run(["nice", "-n", "10", os.path.join(TOP, "scripts", "boot.sh"),
                     "--initrd", initrd, "--log", logfile,
-                    "--qemu-arg", "-icount shift=0,sleep=off",
-                    bzimage] + args, env=env, check=False)
+                    "--qemu-arg", "-icount shift=0,sleep=off"] + fw +
+                   [bzimage] + args, env=env, check=False)
     with open(logfile, "rb") as f:
         text = f.read().decode("utf-8", "replace")
     runs = {}
+    ops = {}
     summary = None
     for line in text.splitlines():
         line = line.replace("\r", "")
+        m = OPLINE.search(line)
+        if m:
+            ops.setdefault(m.group(1), {})[m.group(2)] = \
+                int(m.group(3)) / 100.0
         m = LINE.match(line)
         if m:
             runs.setdefault(m.group(1), []).append(
@@ -116,7 +128,9 @@ def boot(bzimage, initrd, params, logfile, opts):
         tail = "\n".join(text.splitlines()[-20:])
         sys.exit("bench: the guest did not finish; see %s\n%s"
                  % (logfile, tail))
-    return runs, summary
+    if "bench_ops=1" in args and "bench: ops: ok" not in text:
+        sys.exit("bench: the operations module failed; see %s" % logfile)
+    return runs, summary, ops
 
 
 def stats(reps):
@@ -215,6 +229,19 @@ def table(results, sizes, variants):
     return "\n".join(rows)
 
 
+def op_table(ops):
+    """Guest instructions per call of each operation, per form and variant."""
+    rows = ["| operation | kernel | inline | direct | indirect |",
+            "|---|---|---:|---:|---:|"]
+    for v, per in ops.items():
+        for op, forms in per.items():
+            cells = ["%.2f" % forms[f] if f in forms else "-"
+                     for f in ("inline", "direct", "indirect")]
+            rows.append("| %s | %s | %s |" % (op, VARIANTS[v][2],
+                                              " | ".join(cells)))
+    return "\n".join(rows)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", default=os.path.join(TOP, "results"),
@@ -258,12 +285,20 @@ def main():
     raw = {}
     results = {}
     summaries = {}
+    ops = {}
+    rom = os.path.join(CACHE, "rom", "vmi.rom")
+    if any(v in ROM_VARIANTS for v in variants):
+        run(["make", "-s", "-C", TOP, "rom"])
     try:
         for v in variants:
             b, params, label = VARIANTS[v]
             logfile = os.path.join(logs, "bench-%s.log" % v)
             log("booting %s (%s)" % (v, label))
-            runs, summary = boot(images[b], initrd, params, logfile, opts)
+            runs, summary, per_op = boot(images[b], initrd, params, logfile,
+                                         opts, rom if v in ROM_VARIANTS
+                                         else None)
+            if per_op:
+                ops[v] = per_op
             raw[v] = runs
             results[v] = {w: stats(r) for w, r in runs.items()}
             if summary:
@@ -288,12 +323,18 @@ def main():
     for v, s in summaries.items():
         head.append("- %s: `%s`" % (v, s))
     md = "\n".join(head) + "\n\n" + out + "\n"
+    if ops:
+        md += ("\nGuest instructions per call of each operation in each "
+               "form its sites can take (pv_bench_module: the kernel "
+               "re-patched fully, with inlining off and unpatched; an empty "
+               "loop subtracted, least of 7 runs):\n\n" + op_table(ops) +
+               "\n")
     with open(os.path.join(opts.results, "bench.md"), "w") as f:
         f.write(md)
     with open(os.path.join(opts.results, "bench.json"), "w") as f:
         json.dump({"meta": meta, "variants": {v: VARIANTS[v][1:]
                                               for v in variants},
-                   "summaries": summaries, "sizes": sizes,
+                   "summaries": summaries, "sizes": sizes, "ops": ops,
                    "stats": results, "runs": raw}, f, indent=1)
         f.write("\n")
     print(md, end="")

@@ -7,8 +7,8 @@
 # usage: mkinitramfs.sh [--init SOURCE] OUT.cpio
 #
 # By default /init is tests/init/init.c and the test module of the
-# layer-on build is added; with --init (the bench's workload, say) the
-# initramfs holds that program alone.
+# layer-on build is added; with --init (the bench's workload) the
+# initramfs holds that program and the bench module of the layer-on build.
 set -eu
 : "${PVLAYER_CACHE:=/var/cache/pvlayer}"
 : "${TREE:=$PVLAYER_CACHE/linux-source-6.12}"
@@ -43,6 +43,10 @@ LIST
 ko=$BUILD_ON/arch/x86/paravirt/tests/module/pv_test_module.ko
 if [ $test_files = 1 ] && [ -f "$ko" ]; then
 	echo "file /pv_test_module.ko $ko 0644 0 0" >> "$work/list"
+fi
+ko=$BUILD_ON/arch/x86/paravirt/tests/bench/pv_bench_module.ko
+if [ $test_files = 0 ] && [ -f "$ko" ]; then
+	echo "file /pv_bench_module.ko $ko 0644 0 0" >> "$work/list"
 fi
 "$work/gen_init_cpio" "$work/list" > "$out.tmp"
 mv "$out.tmp" "$out"
