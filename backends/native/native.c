@@ -19,25 +19,38 @@
 		.clobbers = clob,					\
 	}
 
+/*
+ * Each template fills the whole six-byte site, so that the inline form is
+ * as many instructions as the kernel without the layer executes: the
+ * instruction is preceded by DS segment-override prefixes (0x3e) instead of
+ * being followed by a NOP. A segment override has no effect on an
+ * instruction without a memory operand (and DS is the default segment
+ * anyway); GNU as pads instructions the same way to align branches
+ * (-malign-branch-prefix-size). The prefixed form stays well under the
+ * 15-byte limit. The save_fl site's inert alternative (asm/paravirt.h)
+ * holds the same bytes, so objtool's ORC data knows where pushf ends.
+ */
+#define DS	0x3e
+
 static const struct pv_template native_templates[] = {
 	/* pushf; pop %rax */
-	TEMPLATE(pv_native_save_fl, PV_CLOBBER_RAX, 0x9c, 0x58),
+	TEMPLATE(pv_native_save_fl, PV_CLOBBER_RAX, DS, DS, DS, DS, 0x9c, 0x58),
 	/* cli */
-	TEMPLATE(pv_native_irq_disable, 0, 0xfa),
+	TEMPLATE(pv_native_irq_disable, 0, DS, DS, DS, DS, DS, 0xfa),
 	/* sti */
-	TEMPLATE(pv_native_irq_enable, 0, 0xfb),
+	TEMPLATE(pv_native_irq_enable, 0, DS, DS, DS, DS, DS, 0xfb),
 	/* mov %cr2, %rax */
-	TEMPLATE(pv_native_read_cr2, PV_CLOBBER_RAX, 0x0f, 0x20, 0xd0),
+	TEMPLATE(pv_native_read_cr2, PV_CLOBBER_RAX, DS, DS, DS, 0x0f, 0x20, 0xd0),
 	/* mov %cr3, %rax */
-	TEMPLATE(pv_native_read_cr3, PV_CLOBBER_RAX, 0x0f, 0x20, 0xd8),
+	TEMPLATE(pv_native_read_cr3, PV_CLOBBER_RAX, DS, DS, DS, 0x0f, 0x20, 0xd8),
 	/* mov %rdi, %cr3 */
-	TEMPLATE(pv_native_write_cr3, 0, 0x0f, 0x22, 0xdf),
+	TEMPLATE(pv_native_write_cr3, 0, DS, DS, DS, 0x0f, 0x22, 0xdf),
 	/* mov %cr0, %rax */
-	TEMPLATE(pv_native_read_cr0, PV_CLOBBER_RAX, 0x0f, 0x20, 0xc0),
+	TEMPLATE(pv_native_read_cr0, PV_CLOBBER_RAX, DS, DS, DS, 0x0f, 0x20, 0xc0),
 	/* mov %rdi, %rax: every page-table entry/value conversion */
-	TEMPLATE(_paravirt_ident_64, PV_CLOBBER_RAX, 0x48, 0x89, 0xf8),
+	TEMPLATE(_paravirt_ident_64, PV_CLOBBER_RAX, DS, DS, DS, 0x48, 0x89, 0xf8),
 	/* wbinvd */
-	TEMPLATE(pv_native_wbinvd, 0, 0x0f, 0x09),
+	TEMPLATE(pv_native_wbinvd, 0, DS, DS, DS, DS, 0x0f, 0x09),
 };
 
 PV_BACKEND(native) = {

@@ -642,10 +642,15 @@ static inline void __set_fixmap(unsigned int idx, phys_addr_t phys,
 #define __PV_IS_CALLEE_SAVE(func)					\
 	((struct paravirt_callee_save) { func })
 
+/*
+ * The native inline form of save_fl, as the native backend's template
+ * writes it: pushf with four DS prefixes, then pop %rax (six bytes, two
+ * instructions).
+ */
 static __always_inline unsigned long arch_local_save_flags(void)
 {
 	return PVOP_CALLEE_LAYOUT(unsigned long, irq.save_fl,
-				  "pushf; pop %%rax");
+				  ".byte 0x3e, 0x3e, 0x3e, 0x3e, 0x9c; pop %%rax");
 }
 
 static __always_inline void arch_local_irq_disable(void)
@@ -693,9 +698,13 @@ void native_pv_lock_init(void) __init;
 	.popsection
 .endm
 
-/* As in C, an inert alternative shows objtool the inline form's layout. */
+/*
+ * As in C, an inert alternative shows objtool the inline form's layout:
+ * pushf with four DS prefixes, then pop %rax.
+ */
 #define SAVE_FLAGS							\
-	ALTERNATIVE "PV_SAVE_FL_SITE", "pushf; pop %rax",		\
+	ALTERNATIVE "PV_SAVE_FL_SITE",					\
+		    ".byte 0x3e, 0x3e, 0x3e, 0x3e, 0x9c; pop %rax",	\
 		    ALT_NOT(X86_FEATURE_ALWAYS)
 #endif
 
