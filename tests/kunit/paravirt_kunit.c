@@ -334,17 +334,20 @@ static void pv_scratch_patch(struct kunit *test, unsigned int flags,
 
 static void pv_patch_scratch_inline(struct kunit *test)
 {
-	/* pushf behind four DS prefixes, then pop %rax */
-	static const u8 want[PV_SITE_LEN] = { 0x3e, 0x3e, 0x3e, 0x3e, 0x9c, 0x58 };
+	const struct pv_template *t =
+		pv_template_for(pv_slot_value(PV_OP_INDEX(irq.save_fl)));
 	struct pv_patch_stats st;
 	u8 *site;
 	unsigned long flags;
 
+	/* native's is pushf behind four DS prefixes, then pop %rax */
+	KUNIT_ASSERT_NOT_NULL(test, t);
 	site = pv_scratch_setup(test, pv_scratch_save_fl,
 				PV_OP_INDEX(irq.save_fl), PV_CLOBBER_CALLEE_SAVE);
 	pv_scratch_patch(test, 0, &st);
 	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_INLINE], 1);
-	KUNIT_EXPECT_EQ(test, memcmp(site, want, PV_SITE_LEN), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(site, t->bytes, t->len), 0);
+	KUNIT_EXPECT_TRUE(test, pv_all_nops(site + t->len, PV_SITE_LEN - t->len));
 
 	local_irq_save(flags);
 	KUNIT_EXPECT_EQ(test, pv_scratch_save_fl() & X86_EFLAGS_IF, 0);
