@@ -9,9 +9,10 @@
 #            (objtool's included) in the kernel build
 #   kunit    the layer's KUnit suites, in every boot below
 #   boot     default, paravirt_patch=noinline and =off, bad input
-#            (paravirt_patch=sideways, paravirt=nosuch,
-#            paravirt_refuse=native); the test module loaded, unloaded
-#            and reloaded, and the debugfs listing against its counts
+#            (paravirt_patch=sideways, paravirt=nosuch, paravirt=xen
+#            without Xen, paravirt_refuse=native); the test module
+#            loaded, unloaded and reloaded, and the debugfs listing
+#            against its counts
 #   host     the vmi ROM validator's host tests and a bounded fuzz run
 #   vmi      the project's ROM under SeaBIOS (backend vmi), no ROM, and
 #            each broken ROM (the defect named, native running)
@@ -37,7 +38,7 @@ failed=0
 skipped=0
 # Switches of each re-patch storm.
 : "${STORM:=300}"
-SUITES="paravirt_sites paravirt_patch paravirt_semantics paravirt_repatch paravirt_vmi"
+SUITES="paravirt_sites paravirt_patch paravirt_semantics paravirt_repatch paravirt_vmi paravirt_xen"
 
 result() {
 	case "$1" in
@@ -210,6 +211,10 @@ expect default "pvlayer-init: debugfs count indirect 0"
 expect default "x86/mm: Checked W\\+X mappings: passed, no W\\+X pages found"
 expect default "paravirt/sites: [0-9]+ lines, first: .*\+0x[0-9a-f]+/0x[0-9a-f]+	vmlinux	[a-z_0-9.]+	6	(inline|direct|nop)	([0-9a-f]{2} ){5}[0-9a-f]{2}"
 check "boot/default: debugfs sites and counts agree" debugfs_consistent default
+# the xen backend: not on plain QEMU; its tests' failing hypercalls are named
+expect default "paravirt: backend xen: not available \\(-19\\)"
+expect default "paravirt: xen: simulated page: SCHEDOP_block failed \\(-38\\): halt is native from now on"
+expect default "paravirt: xen: simulated page: hvm_op\\(flush_tlbs\\) failed \\(-38\\): flush_tlb_multi is native from now on"
 # The control file: who may write it, and what re-patching does to the
 # kernel's and the test module's sites (tests/init/init.c).
 expect default "pvlayer-init: control as nobody: Permission denied"
@@ -256,6 +261,11 @@ expect badparam "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ d
 boot nosuchbackend paravirt=nosuch
 expect nosuchbackend "paravirt: unknown backend 'nosuch', probing as usual"
 expect nosuchbackend "paravirt: using backend native"
+
+boot forcexen paravirt=xen
+expect forcexen "paravirt: xen: (no Xen signature in CPUID leaves 0x40000000-0x4000ff00|CPUID reports no hypervisor)"
+expect forcexen "paravirt: backend xen requested but its probe failed \\(-19\\), falling back to native"
+expect forcexen "paravirt: using backend native"
 
 boot refusenative paravirt_refuse=native
 expect refusenative "paravirt: native cannot be refused: it is the fallback"

@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * init of the test initramfs: mount what the layer exposes, load the test
- * module (if the initramfs has it) twice with an unload between, print the
- * layer's debugfs counts, exercise the re-patching control file (who may
- * write it, what each request does to the kernel's and the module's
- * sites), optionally run a re-patch storm against user-space load
- * (pvlayer.storm=N on the kernel command line), say that user space was
- * reached, and end the guest (QEMU runs with -no-reboot).
+ * module (if the initramfs has it) twice with an unload between, unmap
+ * memory while a second thread uses the address space on another CPU
+ * (remote TLB flushes), print the layer's debugfs files, exercise the
+ * re-patching control file (who may write it, what each request does to
+ * the kernel's and the module's sites), optionally run a re-patch storm
+ * against user-space load (pvlayer.storm=N on the kernel command line),
+ * say that user space was reached, and end the guest (QEMU runs with
+ * -no-reboot).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,6 +379,50 @@ static char *other_backend(char *active, size_t len)
 	return NULL;
 }
 
+static atomic_int tlb_stop;
+
+/* Keep the address space in use on another CPU. */
+static void *tlb_spinner(void *arg)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(1, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	while (!atomic_load(&tlb_stop))
+		sched_yield();
+	return arg;
+}
+
+/*
+ * Map, touch and unmap a page repeatedly while a thread of the same
+ * process runs on CPU 1: each unmap must flush CPU 1's TLB as well, which
+ * goes through the layer's flush_tlb_multi.
+ */
+static int tlb_workload(int rounds)
+{
+	pthread_t t;
+	int i, done = 0;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
+	    pthread_create(&t, NULL, tlb_spinner, NULL))
+		return -1;
+	usleep(20000);
+	for (i = 0; i < rounds; i++) {
+		char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			break;
+		p[0] = 1;
+		if (!munmap(p, 4096))
+			done++;
+	}
+	atomic_store(&tlb_stop, 1);
+	pthread_join(t, NULL);
+	return done;
+}
+
 int main(void)
 {
 	char active[32];
@@ -393,6 +441,9 @@ int main(void)
 		    syscall(SYS_delete_module, "pv_test_module", O_NONBLOCK));
 		say("reload: %d", load_module());
 	}
+	say("tlb: %d unmaps with a second thread", tlb_workload(200));
+	if (access("/sys/kernel/debug/paravirt/xen", R_OK) == 0)
+		show("debugfs xen: ", "/sys/kernel/debug/paravirt/xen");
 	if (access("/sys/kernel/debug/paravirt/counts", R_OK) == 0) {
 		show("debugfs backend: ", "/sys/kernel/debug/paravirt/backend");
 		show("debugfs count ", "/sys/kernel/debug/paravirt/counts");
