@@ -7,6 +7,8 @@
 #                boot it under QEMU and show the layer's boot summary
 #   make check   the whole test suite; ends with
 #                "N passed, N failed, N skipped"
+#   make xen-check  boot the test kernel as an HVM guest of a real Xen
+#                under QEMU (also part of make check)
 #   make bench   build both kernels, count guest instructions of a few
 #                workloads with the layer off and on, compare code size;
 #                writes results/bench.md and results/bench.json
@@ -33,8 +35,8 @@ BACKEND		?=
 
 export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF SMP
 
-.PHONY: all run check bench docs deps tree graft kernel kernel-off initramfs \
-	config-on config-off clean-cache
+.PHONY: all run check xen-check bench docs deps tree graft kernel kernel-off \
+	initramfs config-on config-off clean-cache
 
 all: kernel
 
@@ -98,6 +100,17 @@ run: kernel $(if $(filter vmi,$(BACKEND)),rom)
 
 check: deps
 	@scripts/check.sh
+
+# The test kernel as an HVM guest of Xen 4.17 under QEMU; the guest's
+# console goes to $(PVLAYER_CACHE)/logs/boot-xen.log.
+xen-check: kernel
+	@$(MAKE) -s initramfs
+	@mkdir -p $(PVLAYER_CACHE)/logs
+	@scripts/xen-harness.sh --log $(PVLAYER_CACHE)/logs/xen-host.log \
+		--guest-log $(PVLAYER_CACHE)/logs/boot-xen.log \
+		$(BUILD_ON)/arch/x86/boot/bzImage $(INITRAMFS)
+	@grep -a -E "paravirt|pvlayer-init: (debugfs|user)" \
+		$(PVLAYER_CACHE)/logs/boot-xen.log
 
 # The documentation as HTML, with every Sphinx warning an error.
 docs: deps

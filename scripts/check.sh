@@ -16,6 +16,9 @@
 #   host     the vmi ROM validator's host tests and a bounded fuzz run
 #   vmi      the project's ROM under SeaBIOS (backend vmi), no ROM, and
 #            each broken ROM (the defect named, native running)
+#   xen      the kernel as an HVM guest of a real Xen under QEMU
+#            (scripts/xen-harness.sh): backend xen, every suite passing,
+#            hypercalls counted
 #   off      the kernel built without the layer reaches user space
 #
 # Every check prints one line: PASS, FAIL or SKIP and its name. The last line
@@ -173,6 +176,14 @@ boot() {
 		tail -30 "$log"
 		result FAIL "boot/$name reaches user space"
 	fi
+	log_checks "$name"
+}
+
+# log_checks NAME: boot NAME's log has no kernel warning; count its cases.
+log_checks() {
+	local name=$1
+	local log=$logs/boot-$name.log
+
 	if grep -a -q -E "WARNING:|BUG:|Oops|Kernel panic" "$log"; then
 		grep -a -E -A5 "WARNING:|BUG:|Oops|Kernel panic" "$log" | head -30
 		result FAIL "boot/$name has no warnings"
@@ -346,6 +357,39 @@ if [ -f "$roms/vmi.rom" ]; then
 	expect vmi-truncated "paravirt: using backend native"
 else
 	result FAIL "boot/vmi: no ROM was built"
+fi
+
+# --- the xen backend on a real Xen ------------------------------------------
+# The same kernel and initramfs as an HVM guest of Xen 4.17, itself under
+# QEMU (scripts/xen-harness.sh). The guest's console is boot-xen.log; the
+# checks of every boot apply to it.
+
+xlog=$logs/boot-xen.log
+rm -f "$xlog"
+if scripts/xen-harness.sh --log "$logs/xen-host.log" --guest-log "$xlog" \
+	"$kernel" "$PVLAYER_CACHE/initramfs.cpio" > "$logs/xen-harness.log" 2>&1; then
+	result PASS "boot/xen reaches user space"
+else
+	tail -30 "$logs/xen-harness.log"
+	[ -f "$xlog" ] && tail -30 "$xlog"
+	result FAIL "boot/xen reaches user space"
+fi
+grep "^xen-harness: Xen run took" "$logs/xen-harness.log"
+if [ -s "$xlog" ]; then
+	log_checks xen
+	expect xen "paravirt: xen: Xen [0-9]+\\.[0-9]+[^ ]* at CPUID 0x40000[01]00, features 0x[0-9a-f]{8}, hypercall page at 0x[0-9a-f]+ \\(MSR 0x4000[0-9a-f]{4}\\)"
+	expect xen "paravirt: xen: halt: SCHEDOP_block, flush_tlb_multi: HVMOP_flush_tlbs, io_delay: none, safe_halt: native"
+	expect xen "paravirt: using backend xen \\(4 operations of its own, [0-9]+ native\\)"
+	expect xen "paravirt: backend xen: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
+	expect xen "Booting paravirtualized kernel on xen"
+	expect xen "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
+	expect xen "pvlayer-init: tlb: 200 unmaps with a second thread"
+	expect xen "pvlayer-init: debugfs backend: xen"
+	expect xen "pvlayer-init: debugfs xen: halt calls [1-9][0-9]* failed 0 native 0"
+	expect xen "pvlayer-init: debugfs xen: flush_tlb_multi calls [1-9][0-9]* failed 0 native 0"
+	expect xen "x86/mm: Checked W\\+X mappings: passed, no W\\+X pages found"
+else
+	result FAIL "boot/xen: no guest output"
 fi
 
 # --- the kernel without the layer ------------------------------------------

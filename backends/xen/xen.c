@@ -18,6 +18,8 @@
  * block atomically for an HVM guest, while Xen's handling of "sti; hlt"
  * does. Documentation/xen.rst gives the reasons for each operation.
  *
+ * Under Xen the backend also offers a console on Xen's debug port.
+ *
  * An operation whose hypercall fails at set-up stays native. One whose
  * hypercall fails later does the native thing for that call and every
  * later one, and says so once.
@@ -32,9 +34,11 @@
 #define pr_fmt(fmt) "paravirt: xen: " fmt
 
 #include <linux/atomic.h>
+#include <linux/console.h>
 #include <linux/cpufeature.h>
 #include <linux/debugfs.h>
 #include <linux/init.h>
+#include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/processor.h>
 #include <linux/seq_file.h>
@@ -346,6 +350,37 @@ PV_BACKEND(xen) = {
 	.probe = xen_probe,
 	.ops = &xen_ops,
 };
+
+/*
+ * A console on Xen's debug port: Xen prints what an HVM guest writes to
+ * I/O port 0xe9 on its own console, a line at a time, without going
+ * through the device model in dom0 as the emulated serial port does. It
+ * is registered only when the backend is in use and the command line
+ * names consoles; it prints only if it is one of them
+ * (console=xendbg0).
+ */
+static void xen_debugcon_write(struct console *con, const char *s,
+			       unsigned int n)
+{
+	while (n--)
+		outb(*s++, XEN_DEBUG_PORT);
+}
+
+struct console xen_debugcon = {
+	.name	= "xendbg",
+	.write	= xen_debugcon_write,
+	.flags	= CON_PRINTBUFFER,
+	.index	= -1,
+};
+
+static int __init xen_debugcon_init(void)
+{
+	if (pv_active_backend && !strcmp(pv_active_backend->name, "xen") &&
+	    console_set_on_cmdline)
+		register_console(&xen_debugcon);
+	return 0;
+}
+console_initcall(xen_debugcon_init);
 
 static void xen_show_count(struct seq_file *m, const char *op,
 			   struct xen_op_count *c)

@@ -17,6 +17,7 @@
 struct cpumask;
 struct flush_tlb_info;
 struct paravirt_patch_template;
+struct console;
 
 /*
  * CPUID: Xen's leaves start at the first base, from XEN_CPUID_FIRST up in
@@ -56,6 +57,9 @@ struct paravirt_patch_template;
 
 /* hvm_op: flush the TLBs of every vCPU of the calling domain */
 #define XEN_HVMOP_FLUSH_TLBS	5
+
+/* I/O port whose bytes Xen prints, line by line, on its console */
+#define XEN_DEBUG_PORT		0xe9
 
 /**
  * struct xen_features - argument of xen_version(XEN_VER_GET_FEATURES)
@@ -173,6 +177,9 @@ void xen_halt(void);
 void xen_flush_tlb_multi(const struct cpumask *cpus,
 			 const struct flush_tlb_info *info);
 extern struct paravirt_patch_template xen_ops;
+
+/* The console on Xen's debug port (console=xendbg0). */
+extern struct console xen_debugcon;
 
 #ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
 /*

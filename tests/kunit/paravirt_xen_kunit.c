@@ -13,6 +13,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/console.h>
 #include <linux/cpumask.h>
 #include <linux/init.h>
 #include <linux/memory.h>
@@ -527,6 +528,16 @@ static void xen_slots_match_setup(struct kunit *test)
 	}
 }
 
+/* The debug-port console exists only where the backend is in use. */
+static void xen_debugcon_only_on_xen(struct kunit *test)
+{
+	if (console_is_registered(&xen_debugcon))
+		KUNIT_EXPECT_TRUE(test, xen_active());
+	else
+		KUNIT_EXPECT_FALSE(test, xen_active() && console_set_on_cmdline &&
+				   strstr(saved_command_line, "console=xendbg"));
+}
+
 /* Sites of the backend's operations are direct calls of them. */
 static void xen_sites_call_backend(struct kunit *test)
 {
@@ -609,6 +620,7 @@ static struct kunit_case xen_cases[] = {
 	KUNIT_CASE(xen_flush_failure_native),
 	KUNIT_CASE(xen_active_iff_on_xen),
 	KUNIT_CASE(xen_slots_match_setup),
+	KUNIT_CASE(xen_debugcon_only_on_xen),
 	KUNIT_CASE(xen_sites_call_backend),
 	KUNIT_CASE(xen_real_hypercalls),
 	{}

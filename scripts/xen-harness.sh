@@ -1,0 +1,289 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a kernel as an HVM guest of a real Xen, itself running under QEMU
+# (TCG), and keep the guest's console output.
+#
+# usage: xen-harness.sh [--log FILE] [--guest-log FILE] BZIMAGE INITRAMFS
+#                       [GUEST KERNEL ARGS...]
+#
+# Everything comes from Debian's archive: the hypervisor
+# (xen-hypervisor-4.17-amd64), a stock Debian kernel for dom0, the Xen
+# tools and their libraries, qemu-system-xen as the guest's device model,
+# busybox-static. The packages are fetched with "apt-get download" and
+# unpacked with "dpkg -x" under $PVLAYER_CACHE/xen; shared libraries the
+# tools need and the packages do not hold are taken from the host's
+# installed Debian packages (seabios, qemu-system-data and the libraries
+# of qemu-system-x86). dom0's initramfs is built once and reused; each run
+# appends a small archive with the guest's kernel, initramfs and xl
+# configuration.
+#
+# dom0 starts the toolstack (xenstored, xen-init-dom0, xenconsoled),
+# creates the guest with "xl create", waits for it to end and reboots.
+# The guest's console is the xen backend's console on Xen's debug port
+# (console=xendbg0): Xen prints each of its lines after "(dN) " on Xen's
+# own console, which is QEMU's serial port, kept in the --log FILE. (The
+# emulated serial port would cost a trip to the device model in dom0 per
+# byte: a few dozen lines a minute under TCG.) The guest's lines go to
+# --guest-log FILE. Exits non-zero if they lack "pvlayer-init: user space
+# reached".
+set -eu
+
+: "${PVLAYER_CACHE:=/var/cache/pvlayer}"
+: "${XEN_TIMEOUT:=2400}"
+xdir=$PVLAYER_CACHE/xen
+log=""
+guest_log=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--log) log=$2; shift ;;
+	--guest-log) guest_log=$2; shift ;;
+	*) break ;;
+	esac
+	shift
+done
+[ $# -ge 2 ] || { echo "usage: $0 [--log F] [--guest-log F] BZIMAGE INITRAMFS [ARGS...]" >&2; exit 2; }
+bzimage=$1
+initramfs=$2
+shift 2
+# The guest's console is the backend's console on Xen's debug port: Xen
+# prints its lines as "(dN) ..." on its own console.
+guest_args="console=xendbg0 panic=-1 oops=panic printk.devkmsg=on $*"
+[ -n "$log" ] || log=$xdir/run.log
+[ -n "$guest_log" ] || guest_log=$xdir/guest.log
+
+XEN_PKGS="xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common
+xenstore-utils libxencall1 libxendevicemodel1 libxenevtchn1
+libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxenmisc4.17 libxenstore4
+libxentoolcore1 libxentoollog1 libyajl2 qemu-system-xen busybox-static"
+
+say() {
+	echo "xen-harness: $*"
+}
+
+# --- packages ----------------------------------------------------------------
+
+# The newest stock Debian 6.1 kernel the archive offers, chosen once.
+dom0_kernel_pkg() {
+	if [ ! -s "$xdir/dom0-kernel" ]; then
+		apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' |
+			awk '{ print $1 }' | sort -V | tail -1 > "$xdir/dom0-kernel.tmp"
+		[ -s "$xdir/dom0-kernel.tmp" ] || { say "no Debian 6.1 kernel in the archive"; return 1; }
+		mv "$xdir/dom0-kernel.tmp" "$xdir/dom0-kernel"
+	fi
+	cat "$xdir/dom0-kernel"
+}
+
+fetch() {
+	local pkg
+
+	[ -f "$xdir/root/.complete" ] && return 0
+	mkdir -p "$xdir/debs"
+	for pkg in $XEN_PKGS $(dom0_kernel_pkg); do
+		if ! ls "$xdir/debs/${pkg}_"*.deb > /dev/null 2>&1; then
+			say "downloading $pkg"
+			(cd "$xdir/debs" && apt-get download -q "$pkg" > /dev/null 2>&1) ||
+				{ say "cannot download $pkg"; return 1; }
+		fi
+	done
+	rm -rf "$xdir/root"
+	mkdir -p "$xdir/root"
+	for pkg in "$xdir"/debs/*.deb; do
+		dpkg -x "$pkg" "$xdir/root"
+	done
+	touch "$xdir/root/.complete"
+}
+
+# --- dom0's image --------------------------------------------------------------
+
+# The init of dom0: a busybox shell script.
+dom0_init() {
+	cat <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin:/usr/lib/xen-4.17/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm /run /var/run
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /run
+mkdir -p /run/xen /run/xenstored /var/lib/xen /var/lib/xenstored \
+	/var/log/xen/console /var/run/xen
+mods=/lib/modules/$(uname -r)/kernel/drivers/xen
+for m in xen-evtchn xen-privcmd xen-gntdev xen-gntalloc xenfs/xenfs; do
+	insmod $mods/$m.ko || echo "dom0: insmod $m failed"
+done
+mkdir -p /proc/xen
+mount -t xenfs xenfs /proc/xen
+xenstored --pid-file /run/xenstored.pid
+xen-init-dom0
+xenconsoled --log=guest --log-dir=/var/log/xen/console \
+	--pid-file=/run/xenconsoled.pid
+echo "dom0: toolstack up after $(cut -d' ' -f1 /proc/uptime) s"
+start=$(cut -d. -f1 /proc/uptime)
+if xl create /guest/guest.cfg; then
+	echo "dom0: guest created"
+	last=0
+	while xl domid pvguest > /dev/null 2>&1; do
+		t=$(($(cut -d. -f1 /proc/uptime) - start))
+		if [ $((t - last)) -ge 60 ]; then
+			last=$t
+			echo "dom0: guest running for $t s"
+			xl vcpu-list pvguest | sed 's/^/dom0: vcpu-list: /'
+		fi
+		if [ $t -ge 1800 ]; then
+			echo "dom0: guest still running after $t s, destroying it"
+			xl destroy pvguest
+			break
+		fi
+		sleep 2
+	done
+	end=$(cut -d. -f1 /proc/uptime)
+	echo "dom0: guest ended after $((end - start)) s"
+else
+	echo "dom0: xl create failed"
+	xl dmesg | tail -20
+fi
+tail -n 20 /var/log/guest-serial.log 2>/dev/null | sed 's/^/dom0: guest serial: /'
+for f in /var/log/xen/qemu-dm-pvguest.log /var/log/xen/xl-pvguest.log; do
+	[ -f $f ] && tail -15 $f | sed "s|^|dom0: ${f##*/}: |"
+done
+sync
+reboot -f
+INIT
+}
+
+# Copy @1 (a path of the unpacked packages or of the host) into the image
+# at the same path, and the shared libraries it needs.
+add_elf() {
+	local src=$1 dst=$2 lib
+
+	mkdir -p "$img$(dirname "$dst")"
+	cp -L "$src" "$img$dst"
+	if LD_LIBRARY_PATH=$xdir/root/usr/lib/x86_64-linux-gnu ldd "$src" |
+		grep "not found"; then
+		say "${src##*/} needs libraries the host lacks (install qemu-system-x86)"
+		return 1
+	fi
+	LD_LIBRARY_PATH=$xdir/root/usr/lib/x86_64-linux-gnu ldd "$src" |
+		awk '/=> \// { print $3 } /^\t\/lib64/ { print $1 }' |
+		while read -r lib; do
+			case "$lib" in
+			"$xdir/root"/*) add_file "$lib" "${lib#"$xdir/root"}" ;;
+			*) add_file "$lib" "$lib" ;;
+			esac
+		done
+}
+
+add_file() {
+	[ -e "$img$2" ] && return 0
+	mkdir -p "$img$(dirname "$2")"
+	cp -L "$1" "$img$2"
+}
+
+dom0_image() {
+	local kver r=$xdir/root f stamp
+
+	# rebuilt when this script or the packages change
+	stamp=$( (cat "$0"; ls "$xdir/debs") | sha1sum | cut -c1-12)
+	if [ -f "$xdir/dom0-$stamp.cpio.gz" ]; then
+		dom0_cpio=$xdir/dom0-$stamp.cpio.gz
+		return 0
+	fi
+	say "building dom0's initramfs"
+	kver=$(ls "$r/lib/modules")
+	img=$(mktemp -d)
+	mkdir -p "$img"/{bin,dev,proc,sys,run,tmp,etc/xen,var/log}
+	cp "$r/bin/busybox" "$img/bin/busybox"
+	dom0_init > "$img/init"
+	chmod 755 "$img/init"
+	for f in xl xenstored xenconsoled xen-init-dom0; do
+		add_elf "$r/usr/lib/xen-4.17/bin/$f" "/usr/lib/xen-4.17/bin/$f"
+	done
+	add_elf "$r/usr/libexec/xen-qemu-system-i386" /usr/libexec/xen-qemu-system-i386
+	# xl aborts at exit without it (pthread_cancel loads it)
+	add_file /lib/x86_64-linux-gnu/libgcc_s.so.1 /lib/x86_64-linux-gnu/libgcc_s.so.1
+	add_file "$r/usr/lib/xen-4.17/boot/hvmloader" /usr/lib/xen-4.17/boot/hvmloader
+	add_file /usr/share/seabios/bios-256k.bin /usr/share/seabios/bios-256k.bin
+	for f in linuxboot.bin linuxboot_dma.bin kvmvapic.bin; do
+		add_file "/usr/share/qemu/$f" "/usr/share/qemu/$f"
+	done
+	mkdir -p "$img/usr/share/qemu"
+	cp -r /usr/share/qemu/keymaps "$img/usr/share/qemu/"
+	cp "$r/etc/xen/xl.conf" "$img/etc/xen/xl.conf"
+	for f in xen-evtchn xen-privcmd xen-gntdev xen-gntalloc xenfs/xenfs; do
+		add_file "$r/lib/modules/$kver/kernel/drivers/xen/$f.ko" \
+			"/lib/modules/$kver/kernel/drivers/xen/$f.ko"
+	done
+	ln -s /run "$img/var/run"
+	rm -f "$xdir"/dom0-*.cpio.gz
+	(cd "$img" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 \
+		> "$xdir/dom0-$stamp.cpio.gz.tmp"
+	mv "$xdir/dom0-$stamp.cpio.gz.tmp" "$xdir/dom0-$stamp.cpio.gz"
+	rm -rf "$img"
+	dom0_cpio=$xdir/dom0-$stamp.cpio.gz
+}
+
+# --- the guest -------------------------------------------------------------------
+
+guest_cpio() {
+	local g
+
+	g=$(mktemp -d)
+	mkdir -p "$g/guest"
+	cp "$bzimage" "$g/guest/bzImage"
+	cp "$initramfs" "$g/guest/initramfs.cpio"
+	cat > "$g/guest/guest.cfg" <<CFG
+type = "hvm"
+name = "pvguest"
+memory = 384
+vcpus = 2
+kernel = "/guest/bzImage"
+ramdisk = "/guest/initramfs.cpio"
+cmdline = "$guest_args"
+serial = "file:/var/log/guest-serial.log"
+vga = "none"
+nographic = 1
+vif = []
+disk = []
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+CFG
+	(cd "$g" && find guest | cpio -o -H newc -R 0:0 --quiet) > "$1"
+	rm -rf "$g"
+}
+
+# --- run -------------------------------------------------------------------------
+
+mkdir -p "$xdir"
+t0=$(date +%s)
+fetch
+dom0_image
+r=$xdir/root
+[ -f "$xdir/xen.elf" ] || gunzip -c "$r/boot/xen-4.17-amd64.gz" > "$xdir/xen.elf"
+run=$(mktemp -d)
+trap 'rm -rf "$run"' EXIT
+guest_cpio "$run/guest.cpio"
+# The uncompressed archive first: the kernel unpacks it, then the
+# compressed one that follows.
+cat "$run/guest.cpio" "$dom0_cpio" > "$run/dom0.img"
+vmlinuz=$(ls "$r"/boot/vmlinuz-*)
+t1=$(date +%s)
+say "images ready after $((t1 - t0)) s; booting Xen (up to $XEN_TIMEOUT s)"
+
+# Debian's Xen has no shadow paging: the guest needs nested paging (+npt).
+timeout "$XEN_TIMEOUT" qemu-system-x86_64 -machine q35,accel=tcg \
+	-cpu qemu64,+svm,+npt -m 2G -smp 2 -nographic -no-reboot \
+	-display none -nic none \
+	-kernel "$xdir/xen.elf" \
+	-append "console=com1 com1=115200,8n1 dom0_mem=512M dom0_max_vcpus=1 loglvl=all guest_loglvl=all" \
+	-initrd "$vmlinuz console=hvc0 earlyprintk=xen quiet,$run/dom0.img" \
+	< /dev/null > "$log" 2>&1 || true
+t2=$(date +%s)
+
+sed -n 's/^(d[1-9][0-9]*) //p' "$log" | tr -d '\r' > "$guest_log"
+say "Xen run took $((t2 - t1)) s, $((t2 - t0)) s in all; guest output: $(wc -l < "$guest_log") lines"
+grep -a -q "pvlayer-init: user space reached" "$guest_log"
