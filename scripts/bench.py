@@ -152,25 +152,59 @@ def sections(vmlinux):
     return res
 
 
-def code_size(vmlinux):
+def func_symbols(elf):
+    """(name, size, section index) of every defined FUNC symbol of @elf."""
+    out = run(["readelf", "-sW", elf], stdout=subprocess.PIPE,
+              text=True).stdout
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) < 8 or not f[0].endswith(":") or f[3] != "FUNC" or \
+                f[6] == "UND":
+            continue
+        yield f[7], int(f[2], 0), f[6]
+
+
+def layer_functions(build):
+    """Names of the functions the layer's objects define in @build.
+
+    Returns (own, tests): the core's and backends' functions, and those of
+    the KUnit suites built into the kernel (the modules' never are)."""
+    own, tests = set(), set()
+    top = os.path.join(build, "arch", "x86", "paravirt")
+    for root, _, files in os.walk(top):
+        for name in files:
+            if not name.endswith(".o") or name.endswith(".mod.o"):
+                continue
+            rel = os.path.relpath(root, top)
+            dest = tests if rel.split(os.sep)[0] == "tests" else own
+            dest.update(n for n, _, _ in
+                        func_symbols(os.path.join(root, name)))
+    return own, tests
+
+
+def code_size(build):
+    vmlinux = os.path.join(build, "vmlinux")
     secs = sections(vmlinux)
     text_ndx = secs[".text"][0]
     out = run(["size", vmlinux], stdout=subprocess.PIPE, text=True).stdout
     res = {"size_text": int(out.splitlines()[1].split()[0]),
            "text_section": secs[".text"][1],
            "func_bytes": 0, "func_count": 0, "func_text_bytes": 0,
+           "func_layer_bytes": 0, "func_tests_bytes": 0,
            "parainstructions": secs.get(".parainstructions", (0, 0))[1]}
-    out = run(["readelf", "-sW", vmlinux], stdout=subprocess.PIPE,
-              text=True).stdout
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) < 8 or not f[0].endswith(":") or f[3] != "FUNC":
-            continue
-        size = int(f[2], 0)
+    own, tests = layer_functions(build)
+    for name, size, ndx in func_symbols(vmlinux):
         res["func_bytes"] += size
         res["func_count"] += 1
-        if f[6] == text_ndx:
+        if ndx == text_ndx:
             res["func_text_bytes"] += size
+        if name in tests:
+            res["func_tests_bytes"] += size
+        elif name in own:
+            res["func_layer_bytes"] += size
+    res["func_no_tests_bytes"] = res["func_bytes"] - res["func_tests_bytes"]
+    res["func_kernel_bytes"] = res["func_no_tests_bytes"] - \
+        res["func_layer_bytes"]
     return res
 
 
@@ -217,6 +251,13 @@ def table(results, sizes, variants):
     labels = [("text_section", ".text section, bytes (2 MiB aligned)"),
               ("size_text", "size(1) text, bytes"),
               ("func_bytes", "FUNC symbols, summed size, bytes"),
+              ("func_no_tests_bytes",
+               "FUNC symbols less the layer's built-in KUnit suites, bytes"),
+              ("func_kernel_bytes",
+               "FUNC symbols of the kernel's own code (the layer's left "
+               "out), bytes"),
+              ("func_layer_bytes", "FUNC symbols of the layer's core and "
+               "backends, bytes"),
               ("func_text_bytes", "FUNC symbols in .text, bytes"),
               ("func_count", "FUNC symbols, count"),
               ("parainstructions", ".parainstructions, bytes")]
@@ -273,8 +314,7 @@ def main():
 
     # Boot copies, so that a build started meanwhile cannot change them.
     meta = metadata()
-    sizes = {b: code_size(os.path.join(d, "vmlinux"))
-             for b, d in BUILD.items()}
+    sizes = {b: code_size(d) for b, d in BUILD.items()}
     tmp = tempfile.mkdtemp(prefix="pvbench.")
     images = {}
     for b, d in BUILD.items():

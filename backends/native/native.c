@@ -23,11 +23,10 @@
  * Each template fills the whole six-byte site, so that the inline form is
  * as many instructions as the kernel without the layer executes: the
  * instruction is preceded by DS segment-override prefixes (0x3e) instead of
- * being followed by a NOP. A segment override has no effect on an
- * instruction without a memory operand (and DS is the default segment
- * anyway); GNU as pads instructions the same way to align branches
- * (-malign-branch-prefix-size). The prefixed form stays well under the
- * 15-byte limit. The save_fl site's inert alternative (asm/paravirt.h)
+ * being followed by a NOP. In 64-bit mode a DS override has no effect,
+ * with or without a memory operand; GNU as pads instructions the same
+ * way to align branches (-malign-branch-prefix-size). The prefixed form
+ * stays well under the 15-byte limit. The save_fl site's inert alternative (asm/paravirt.h)
  * holds the same bytes, so objtool's ORC data knows where pushf ends.
  */
 #define DS	0x3e
@@ -51,6 +50,18 @@ static const struct pv_template native_templates[] = {
 	TEMPLATE(_paravirt_ident_64, PV_CLOBBER_RAX, DS, DS, DS, 0x48, 0x89, 0xf8),
 	/* wbinvd */
 	TEMPLATE(pv_native_wbinvd, 0, DS, DS, DS, DS, 0x0f, 0x09),
+	/* mov %rsi, (%rdi): set_pte, set_pmd and set_pud store the entry */
+	TEMPLATE(pv_native_set_pte, 0, DS, DS, DS, 0x48, 0x89, 0x37),
+	TEMPLATE(pv_native_set_pmd, 0, DS, DS, DS, 0x48, 0x89, 0x37),
+	TEMPLATE(pv_native_set_pud, 0, DS, DS, DS, 0x48, 0x89, 0x37),
+#ifndef CONFIG_PAGE_TABLE_CHECK
+	/* xor %eax, %eax; xchg %rax, (%rdx): take the entry, leave zero */
+	TEMPLATE(pv_native_ptep_modify_prot_start, PV_CLOBBER_RAX,
+		 DS, 0x31, 0xc0, 0x48, 0x87, 0x02),
+	/* mov %rcx, (%rdx): store the new entry */
+	TEMPLATE(pv_native_ptep_modify_prot_commit, 0,
+		 DS, DS, DS, 0x48, 0x89, 0x0a),
+#endif
 };
 
 PV_BACKEND(native) = {

@@ -13,6 +13,9 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <asm/paravirt_types.h>
+#include <asm/pgtable_types.h>
+
+struct vm_area_struct;
 
 /**
  * struct pv_template - instructions that may replace a call of a function
@@ -72,6 +75,14 @@ unsigned long pv_native_read_cr0(void);
 unsigned long pv_native_read_cr3(void);
 void pv_native_write_cr3(unsigned long val);
 void pv_native_wbinvd(void);
+void pv_native_set_pte(pte_t *ptep, pte_t pte);
+void pv_native_set_pmd(pmd_t *pmdp, pmd_t pmd);
+void pv_native_set_pud(pud_t *pudp, pud_t pud);
+pte_t pv_native_ptep_modify_prot_start(struct vm_area_struct *vma,
+				       unsigned long addr, pte_t *ptep);
+void pv_native_ptep_modify_prot_commit(struct vm_area_struct *vma,
+				       unsigned long addr, pte_t *ptep,
+				       pte_t pte);
 
 /* The backend in use: set by paravirt_probe(), changed by pv_repatch(). */
 extern const struct pv_backend *pv_active_backend;

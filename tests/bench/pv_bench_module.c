@@ -24,7 +24,9 @@
 
 #include <linux/irqflags.h>
 #include <linux/module.h>
+#include <linux/mm_types.h>
 #include <linux/pgtable.h>
+#include <linux/sched.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
 #include <asm/special_insns.h>
@@ -42,6 +44,13 @@ static __always_inline unsigned long pv_sink(unsigned long v)
 }
 
 static unsigned long pv_bench_addr;
+/*
+ * An entry no page table holds, so stores to it change no mapping, and a
+ * VMA for the transaction pair (its native code reads vm_mm; set before
+ * the runs).
+ */
+static pte_t pv_bench_pte;
+static struct vm_area_struct pv_bench_vma;
 
 /* One loop of PV_BENCH_LOOPS: with @op true, the operation; else nothing. */
 #define PV_BENCH_FN(name, body)						\
@@ -72,6 +81,12 @@ PV_BENCH_FN(read_cr0, v += read_cr0())
 PV_BENCH_FN(pte_val, v += pte_val(__pte(v)))
 PV_BENCH_FN(write_cr3, write_cr3(__read_cr3()))
 PV_BENCH_FN(flush_tlb_one_user, __flush_tlb_one_user(pv_bench_addr))
+PV_BENCH_FN(set_pte, set_pte(&pv_bench_pte, native_make_pte(v)))
+PV_BENCH_FN(modify_prot,
+	    ptep_modify_prot_commit(&pv_bench_vma, 0, &pv_bench_pte,
+				    ptep_modify_prot_start(&pv_bench_vma, 0,
+							   &pv_bench_pte),
+				    native_make_pte(v)))
 
 /* sti must run with interrupts off before it: pairs with cli. */
 static noinline u64 pv_bench_irq_enable(bool op)
@@ -108,6 +123,9 @@ static const struct pv_bench_op {
 	{ "mmu.read_cr3+write_cr3", PV_OP_INDEX(mmu.write_cr3), pv_bench_write_cr3 },
 	{ "mmu.flush_tlb_one_user", PV_OP_INDEX(mmu.flush_tlb_one_user),
 	  pv_bench_flush_tlb_one_user },
+	{ "mmu.set_pte", PV_OP_INDEX(mmu.set_pte), pv_bench_set_pte },
+	{ "mmu.ptep_modify_prot_start+commit",
+	  PV_OP_INDEX(mmu.ptep_modify_prot_commit), pv_bench_modify_prot },
 };
 
 /* Least, over the repetitions, of the loop's cost less the empty loop's. */
@@ -172,6 +190,7 @@ static int __init pv_bench_init(void)
 	int err = 0;
 
 	pv_bench_addr = (unsigned long)&pv_bench_addr;
+	pv_bench_vma.vm_mm = current->active_mm;
 	for (i = 0; i < ARRAY_SIZE(states) && !err; i++)
 		err = pv_bench_state(states[i]);
 	if (pv_repatch(NULL, flags, NULL))

@@ -98,6 +98,41 @@ void pv_native_write_cr3(unsigned long val)
 	native_write_cr3(val);
 }
 
+/*
+ * Page-table stores. The layer's sites pass the entry as a value in the
+ * second (set_*) or fourth (commit) argument register, so each is one
+ * store on bare hardware; with CONFIG_PAGE_TABLE_CHECK the transaction
+ * pair also tells the checker, and the native backend then has no
+ * template for it.
+ */
+void pv_native_set_pte(pte_t *ptep, pte_t pte)
+{
+	native_set_pte(ptep, pte);
+}
+
+void pv_native_set_pmd(pmd_t *pmdp, pmd_t pmd)
+{
+	native_set_pmd(pmdp, pmd);
+}
+
+void pv_native_set_pud(pud_t *pudp, pud_t pud)
+{
+	native_set_pud(pudp, pud);
+}
+
+pte_t pv_native_ptep_modify_prot_start(struct vm_area_struct *vma,
+				       unsigned long addr, pte_t *ptep)
+{
+	return __ptep_modify_prot_start(vma, addr, ptep);
+}
+
+void pv_native_ptep_modify_prot_commit(struct vm_area_struct *vma,
+				       unsigned long addr, pte_t *ptep,
+				       pte_t pte)
+{
+	__ptep_modify_prot_commit(vma, addr, ptep, pte);
+}
+
 static void native_tlb_remove_table(struct mmu_gather *tlb, void *table)
 {
 	tlb_remove_page(tlb, table);
@@ -229,13 +264,13 @@ struct paravirt_patch_template pv_ops = {
 	.mmu.release_pmd	= paravirt_nop,
 	.mmu.release_pud	= paravirt_nop,
 	.mmu.release_p4d	= paravirt_nop,
-	.mmu.set_pte		= native_set_pte,
-	.mmu.set_pmd		= native_set_pmd,
-	.mmu.set_pud		= native_set_pud,
+	.mmu.set_pte		= pv_native_set_pte,
+	.mmu.set_pmd		= pv_native_set_pmd,
+	.mmu.set_pud		= pv_native_set_pud,
 	.mmu.set_p4d		= native_set_p4d,
 	.mmu.set_pgd		= native_set_pgd,
-	.mmu.ptep_modify_prot_start	= __ptep_modify_prot_start,
-	.mmu.ptep_modify_prot_commit	= __ptep_modify_prot_commit,
+	.mmu.ptep_modify_prot_start	= pv_native_ptep_modify_prot_start,
+	.mmu.ptep_modify_prot_commit	= pv_native_ptep_modify_prot_commit,
 	.mmu.pte_val		= PV_IDENT,
 	.mmu.make_pte		= PV_IDENT,
 	.mmu.pmd_val		= PV_IDENT,
