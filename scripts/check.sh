@@ -213,6 +213,7 @@ debugfs_consistent() {
 boot default
 expect default "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
 expect default "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
+expect default "# pv_flush_one_user_form: page-table isolation off: ([0-9]+) sites, \\1 invlpg, 0 calls"
 expect default "pvlayer-init: load: 0"
 expect default "pvlayer-init: unload: 0"
 expect default "pvlayer-init: reload: 0"
@@ -251,8 +252,12 @@ expect storm "# pv_repatch_storm: $STORM switches \\(native\\), 3 workers"
 expect storm "pvlayer-init: storm: $STORM switches on 4 CPUs in [0-9]+ ms, 0 failed"
 expect storm "pvlayer-init: control: unverified 0"
 
-boot lockdown lockdown=integrity
+# also with page-table isolation forced on, which changes the native form
+# of flush_tlb_one_user from invlpg to a call
+boot lockdown lockdown=integrity pti=on
 expect lockdown "Kernel is locked down from command line"
+expect lockdown "Kernel/User page tables isolation: enabled"
+expect lockdown "# pv_flush_one_user_form: page-table isolation on: ([0-9]+) sites, 0 invlpg, \\1 calls of native_flush_tlb_one_user"
 expect lockdown "pvlayer-init: control unpatch: Operation not permitted"
 expect lockdown "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
 

@@ -11,13 +11,16 @@
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
 
-#define TEMPLATE(fn, clob, ...)						\
+#define TEMPLATE_IF(cond, fn, clob, ...)				\
 	{								\
 		.func = fn,						\
 		.bytes = (const u8[]){ __VA_ARGS__ },			\
 		.len = sizeof((const u8[]){ __VA_ARGS__ }),		\
 		.clobbers = clob,					\
+		.flags = cond,						\
 	}
+
+#define TEMPLATE(fn, clob, ...)	TEMPLATE_IF(0, fn, clob, __VA_ARGS__)
 
 /*
  * Each template fills the whole six-byte site, so that the inline form is
@@ -50,6 +53,9 @@ static const struct pv_template native_templates[] = {
 	TEMPLATE(_paravirt_ident_64, PV_CLOBBER_RAX, DS, DS, DS, 0x48, 0x89, 0xf8),
 	/* wbinvd */
 	TEMPLATE(pv_native_wbinvd, 0, DS, DS, DS, DS, 0x0f, 0x09),
+	/* invlpg (%rdi), all there is to it without page-table isolation */
+	TEMPLATE_IF(PV_TEMPLATE_NOT_PTI, native_flush_tlb_one_user, 0,
+		    DS, DS, DS, 0x0f, 0x01, 0x3f),
 	/* mov %rsi, (%rdi): set_pte, set_pmd and set_pud store the entry */
 	TEMPLATE(pv_native_set_pte, 0, DS, DS, DS, 0x48, 0x89, 0x37),
 	TEMPLATE(pv_native_set_pmd, 0, DS, DS, DS, 0x48, 0x89, 0x37),

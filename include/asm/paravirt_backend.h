@@ -27,6 +27,8 @@ struct vm_area_struct;
  * @len:	number of bytes, at most PV_SITE_LEN
  * @clobbers:	PV_CLOBBER_* mask of the registers the bytes change; a site
  *		takes them only if it lets the callee clobber all of these
+ * @flags:	PV_TEMPLATE_* conditions under which the bytes stand for
+ *		@func; a site whose condition fails gets a call of @func
  *
  * The bytes must not move the stack pointer unless objtool is told the
  * stack layout at the site (see the save_fl site).
@@ -36,7 +38,14 @@ struct pv_template {
 	const u8 *bytes;
 	u8 len;
 	u16 clobbers;
+	u16 flags;
 };
+
+/*
+ * The bytes do @func's work only while page-table isolation is off: with
+ * it on, @func also flushes the user address space's entries.
+ */
+#define PV_TEMPLATE_NOT_PTI	0x0001
 
 /**
  * struct pv_backend - descriptor of one backend

@@ -64,9 +64,17 @@ static const struct pv_template *pv_template_for(const void *func)
 	for (i = 0; i < ARRAY_SIZE(b); i++) {
 		if (!b[i])
 			continue;
-		for (j = 0; j < b[i]->nr_templates; j++)
-			if (b[i]->templates[j].func == func)
-				return &b[i]->templates[j];
+		for (j = 0; j < b[i]->nr_templates; j++) {
+			const struct pv_template *t = &b[i]->templates[j];
+
+			if (t->func != func)
+				continue;
+			/* with page-table isolation the work is more */
+			if ((t->flags & PV_TEMPLATE_NOT_PTI) &&
+			    boot_cpu_has(X86_FEATURE_PTI))
+				return NULL;
+			return t;
+		}
 	}
 	return NULL;
 }
@@ -204,6 +212,54 @@ static void pv_live_sites_match_backend(struct kunit *test)
 		if (!(st->flags & PV_PLAN_NO_INLINE))
 			KUNIT_EXPECT_GT(test, forms[PV_FORM_INLINE], 0);
 	}
+}
+
+/*
+ * A single-page user flush is invlpg alone without page-table isolation:
+ * with native's function in the slot, its sites are that instruction, and
+ * with isolation (pti=on) calls of native_flush_tlb_one_user(), which also
+ * flushes the user PCID. Another backend's function is called.
+ */
+static void pv_flush_one_user_form(struct kunit *test)
+{
+	static const u8 invlpg_rdi[] = { 0x3e, 0x3e, 0x3e, 0x0f, 0x01, 0x3f };
+	unsigned int op = PV_OP_INDEX(mmu.flush_tlb_one_user);
+	unsigned int flags = pv_boot_stats.flags;
+	const void *slot = pv_slot_value(op);
+	bool pti = boot_cpu_has(X86_FEATURE_PTI);
+	bool want_inline = slot == native_flush_tlb_one_user && !pti &&
+			   !(flags & (PV_PLAN_NO_PATCH | PV_PLAN_NO_INLINE));
+	unsigned int total = 0, inline_sites = 0, calls = 0;
+	const struct pv_site *s;
+	struct insn insn;
+
+	mutex_lock(&text_mutex);
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		const u8 *ip = pv_site_addr(s);
+
+		if (s->op != op)
+			continue;
+		total++;
+		if (s->len == sizeof(invlpg_rdi) &&
+		    !memcmp(ip, invlpg_rdi, sizeof(invlpg_rdi)))
+			inline_sites++;
+		else if (insn_decode_kernel(&insn, ip) >= 0 &&
+			 insn.opcode.bytes[0] == 0xe8 &&
+			 ip + insn.length + insn.immediate.value ==
+			 callthunks_translate_call_dest((void *)slot))
+			calls++;
+	}
+	mutex_unlock(&text_mutex);
+
+	kunit_info(test, "page-table isolation %s: %u sites, %u invlpg, %u calls of %ps\n",
+		   pti ? "on" : "off", total, inline_sites, calls, slot);
+	KUNIT_EXPECT_GT(test, total, 0);
+	if (flags & PV_PLAN_NO_PATCH) {
+		KUNIT_EXPECT_EQ(test, inline_sites + calls, 0);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, inline_sites, want_inline ? total : 0);
+	KUNIT_EXPECT_EQ(test, calls, want_inline ? 0 : total);
 }
 
 /*
@@ -585,6 +641,7 @@ static struct kunit_case pv_site_cases[] = {
 	KUNIT_CASE(pv_site_table_integrity),
 	KUNIT_CASE(pv_ops_table_complete),
 	KUNIT_CASE(pv_live_sites_match_backend),
+	KUNIT_CASE(pv_flush_one_user_form),
 	{}
 };
 

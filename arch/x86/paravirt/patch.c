@@ -24,6 +24,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 #include <asm/alternative.h>
+#include <asm/cpufeature.h>
 #include <asm/nops.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
@@ -182,6 +183,15 @@ void pv_site_original(const struct pv_site *site, u8 *buf)
 	pv_fill_nops(buf + PV_SITE_LEN, site->len - PV_SITE_LEN);
 }
 
+/* Do @t's conditions hold on this machine? */
+static bool pv_template_applies(const struct pv_template *t)
+{
+	if ((t->flags & PV_TEMPLATE_NOT_PTI) &&
+	    boot_cpu_has(X86_FEATURE_PTI))
+		return false;
+	return true;
+}
+
 static const struct pv_template *
 pv_find_template(const struct pv_backend *b, const void *func)
 {
@@ -191,7 +201,8 @@ pv_find_template(const struct pv_backend *b, const void *func)
 		return NULL;
 	for (i = 0; i < b->nr_templates; i++)
 		if (b->templates[i].func == func)
-			return &b->templates[i];
+			return pv_template_applies(&b->templates[i]) ?
+			       &b->templates[i] : NULL;
 	return NULL;
 }
 
