@@ -66,11 +66,15 @@ define make-config
 	@python3 scripts/checkconfig.py $(1)/.config $(CURDIR)/configs/test.config $(2)
 endef
 
-$(BUILD_ON)/.config: configs/test.config configs/layer-on.config Kconfig | graft
-	$(call make-config,$(BUILD_ON),$(CURDIR)/configs/layer-on.config)
+# CONFIG_EXTRA: one more fragment, merged last, as an absolute path (make
+# bench builds its own kernels with configs/bench.config).
+CONFIG_EXTRA	?=
 
-$(BUILD_OFF)/.config: configs/test.config configs/layer-off.config Kconfig | graft
-	$(call make-config,$(BUILD_OFF),$(CURDIR)/configs/layer-off.config)
+$(BUILD_ON)/.config: configs/test.config configs/layer-on.config $(CONFIG_EXTRA) Kconfig | graft
+	$(call make-config,$(BUILD_ON),$(CURDIR)/configs/layer-on.config $(CONFIG_EXTRA))
+
+$(BUILD_OFF)/.config: configs/test.config configs/layer-off.config $(CONFIG_EXTRA) Kconfig | graft
+	$(call make-config,$(BUILD_OFF),$(CURDIR)/configs/layer-off.config $(CONFIG_EXTRA))
 
 config-on: graft $(BUILD_ON)/.config
 config-off: graft $(BUILD_OFF)/.config

@@ -33,10 +33,13 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.environ.get("PVLAYER_CACHE", "/var/cache/pvlayer")
+# The bench's own pair of kernels: the test configuration less its
+# debugging options (configs/bench.config), with the layer off and on.
 BUILD = {
-    "off": os.environ.get("BUILD_OFF", os.path.join(CACHE, "build-off")),
-    "on": os.environ.get("BUILD_ON", os.path.join(CACHE, "build-on")),
+    "off": os.path.join(CACHE, "bench-off"),
+    "on": os.path.join(CACHE, "bench-on"),
 }
+BENCH_CONFIG = os.path.join(TOP, "configs", "bench.config")
 # name: (build, kernel parameters, label in the table)
 VARIANTS = {
     "off": ("off", "", "layer off"),
@@ -86,13 +89,16 @@ def wait_for_builds():
 
 def build(initrd):
     wait_for_builds()
-    run(["nice", "-n", "10", "make", "-C", TOP, "kernel", "kernel-off"])
+    run(["nice", "-n", "10", "make", "-C", TOP, "kernel", "kernel-off",
+         "BUILD_ON=" + BUILD["on"], "BUILD_OFF=" + BUILD["off"],
+         "CONFIG_EXTRA=" + BENCH_CONFIG])
     run([os.path.join(TOP, "scripts", "mkinitramfs.sh"), "--init",
-         os.path.join(TOP, "tests", "bench", "workload.c"), initrd])
+         os.path.join(TOP, "tests", "bench", "workload.c"), initrd],
+        env=dict(os.environ, BUILD_ON=BUILD["on"]))
 
 
 def boot(bzimage, initrd, params, logfile, opts, rom=None):
-    args = ["kunit.enable=0", "bench_reps=%d" % opts.reps,
+    args = ["bench_reps=%d" % opts.reps,
             "bench_scale=%d" % opts.scale]
     if opts.only:
         args.append("bench_only=" + opts.only)

@@ -5,7 +5,8 @@
 usage: checkconfig.py DOTCONFIG FRAGMENT...
 
 Kconfig silently drops a requested value whose dependencies are not met;
-this names each such option and fails.
+this names each such option and fails. The fragments are merged in the
+order given, as merge_config.sh does: the last value of an option counts.
 """
 
 import re
@@ -28,14 +29,18 @@ def read(path):
 
 def main():
     have = read(sys.argv[1])
-    bad = 0
+    # merged in order: a later fragment's value of an option wins
+    want = {}
     for frag in sys.argv[2:]:
-        for opt, want in read(frag).items():
-            got = have.get(opt, "n")
-            if got != want:
-                print("config: %s: %s=%s requested, got %s" %
-                      (frag, opt, want, got), file=sys.stderr)
-                bad += 1
+        for opt, value in read(frag).items():
+            want[opt] = (frag, value)
+    bad = 0
+    for opt, (frag, value) in want.items():
+        got = have.get(opt, "n")
+        if got != value:
+            print("config: %s: %s=%s requested, got %s" %
+                  (frag, opt, value, got), file=sys.stderr)
+            bad += 1
     sys.exit(1 if bad else 0)
 
 
