@@ -96,6 +96,29 @@ static const unsigned short vmi_slot_offset[VMI_OP_COUNT] = {
 };
 
 static const u8 vmi_endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+static const u8 vmi_mov_rdi_rax[] = { 0x48, 0x89, 0xf8 };
+
+int vmi_foreign_conversion(const struct vmi_rom_info *info, const u8 *table)
+{
+	unsigned int op;
+
+	if (IS_ENABLED(CONFIG_PARAVIRT_PTE_CONVERSIONS))
+		return -1;
+	for (op = VMI_OP_PTE_VAL; op <= VMI_OP_MAKE_PGD && op < info->count;
+	     op++) {
+		const struct vmi_desc *d = &info->desc[op];
+
+		if (d->kind == VMI_KIND_ABSENT)
+			continue;
+		if (d->kind == VMI_KIND_INLINE &&
+		    d->inline_len == sizeof(vmi_mov_rdi_rax) &&
+		    !memcmp(table + op * VMI_ENTRY_SIZE, vmi_mov_rdi_rax,
+			    sizeof(vmi_mov_rdi_rax)))
+			continue;
+		return op;
+	}
+	return -1;
+}
 
 static void __init vmi_install(const u8 *rom)
 {
@@ -142,6 +165,7 @@ static int __init vmi_probe(void)
 	for (addr = VMI_SCAN_START; addr < VMI_SCAN_END; addr += VMI_SCAN_STEP) {
 		const u8 *rom = phys_to_virt(addr);
 		enum vmi_rom_error err;
+		int bad;
 
 		if (rom[0] != 0x55 || rom[1] != 0xaa ||
 		    memcmp(rom + VMI_HEADER_OFFSET, VMI_SIGNATURE, 8))
@@ -156,6 +180,14 @@ static int __init vmi_probe(void)
 			else
 				pr_err("ROM at %#lx refused: %s\n", addr,
 				       vmi_rom_error_name(err));
+			memset(&vmi_rom, 0, sizeof(vmi_rom));
+			return -EINVAL;
+		}
+
+		bad = vmi_foreign_conversion(&vmi_rom, rom + vmi_rom.table);
+		if (bad >= 0) {
+			pr_err("ROM at %#lx refused: entry %d converts page-table entries, and this kernel has no conversion sites (CONFIG_PARAVIRT_PTE_CONVERSIONS)\n",
+			       addr, bad);
 			memset(&vmi_rom, 0, sizeof(vmi_rom));
 			return -EINVAL;
 		}

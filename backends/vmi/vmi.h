@@ -12,4 +12,17 @@ extern u8 vmi_code[], vmi_code_end[];
 extern struct vmi_rom_info vmi_rom;
 extern unsigned long vmi_rom_phys;
 
+/**
+ * vmi_foreign_conversion - find a page-table conversion the kernel lacks
+ * @info: the validated ROM
+ * @table: its call table
+ *
+ * Without CONFIG_PARAVIRT_PTE_CONVERSIONS the kernel converts entries
+ * natively, with no call site, so a ROM is usable only if each of its
+ * conversion entries is absent or the inline identity (mov %rdi, %rax).
+ *
+ * Return: the first operation that converts otherwise, or -1.
+ */
+int vmi_foreign_conversion(const struct vmi_rom_info *info, const u8 *table);
+
 #endif

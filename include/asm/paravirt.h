@@ -426,6 +426,7 @@ static inline void paravirt_release_p4d(unsigned long pfn)
 	PVOP_VCALL(mmu.release_p4d, PV_ARG1(pfn));
 }
 
+#ifdef CONFIG_PARAVIRT_PTE_CONVERSIONS
 /* Entry <-> value conversions: identity on bare hardware, inlined. */
 static inline pte_t __pte(pteval_t val)
 {
@@ -466,6 +467,20 @@ static inline pgdval_t pgd_val(pgd_t pgd)
 {
 	return PVOP_CALLEE(pgdval_t, mmu.pgd_val, PV_ARG1(pgd.pgd));
 }
+#else
+/*
+ * No backend of this kernel keeps page-table entries in a format of its
+ * own: entries and values are the hardware's, with no site between them.
+ */
+#define pte_val(x)	native_pte_val(x)
+#define __pte(x)	native_make_pte(x)
+#define pmd_val(x)	native_pmd_val(x)
+#define __pmd(x)	native_make_pmd(x)
+#define pud_val(x)	native_pud_val(x)
+#define __pud(x)	native_make_pud(x)
+#define pgd_val(x)	native_pgd_val(x)
+#define __pgd(x)	native_make_pgd(x)
+#endif
 
 #define __HAVE_ARCH_PTEP_MODIFY_PROT_TRANSACTION
 static inline pte_t ptep_modify_prot_start(struct vm_area_struct *vma,
@@ -510,6 +525,7 @@ static inline void set_p4d(p4d_t *p4dp, p4d_t p4d)
 }
 
 #if CONFIG_PGTABLE_LEVELS >= 5
+#ifdef CONFIG_PARAVIRT_PTE_CONVERSIONS
 static inline p4d_t __p4d(p4dval_t val)
 {
 	return (p4d_t) { PVOP_CALLEE(p4dval_t, mmu.make_p4d, PV_ARG1(val)) };
@@ -519,6 +535,10 @@ static inline p4dval_t p4d_val(p4d_t p4d)
 {
 	return PVOP_CALLEE(p4dval_t, mmu.p4d_val, PV_ARG1(p4d.p4d));
 }
+#else
+#define p4d_val(x)	native_p4d_val(x)
+#define __p4d(x)	native_make_p4d(x)
+#endif
 
 static inline void __set_pgd(pgd_t *pgdp, pgd_t pgd)
 {
@@ -741,6 +761,7 @@ static inline void paravirt_patch_kernel(void)
 
 struct elf64_hdr;
 struct elf64_shdr;
+struct module;
 
 static inline void paravirt_module_finalize(const struct elf64_hdr *hdr,
 					    const struct elf64_shdr *sechdrs,

@@ -78,7 +78,9 @@ PV_BENCH_FN(irq_disable, arch_local_irq_disable())
 PV_BENCH_FN(read_cr2, v += read_cr2())
 PV_BENCH_FN(read_cr3, v += __read_cr3())
 PV_BENCH_FN(read_cr0, v += read_cr0())
+#ifdef CONFIG_PARAVIRT_PTE_CONVERSIONS
 PV_BENCH_FN(pte_val, v += pte_val(__pte(v)))
+#endif
 PV_BENCH_FN(write_cr3, write_cr3(__read_cr3()))
 PV_BENCH_FN(flush_tlb_one_user, __flush_tlb_one_user(pv_bench_addr))
 PV_BENCH_FN(set_pte, set_pte(&pv_bench_pte, native_make_pte(v)))
@@ -119,7 +121,9 @@ static const struct pv_bench_op {
 	{ "mmu.read_cr2", PV_OP_INDEX(mmu.read_cr2), pv_bench_read_cr2 },
 	{ "mmu.read_cr3", PV_OP_INDEX(mmu.read_cr3), pv_bench_read_cr3 },
 	{ "cpu.read_cr0", PV_OP_INDEX(cpu.read_cr0), pv_bench_read_cr0 },
+#ifdef CONFIG_PARAVIRT_PTE_CONVERSIONS
 	{ "mmu.make_pte+pte_val", PV_OP_INDEX(mmu.pte_val), pv_bench_pte_val },
+#endif
 	{ "mmu.read_cr3+write_cr3", PV_OP_INDEX(mmu.write_cr3), pv_bench_write_cr3 },
 	{ "mmu.flush_tlb_one_user", PV_OP_INDEX(mmu.flush_tlb_one_user),
 	  pv_bench_flush_tlb_one_user },

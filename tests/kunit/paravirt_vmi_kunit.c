@@ -142,11 +142,61 @@ static void vmi_code_in_kernel_text(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pte_exec(*pte));
 }
 
+/*
+ * Without conversion sites only identity conversions are acceptable: a
+ * made-up ROM with each kind of conversion entry.
+ */
+static void vmi_conversions_identity_only(struct kunit *test)
+{
+	static const u8 mov_rdi_rax[] = { 0x48, 0x89, 0xf8 };
+	static const u8 mov_rdi_rax_and[] = { 0x48, 0x89, 0xf8, 0x24, 0xff };
+	bool conv = IS_ENABLED(CONFIG_PARAVIRT_PTE_CONVERSIONS);
+	struct vmi_rom_info *info;
+	unsigned int op;
+	u8 *table;
+
+	info = kunit_kzalloc(test, sizeof(*info), GFP_KERNEL);
+	table = kunit_kzalloc(test, VMI_OP_COUNT * VMI_ENTRY_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, info);
+	KUNIT_ASSERT_NOT_NULL(test, table);
+	info->count = VMI_OP_COUNT;
+
+	/* all absent, then all the inline identity */
+	KUNIT_EXPECT_EQ(test, vmi_foreign_conversion(info, table), -1);
+	for (op = VMI_OP_PTE_VAL; op <= VMI_OP_MAKE_PGD; op++) {
+		info->desc[op].kind = VMI_KIND_INLINE;
+		info->desc[op].inline_len = sizeof(mov_rdi_rax);
+		memcpy(table + op * VMI_ENTRY_SIZE, mov_rdi_rax,
+		       sizeof(mov_rdi_rax));
+	}
+	KUNIT_EXPECT_EQ(test, vmi_foreign_conversion(info, table), -1);
+
+	/* an identity that is a call, not inline */
+	info->desc[VMI_OP_PMD_VAL].kind = VMI_KIND_CALL;
+	info->desc[VMI_OP_PMD_VAL].inline_len = 0;
+	KUNIT_EXPECT_EQ(test, vmi_foreign_conversion(info, table),
+			conv ? -1 : VMI_OP_PMD_VAL);
+	info->desc[VMI_OP_PMD_VAL].kind = VMI_KIND_INLINE;
+	info->desc[VMI_OP_PMD_VAL].inline_len = sizeof(mov_rdi_rax);
+
+	/* inline bytes that change the value */
+	info->desc[VMI_OP_MAKE_PGD].inline_len = sizeof(mov_rdi_rax_and);
+	memcpy(table + VMI_OP_MAKE_PGD * VMI_ENTRY_SIZE, mov_rdi_rax_and,
+	       sizeof(mov_rdi_rax_and));
+	KUNIT_EXPECT_EQ(test, vmi_foreign_conversion(info, table),
+			conv ? -1 : VMI_OP_MAKE_PGD);
+
+	/* a short table that ends before the conversions */
+	info->count = VMI_OP_PTE_VAL;
+	KUNIT_EXPECT_EQ(test, vmi_foreign_conversion(info, table), -1);
+}
+
 static struct kunit_case vmi_cases[] = {
 	KUNIT_CASE(vmi_active_iff_rom_valid),
 	KUNIT_CASE(vmi_slots_match_rom),
 	KUNIT_CASE(vmi_sites_use_rom_code),
 	KUNIT_CASE(vmi_code_in_kernel_text),
+	KUNIT_CASE(vmi_conversions_identity_only),
 	{}
 };
 

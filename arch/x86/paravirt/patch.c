@@ -16,6 +16,7 @@
 
 #define pr_fmt(fmt) "paravirt: " fmt
 
+#include <linux/cpufeature.h>
 #include <linux/init.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
@@ -24,7 +25,6 @@
 #include <linux/module.h>
 #include <linux/string.h>
 #include <asm/alternative.h>
-#include <asm/cpufeature.h>
 #include <asm/nops.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
