@@ -297,6 +297,9 @@ def main():
                     help="use the kernels and bench initramfs as they are")
     ap.add_argument("--reps", type=int, default=5,
                     help="repetitions of each workload (default 5)")
+    ap.add_argument("--boots", type=int, default=3,
+                    help="boots of each variant (default 3): figures move "
+                    "more between boots than within one")
     ap.add_argument("--scale", type=int, default=1,
                     help="multiply every iteration count (default 1)")
     ap.add_argument("--only", default="",
@@ -338,28 +341,35 @@ def main():
     try:
         for v in variants:
             b, params, label = VARIANTS[v]
-            logfile = os.path.join(logs, "bench-%s.log" % v)
-            log("booting %s (%s)" % (v, label))
-            runs, summary, per_op = boot(images[b], initrd, params, logfile,
-                                         opts, rom if v in ROM_VARIANTS
-                                         else None)
-            if per_op:
-                ops[v] = per_op
-            raw[v] = runs
-            results[v] = {w: stats(r) for w, r in runs.items()}
-            if summary:
-                summaries[v] = summary
+            raw[v] = {}
+            for n in range(opts.boots):
+                logfile = os.path.join(logs, "bench-%s-%d.log" % (v, n))
+                log("booting %s (%s), %d of %d"
+                    % (v, label, n + 1, opts.boots))
+                runs, summary, per_op = boot(
+                    images[b], initrd, params, logfile, opts,
+                    rom if v in ROM_VARIANTS else None)
+                if per_op and v not in ops:
+                    ops[v] = per_op
+                for w, r in runs.items():
+                    raw[v].setdefault(w, []).extend(
+                        dict(x, boot=n) for x in r)
+                if summary:
+                    summaries[v] = summary
+            results[v] = {w: stats(r) for w, r in raw[v].items()}
     finally:
         shutil.rmtree(tmp)
 
     meta["wall_seconds"] = round(time.time() - start)
     meta["reps"] = opts.reps
+    meta["boots"] = opts.boots
     meta["scale"] = opts.scale
     out = table(results, sizes, variants)
     head = ["# make bench", "",
             "Guest instructions per iteration under QEMU TCG "
-            "(-icount shift=0,sleep=off, 2 vCPUs), %d repetitions; "
-            "code size of vmlinux." % opts.reps, "",
+            "(-icount shift=0,sleep=off, 2 vCPUs), %d boots of %d "
+            "repetitions each (min and max over all of them); code size "
+            "of vmlinux." % (opts.boots, opts.reps), "",
             "- kernel: %s (off), %s (on)" % (meta["kernel_off"],
                                             meta["kernel_on"]),
             "- .config sha256: off %s, on %s" % (meta["config_sha256_off"],
