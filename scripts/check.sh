@@ -41,7 +41,7 @@ failed=0
 skipped=0
 # Switches of each re-patch storm.
 : "${STORM:=300}"
-SUITES="paravirt_sites paravirt_patch paravirt_semantics paravirt_repatch paravirt_vmi paravirt_xen"
+SUITES="paravirt_sites paravirt_patch paravirt_semantics paravirt_repatch paravirt_apic paravirt_vmi paravirt_xen"
 
 result() {
 	case "$1" in
@@ -213,6 +213,9 @@ debugfs_consistent() {
 boot default
 expect default "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
 expect default "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
+# the local APIC: xAPIC under QEMU's TCG, every site a call of the driver
+expect default "paravirt: APIC driver (physical )?flat: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, 0 nop, 0 indirect"
+expect default "# pv_apic_sites_form: APIC driver (physical )?flat: [0-9]+ sites \\(read [1-9][0-9]*, write [1-9][0-9]*, eoi [1-9][0-9]*, icr_read [1-9][0-9]*, icr_write [1-9][0-9]*, wait_icr_idle [1-9][0-9]*\\)"
 expect default "# pv_flush_one_user_form: page-table isolation off: ([0-9]+) sites, \\1 invlpg, 0 calls"
 expect default "pvlayer-init: load: 0"
 expect default "pvlayer-init: unload: 0"
@@ -387,6 +390,8 @@ if [ -s "$xlog" ]; then
 	expect xen "paravirt: using backend xen \\(4 operations of its own, [0-9]+ native\\)"
 	expect xen "paravirt: backend xen: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
 	expect xen "Booting paravirtualized kernel on xen"
+	# Xen offers x2APIC: the MSR driver, which needs no wait for the ICR
+	expect xen "paravirt: APIC driver [a-z ]*x2apic: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, [1-9][0-9]* nop, 0 indirect"
 	expect xen "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
 	expect xen "pvlayer-init: tlb: 200 unmaps with a second thread"
 	expect xen "pvlayer-init: debugfs backend: xen"

@@ -78,11 +78,91 @@ EDITS = [
      "\talternatives_smp_module_del(mod);\n\tparavirt_module_cleanup(mod);\n"),
 ]
 
+
+# The local APIC: apic.h's accessors become sites of the layer, a change of
+# APIC driver is reported to it, and the drivers' IPI paths send through the
+# accessors. Without the layer the tree's code is left as it was.
+def pv_or_tree(pv, tree_code, indent="\t"):
+    return ("#ifdef CONFIG_PARAVIRT\n" + indent + pv +
+            "\n#else\n" + indent + tree_code + "\n#endif\n")
+
+
+APIC_ACCESSORS = [
+    ("return static_call(apic_call_read)(reg);",
+     "return paravirt_apic_read(reg);"),
+    ("static_call(apic_call_write)(reg, val);",
+     "paravirt_apic_write(reg, val);"),
+    ("static_call(apic_call_eoi)();", "paravirt_apic_eoi();"),
+    ("return static_call(apic_call_icr_read)();",
+     "return paravirt_apic_icr_read();"),
+    ("static_call(apic_call_icr_write)(low, high);",
+     "paravirt_apic_icr_write(low, high);"),
+    ("static_call_cond(apic_call_wait_icr_idle)();",
+     "paravirt_apic_wait_icr_idle();"),
+]
+
+EDITS += [
+    ("apic.h: include the layer's APIC sites",
+     "arch/x86/include/asm/apic.h",
+     "#include <asm/posted_intr.h>\n",
+     "#include <asm/posted_intr.h>\n#include <asm/paravirt_apic.h>\n"),
+    ("apic.h: tell the layer of a replaced APIC callback",
+     "arch/x86/include/asm/apic.h",
+     "\t\tstatic_call_update(apic_call_##_callback, _fn);\t\t\t\\\n",
+     "\t\tstatic_call_update(apic_call_##_callback, _fn);\t\t\t\\\n"
+     "\t\tparavirt_apic_update();\t\t\t\t\t\t\\\n"),
+    ("apic/init.c: tell the layer of a new APIC driver",
+     "arch/x86/kernel/apic/init.c",
+     "\tupdate_call(wakeup_secondary_cpu_64);\n}\n",
+     "\tupdate_call(wakeup_secondary_cpu_64);\n\tparavirt_apic_update();\n}\n"),
+] + [
+    ("apic.h: %s through the layer" % pv.split("(")[0].split()[-1],
+     "arch/x86/include/asm/apic.h",
+     "\t" + tree + "\n", pv_or_tree(pv, tree))
+    for tree, pv in APIC_ACCESSORS
+] + [
+    ("apic/ipi.c: xAPIC shorthand IPIs through the layer",
+     "arch/x86/kernel/apic/ipi.c",
+     "\t\tapic_mem_wait_icr_idle();\n\n"
+     "\t/* Destination field (ICR2) and the destination mode are ignored */\n"
+     "\tnative_apic_mem_write(APIC_ICR, __prepare_ICR(shortcut, vector, 0));\n",
+     pv_or_tree("apic_wait_icr_idle();", "apic_mem_wait_icr_idle();", "\t\t") +
+     "\n\t/* Destination field (ICR2) and the destination mode are ignored */\n" +
+     pv_or_tree("apic_write(APIC_ICR, __prepare_ICR(shortcut, vector, 0));",
+                "native_apic_mem_write(APIC_ICR, __prepare_ICR(shortcut, vector, 0));")),
+    ("apic/ipi.c: xAPIC destination IPIs through the layer",
+     "arch/x86/kernel/apic/ipi.c",
+     "\t\tapic_mem_wait_icr_idle();\n\n"
+     "\t/* Set the IPI destination field in the ICR */\n"
+     "\tnative_apic_mem_write(APIC_ICR2, __prepare_ICR2(dest_mask));\n"
+     "\t/* Send it with the proper destination mode */\n"
+     "\tnative_apic_mem_write(APIC_ICR, __prepare_ICR(0, vector, dest_mode));\n",
+     pv_or_tree("apic_wait_icr_idle();", "apic_mem_wait_icr_idle();", "\t\t") +
+     "\n#ifdef CONFIG_PARAVIRT\n"
+     "\tapic_icr_write(__prepare_ICR(0, vector, dest_mode), dest_mask);\n"
+     "#else\n"
+     "\t/* Set the IPI destination field in the ICR */\n"
+     "\tnative_apic_mem_write(APIC_ICR2, __prepare_ICR2(dest_mask));\n"
+     "\t/* Send it with the proper destination mode */\n"
+     "\tnative_apic_mem_write(APIC_ICR, __prepare_ICR(0, vector, dest_mode));\n"
+     "#endif\n"),
+    ("apic/x2apic_phys.c: x2APIC shorthand IPIs through the layer",
+     "arch/x86/kernel/apic/x2apic_phys.c",
+     "\tnative_x2apic_icr_write(cfg, 0);\n",
+     pv_or_tree("apic_icr_write(cfg, 0);", "native_x2apic_icr_write(cfg, 0);")),
+    ("apic/x2apic_phys.c: x2APIC destination IPIs through the layer",
+     "arch/x86/kernel/apic/x2apic_phys.c",
+     "\tnative_x2apic_icr_write(cfg, apicid);\n",
+     pv_or_tree("apic_icr_write(cfg, apicid);",
+                "native_x2apic_icr_write(cfg, apicid);")),
+]
+
 # Tree path -> project path (relative to the project directory).
 LINKS = {
     "arch/x86/include/asm/paravirt.h": "include/asm/paravirt.h",
     "arch/x86/include/asm/paravirt_types.h": "include/asm/paravirt_types.h",
     "arch/x86/include/asm/paravirt_backend.h": "include/asm/paravirt_backend.h",
+    "arch/x86/include/asm/paravirt_apic.h": "include/asm/paravirt_apic.h",
     "arch/x86/paravirt/Kbuild": "Kbuild",
     "arch/x86/paravirt/Kconfig": "Kconfig",
     "arch/x86/paravirt/core": "arch/x86/paravirt",

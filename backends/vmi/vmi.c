@@ -24,6 +24,7 @@
 #include <linux/objtool.h>
 #include <linux/string.h>
 #include <linux/sync_core.h>
+#include <asm/apic.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
 
@@ -93,7 +94,48 @@ static const unsigned short vmi_slot_offset[VMI_OP_COUNT] = {
 	[VMI_OP_SET_PMD]		= SLOT(mmu.set_pmd),
 	[VMI_OP_SET_PUD]		= SLOT(mmu.set_pud),
 	[VMI_OP_SET_P4D]		= SLOT(mmu.set_p4d),
+	[VMI_OP_APIC_READ]		= SLOT(apic.read),
+	[VMI_OP_APIC_WRITE]		= SLOT(apic.write),
+	[VMI_OP_APIC_EOI]		= SLOT(apic.eoi),
+	[VMI_OP_APIC_ICR_READ]		= SLOT(apic.icr_read),
+	[VMI_OP_APIC_ICR_WRITE]		= SLOT(apic.icr_write),
 };
+
+/*
+ * The ROM's APIC entries, kept apart from vmi_ops: they drive the x2APIC
+ * interface, so they stand in for the kernel's APIC driver only while that
+ * runs the local APIC in x2APIC mode (vmi_apic_override()).
+ */
+static struct paravirt_patch_template vmi_apic_entries;
+
+/**
+ * vmi_apic_apply - lay the ROM's APIC entries over the driver's operations
+ * @ops: the APIC driver's operations, changed in place
+ * @x2apic: whether the local APIC runs in x2APIC mode
+ *
+ * Return: the number of operations replaced.
+ */
+unsigned int vmi_apic_apply(struct pv_apic_ops *ops, bool x2apic)
+{
+	const void *const *src = (const void *const *)&vmi_apic_entries.apic;
+	void **dst = (void **)ops;
+	unsigned int i, n = 0;
+
+	if (!x2apic)
+		return 0;
+	for (i = 0; i < sizeof(*ops) / sizeof(void *); i++) {
+		if (src[i]) {
+			dst[i] = (void *)src[i];
+			n++;
+		}
+	}
+	return n;
+}
+
+static void vmi_apic_override(struct pv_apic_ops *ops)
+{
+	vmi_apic_apply(ops, x2apic_mode);
+}
 
 static const u8 vmi_endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 static const u8 vmi_mov_rdi_rax[] = { 0x48, 0x89, 0xf8 };
@@ -144,7 +186,8 @@ static void __init vmi_install(const u8 *rom)
 			pr_info("entry %u has no endbr64, kept native (IBT)\n", i);
 			continue;
 		}
-		*(void **)((u8 *)&vmi_ops + vmi_slot_offset[i]) = entry;
+		*(void **)((u8 *)(i >= VMI_OP_APIC_READ ? &vmi_apic_entries :
+				  &vmi_ops) + vmi_slot_offset[i]) = entry;
 		if (d->kind == VMI_KIND_INLINE) {
 			vmi_templates[i].func = entry;
 			vmi_templates[i].bytes = entry;
@@ -209,4 +252,5 @@ PV_BACKEND(vmi) = {
 	.ops = &vmi_ops,
 	.templates = vmi_templates,
 	.nr_templates = ARRAY_SIZE(vmi_templates),
+	.apic_override = vmi_apic_override,
 };

@@ -25,4 +25,7 @@ extern unsigned long vmi_rom_phys;
  */
 int vmi_foreign_conversion(const struct vmi_rom_info *info, const u8 *table);
 
+struct pv_apic_ops;
+unsigned int vmi_apic_apply(struct pv_apic_ops *ops, bool x2apic);
+
 #endif

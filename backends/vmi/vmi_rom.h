@@ -32,7 +32,7 @@
 #define VMI_HEADER_OFFSET	0x20
 #define VMI_SIGNATURE		"PVLAYVMI"
 #define VMI_ABI_MAJOR		1
-#define VMI_ABI_MINOR		0
+#define VMI_ABI_MINOR		1
 #define VMI_ENTRY_SIZE		32
 /* Longest inline form: the length of a call site. */
 #define VMI_INLINE_MAX		6
@@ -124,6 +124,18 @@ enum vmi_op {
 	VMI_OP_SET_PMD = 30,		/* mmu.set_pmd */
 	VMI_OP_SET_PUD = 31,		/* mmu.set_pud */
 	VMI_OP_SET_P4D = 32,		/* mmu.set_p4d */
+	/*
+	 * ABI 1.1: the local APIC, through its x2APIC interface (the
+	 * registers as MSRs): the kernel uses these entries only while its
+	 * APIC driver runs the local APIC in x2APIC mode, and keeps its
+	 * driver otherwise. x2APIC has no busy bit in the ICR, so there is
+	 * no entry for wait_icr_idle.
+	 */
+	VMI_OP_APIC_READ = 33,		/* apic.read */
+	VMI_OP_APIC_WRITE = 34,		/* apic.write */
+	VMI_OP_APIC_EOI = 35,		/* apic.eoi */
+	VMI_OP_APIC_ICR_READ = 36,	/* apic.icr_read */
+	VMI_OP_APIC_ICR_WRITE = 37,	/* apic.icr_write */
 	VMI_OP_COUNT
 };
 

@@ -58,6 +58,12 @@ struct pv_template {
  * @ops:	operations the backend provides; NULL members stay native
  * @templates:	inline templates, looked up by function
  * @nr_templates: number of @templates
+ * @apic_override: optional; called with the operations of the kernel's
+ *		APIC driver in @apic whenever the driver changes (and when the
+ *		backend is installed), it may replace any of them with the
+ *		backend's own. It must not sleep and must decide from the
+ *		driver (x2apic_mode, the functions in @apic) and the backend's
+ *		own state only.
  */
 struct pv_backend {
 	const char *name;
@@ -66,6 +72,7 @@ struct pv_backend {
 	const struct paravirt_patch_template *ops;
 	const struct pv_template *templates;
 	unsigned int nr_templates;
+	void (*apic_override)(struct pv_apic_ops *apic);
 };
 
 /**
@@ -200,6 +207,9 @@ enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags);
  * Return: the number of sites counted.
  */
 unsigned int pv_count_forms(unsigned int *forms);
+
+bool pv_op_is_apic(unsigned int op);
+unsigned int pv_apic_count(unsigned int *forms);
 
 /**
  * struct pv_repatch_totals - what pv_repatch() has done since boot

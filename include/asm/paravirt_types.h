@@ -230,10 +230,36 @@ struct pv_mmu_ops {
 } __no_randomize_layout;
 
 /**
+ * struct pv_apic_ops - the local APIC
+ * @read:	read a register (the xAPIC register offset, as struct apic)
+ * @write:	write a register
+ * @eoi:	signal the end of the interrupt in service
+ * @icr_read:	read the interrupt command register, destination in the
+ *		high half
+ * @icr_write:	send an IPI: command in @low, destination APIC ID in @high
+ * @wait_icr_idle: wait until the previous IPI has been sent
+ *
+ * The native implementation is the kernel's APIC driver (struct apic):
+ * whenever the kernel installs or changes its driver, these slots take the
+ * driver's functions and the APIC sites are patched again, see
+ * paravirt_apic_update(). A backend overrides them with its
+ * &pv_backend.apic_override hook.
+ */
+struct pv_apic_ops {
+	u32 (*read)(u32 reg);
+	void (*write)(u32 reg, u32 val);
+	void (*eoi)(void);
+	u64 (*icr_read)(void);
+	void (*icr_write)(u32 low, u32 high);
+	void (*wait_icr_idle)(void);
+} __no_randomize_layout;
+
+/**
  * struct paravirt_patch_template - the operations table
  * @cpu: CPU state operations
  * @irq: interrupt flag and halt operations
  * @mmu: MMU operations
+ * @apic: local APIC operations
  *
  * Every member is a pointer; a site names its slot by index (byte offset
  * divided by the pointer size), see PV_OP_INDEX().
@@ -242,6 +268,7 @@ struct paravirt_patch_template {
 	struct pv_cpu_ops cpu;
 	struct pv_irq_ops irq;
 	struct pv_mmu_ops mmu;
+	struct pv_apic_ops apic;
 } __no_randomize_layout;
 
 extern struct pv_info pv_info;

@@ -167,6 +167,16 @@ static const struct op_expect {
 	[VMI_OP_SET_PMD]	= { "SET_PMD", CALL, 0, { 0 }, 0, 0 },
 	[VMI_OP_SET_PUD]	= { "SET_PUD", CALL, 0, { 0 }, 0, 0 },
 	[VMI_OP_SET_P4D]	= { "SET_P4D", CALL, 0, { 0 }, 0, 0 },
+	[VMI_OP_APIC_READ]	= { "APIC_READ", CALL, 0, { 0 },
+				    RAX | RCX | RDX, 0 },
+	[VMI_OP_APIC_WRITE]	= { "APIC_WRITE", CALL, 0, { 0 },
+				    RAX | RCX | RDX, 0 },
+	[VMI_OP_APIC_EOI]	= { "APIC_EOI", CALL, 0, { 0 },
+				    RAX | RCX | RDX, 0 },
+	[VMI_OP_APIC_ICR_READ]	= { "APIC_ICR_READ", CALL, 0, { 0 },
+				    RAX | RCX | RDX, 0 },
+	[VMI_OP_APIC_ICR_WRITE]	= { "APIC_ICR_WRITE", CALL, 0, { 0 },
+				    RAX | RCX | RDX, 0 },
 };
 
 static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };

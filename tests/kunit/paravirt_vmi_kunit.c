@@ -10,6 +10,7 @@
 #include <linux/pgtable.h>
 #include <linux/string.h>
 #include <asm/insn.h>
+#include <asm/apic.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
 #include <asm/sections.h>
@@ -72,10 +73,49 @@ static void vmi_slots_match_rom(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, p, (const u8 *)vmi_code_end);
 		return;
 	}
+	/* The APIC entries stand in for the driver only in x2APIC mode. */
 	for (i = 0; i < vmi_rom.count; i++)
-		if (vmi_rom.desc[i].kind != VMI_KIND_ABSENT)
+		if (vmi_rom.desc[i].kind != VMI_KIND_ABSENT &&
+		    (i < VMI_OP_APIC_READ || x2apic_mode))
 			provided--;
 	KUNIT_EXPECT_EQ(test, provided, 0);
+}
+
+/*
+ * The ROM's APIC entries replace the driver's operations in x2APIC mode
+ * and leave them alone otherwise; the table holds them exactly when the
+ * kernel runs in x2APIC mode.
+ */
+static void vmi_apic_entries(struct kunit *test)
+{
+	static const unsigned int op[] = {
+		VMI_OP_APIC_READ, VMI_OP_APIC_WRITE, VMI_OP_APIC_EOI,
+		VMI_OP_APIC_ICR_READ, VMI_OP_APIC_ICR_WRITE,
+	};
+	struct pv_apic_ops ops = { }, none = { };
+	const void *const *slot = (const void *const *)&ops;
+	unsigned int i, want = 0;
+
+	KUNIT_EXPECT_EQ(test, vmi_apic_apply(&ops, false), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&ops, &none, sizeof(ops)), 0);
+
+	for (i = 0; i < ARRAY_SIZE(op); i++)
+		if (vmi_active() && op[i] < vmi_rom.count &&
+		    vmi_rom.desc[op[i]].kind != VMI_KIND_ABSENT)
+			want++;
+	KUNIT_EXPECT_EQ(test, vmi_apic_apply(&ops, true), want);
+	for (i = 0; i < ARRAY_SIZE(op); i++) {
+		if (!slot[i])
+			continue;
+		KUNIT_EXPECT_PTR_EQ(test, slot[i],
+				    (const void *)(vmi_code +
+						   op[i] * VMI_ENTRY_SIZE));
+	}
+	if (vmi_active() && pv_active_backend == pv_backend_find("vmi"))
+		KUNIT_EXPECT_EQ(test, in_vmi_code(pv_ops.apic.read),
+				x2apic_mode && want > 0);
+	else
+		KUNIT_EXPECT_FALSE(test, in_vmi_code(pv_ops.apic.read));
 }
 
 /*
@@ -194,6 +234,7 @@ static void vmi_conversions_identity_only(struct kunit *test)
 static struct kunit_case vmi_cases[] = {
 	KUNIT_CASE(vmi_active_iff_rom_valid),
 	KUNIT_CASE(vmi_slots_match_rom),
+	KUNIT_CASE(vmi_apic_entries),
 	KUNIT_CASE(vmi_sites_use_rom_code),
 	KUNIT_CASE(vmi_code_in_kernel_text),
 	KUNIT_CASE(vmi_conversions_identity_only),

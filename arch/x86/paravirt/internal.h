@@ -33,4 +33,13 @@ enum pv_form __pv_site_state(const struct pv_site *s, unsigned int flags);
 unsigned int pv_backend_ops(const struct pv_backend *b,
 			    struct paravirt_patch_template *ops);
 
+/* The native operations, the APIC driver's included (probe.c). */
+extern struct paravirt_patch_template pv_native_ops;
+
+/* Print the APIC driver and the forms of the APIC sites. */
+void pv_apic_report(void);
+
+/* Has the boot patch pass run? */
+extern bool pv_boot_patched;
+
 #endif

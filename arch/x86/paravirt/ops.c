@@ -285,6 +285,14 @@ struct paravirt_patch_template pv_ops = {
 	.mmu.lazy_mode.leave	= paravirt_nop,
 	.mmu.lazy_mode.flush	= paravirt_nop,
 	.mmu.set_fixmap		= native_set_fixmap,
+
+	/* Local APIC: nothing until the kernel installs its APIC driver */
+	.apic.read		= (void *)paravirt_ret0,
+	.apic.write		= paravirt_nop,
+	.apic.eoi		= paravirt_nop,
+	.apic.icr_read		= (void *)paravirt_ret0,
+	.apic.icr_write		= paravirt_nop,
+	.apic.wait_icr_idle	= paravirt_nop,
 };
 EXPORT_SYMBOL(pv_ops);
 

@@ -123,6 +123,12 @@ static const struct pv_op_desc {
 	PV_OP(mmu.lazy_mode.leave, false),
 	PV_OP(mmu.lazy_mode.flush, false),
 	PV_OP(mmu.set_fixmap, false),
+	PV_OP(apic.read, true),
+	PV_OP(apic.write, false),
+	PV_OP(apic.eoi, false),
+	PV_OP(apic.icr_read, true),
+	PV_OP(apic.icr_write, false),
+	PV_OP(apic.wait_icr_idle, false),
 };
 
 /**
@@ -420,6 +426,7 @@ unsigned int pv_count_forms(unsigned int *forms)
 EXPORT_SYMBOL_GPL(pv_count_forms);
 
 struct pv_patch_stats pv_boot_stats;
+bool pv_boot_patched;
 
 /* Site records of loaded modules (module.c), read by debugfs.c. */
 LIST_HEAD(pv_modules);
@@ -486,6 +493,7 @@ void __init paravirt_patch_kernel(void)
 	mutex_lock(&text_mutex);
 	pv_patch_sites(__start_parainstructions, __stop_parainstructions, flags, st,
 		       text_poke_early);
+	pv_boot_patched = true;
 	mutex_unlock(&text_mutex);
 
 	pr_info("backend %s: %u sites: %u inline, %u direct, %u nop, %u indirect%s\n",
@@ -496,4 +504,5 @@ void __init paravirt_patch_kernel(void)
 		(flags & PV_PLAN_NO_INLINE) ? " (inlining off)" : "");
 	if (st->refused)
 		pr_err("%u sites refused and left as they were\n", st->refused);
+	pv_apic_report();
 }

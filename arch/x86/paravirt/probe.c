@@ -81,9 +81,10 @@ static const struct pv_backend *__init pv_next_backend(const struct pv_backend *
 
 /*
  * The native operations, as pv_ops held them before any backend was
- * installed: the base every backend's table is laid over.
+ * installed: the base every backend's table is laid over. Its APIC group
+ * follows the kernel's APIC driver (apic.c).
  */
-static struct paravirt_patch_template pv_native_ops __ro_after_init;
+struct paravirt_patch_template pv_native_ops __ro_after_init;
 
 /* Backends whose probe succeeded at boot, by index in .pv_backends. */
 static unsigned long pv_available_mask __ro_after_init;
@@ -124,9 +125,11 @@ const struct pv_backend *pv_backend_find(const char *name)
 /**
  * pv_backend_ops - the operations table a backend runs with
  * @b: the backend
- * @ops: receives the native operations with those @b provides laid over
+ * @ops: receives the native operations with those @b provides laid over,
+ *	 and the APIC driver's operations as @b overrides them
  *
- * Return: the number of operations @b provides itself.
+ * Return: the number of operations @b provides in its table (APIC
+ * overrides are not counted: they depend on the driver).
  */
 unsigned int pv_backend_ops(const struct pv_backend *b,
 			    struct paravirt_patch_template *ops)
@@ -136,14 +139,16 @@ unsigned int pv_backend_ops(const struct pv_backend *b,
 	unsigned int i, n = 0;
 
 	*ops = pv_native_ops;
-	if (!src)
-		return 0;
-	for (i = 0; i < PV_OP_COUNT; i++) {
-		if (src[i]) {
-			dst[i] = (void *)src[i];
-			n++;
+	if (src) {
+		for (i = 0; i < PV_OP_COUNT; i++) {
+			if (src[i]) {
+				dst[i] = (void *)src[i];
+				n++;
+			}
 		}
 	}
+	if (b->apic_override)
+		b->apic_override(&ops->apic);
 	return n;
 }
 

@@ -81,6 +81,11 @@ static const char *const op_names[VMI_OP_COUNT] = {
 	[VMI_OP_SET_PMD]		= "SET_PMD",
 	[VMI_OP_SET_PUD]		= "SET_PUD",
 	[VMI_OP_SET_P4D]		= "SET_P4D",
+	[VMI_OP_APIC_READ]		= "APIC_READ",
+	[VMI_OP_APIC_WRITE]		= "APIC_WRITE",
+	[VMI_OP_APIC_EOI]		= "APIC_EOI",
+	[VMI_OP_APIC_ICR_READ]		= "APIC_ICR_READ",
+	[VMI_OP_APIC_ICR_WRITE]		= "APIC_ICR_WRITE",
 };
 
 struct rom {

@@ -232,3 +232,48 @@ vmi_table:
 
 /* The end of the last entry: fails to assemble if it is too long. */
 	.org	vmi_table + vmi_n * ENTRY_SIZE, 0xcc
+/*
+ * The local APIC in x2APIC mode: register reg (the xAPIC offset) is MSR
+ * 0x800 + reg / 16, the ICR one 64-bit MSR with the destination in its
+ * high half, EOI a write of 0 to MSR 0x80b.
+ */
+#define X2APIC_MSR	0x800
+#define X2APIC_EOI	0x80b
+#define X2APIC_ICR	0x830
+/* u32 apic_read(u32 reg) */
+	call_entry APIC_READ, PV_CLOBBER_RAX | PV_CLOBBER_RCX | PV_CLOBBER_RDX
+	mov	%edi, %ecx
+	shr	$4, %ecx
+	add	$X2APIC_MSR, %ecx
+	rdmsr
+	ret
+/* void apic_write(u32 reg, u32 val) */
+	call_entry APIC_WRITE, PV_CLOBBER_RAX | PV_CLOBBER_RCX | PV_CLOBBER_RDX
+	mov	%edi, %ecx
+	shr	$4, %ecx
+	add	$X2APIC_MSR, %ecx
+	mov	%esi, %eax
+	xor	%edx, %edx
+	wrmsr
+	ret
+/* void apic_eoi(void) */
+	call_entry APIC_EOI, PV_CLOBBER_RAX | PV_CLOBBER_RCX | PV_CLOBBER_RDX
+	mov	$X2APIC_EOI, %ecx
+	xor	%eax, %eax
+	xor	%edx, %edx
+	wrmsr
+	ret
+/* u64 apic_icr_read(void) */
+	call_entry APIC_ICR_READ, PV_CLOBBER_RAX | PV_CLOBBER_RCX | PV_CLOBBER_RDX
+	mov	$X2APIC_ICR, %ecx
+	rdmsr
+	shl	$32, %rdx
+	or	%rdx, %rax
+	ret
+/* void apic_icr_write(u32 low, u32 high) */
+	call_entry APIC_ICR_WRITE, PV_CLOBBER_RAX | PV_CLOBBER_RCX | PV_CLOBBER_RDX
+	mov	$X2APIC_ICR, %ecx
+	mov	%edi, %eax
+	mov	%esi, %edx
+	wrmsr
+	ret

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The local APIC group of pv_ops follows the kernel's APIC driver.
+ *
+ * The kernel chooses its APIC driver (struct apic) itself, possibly more
+ * than once during boot (flat, physical flat, x2APIC cluster, ...), and
+ * reports each choice through paravirt_apic_update(). The driver's
+ * functions are the native APIC operations; the active backend may replace
+ * some of them (&pv_backend.apic_override). Before the boot patch pass the
+ * table is simply updated; after it, every site is re-planned with
+ * pv_repatch() so that the APIC sites call the new functions directly.
+ */
+
+#define pr_fmt(fmt) "paravirt: " fmt
+
+#include <linux/init.h>
+#include <linux/irqflags.h>
+#include <linux/kernel.h>
+#include <linux/memory.h>
+#include <linux/sched.h>
+#include <asm/apic.h>
+#include <asm/paravirt.h>
+#include <asm/paravirt_backend.h>
+
+#include "internal.h"
+
+/* The driver's operations; a missing one does nothing (returns 0). */
+static void pv_apic_driver_ops(struct pv_apic_ops *ops)
+{
+	ops->read = apic->read ?: (void *)paravirt_ret0;
+	ops->write = apic->write ?: paravirt_nop;
+	ops->eoi = apic->eoi ?: paravirt_nop;
+	ops->icr_read = apic->icr_read ?: (void *)paravirt_ret0;
+	ops->icr_write = apic->icr_write ?: paravirt_nop;
+	ops->wait_icr_idle = apic->wait_icr_idle ?: paravirt_nop;
+}
+
+/**
+ * pv_op_is_apic - is an operation one of the local APIC group?
+ * @op: slot index
+ *
+ * Return: true for the slots of struct pv_apic_ops.
+ */
+bool pv_op_is_apic(unsigned int op)
+{
+	return op >= PV_OP_INDEX(apic.read) &&
+	       op <= PV_OP_INDEX(apic.wait_icr_idle);
+}
+EXPORT_SYMBOL_GPL(pv_op_is_apic);
+
+/**
+ * pv_apic_count - count the kernel image's APIC sites by form
+ * @forms: PV_FORM_COUNT + 1 counters, as for pv_count_forms()
+ *
+ * Only sites in present kernel text are counted. Takes text_mutex.
+ *
+ * Return: the number of APIC sites counted.
+ */
+unsigned int pv_apic_count(unsigned int *forms)
+{
+	const struct pv_site *s;
+	unsigned int n = 0;
+
+	memset(forms, 0, (PV_FORM_COUNT + 1) * sizeof(*forms));
+	mutex_lock(&text_mutex);
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		if (!pv_op_is_apic(s->op) ||
+		    !core_kernel_text((unsigned long)pv_site_addr(s)))
+			continue;
+		forms[__pv_site_state(s, pv_patch_flags)]++;
+		n++;
+	}
+	mutex_unlock(&text_mutex);
+	return n;
+}
+EXPORT_SYMBOL_GPL(pv_apic_count);
+
+/* One line: the driver and the forms of the APIC sites. */
+void pv_apic_report(void)
+{
+	unsigned int forms[PV_FORM_COUNT + 1];
+	unsigned int n = pv_apic_count(forms);
+
+	pr_info("APIC driver %s: %u sites: %u inline, %u direct, %u nop, %u indirect\n",
+		apic->name, n, forms[PV_FORM_INLINE], forms[PV_FORM_DIRECT],
+		forms[PV_FORM_NOP], forms[PV_FORM_INDIRECT]);
+	if (forms[PV_FORM_COUNT])
+		pr_err("%u APIC sites hold neither their form nor the compiler's bytes\n",
+		       forms[PV_FORM_COUNT]);
+}
+
+/* Tries of a re-patch that finds a task stopped inside a site. */
+#define PV_APIC_REPATCH_TRIES	100
+
+void paravirt_apic_update(void)
+{
+	struct paravirt_patch_template ops;
+	int err = -EBUSY, i;
+
+	pv_apic_driver_ops(&pv_native_ops.apic);
+
+	/* Before the probe: paravirt_probe() takes pv_ops as the native table. */
+	if (!pv_active_backend) {
+		pv_ops.apic = pv_native_ops.apic;
+		return;
+	}
+
+	/* Before the boot pass: it will patch the sites for the new table. */
+	if (!pv_boot_patched) {
+		pv_backend_ops(pv_active_backend, &ops);
+		pv_ops.apic = ops.apic;
+		return;
+	}
+
+	if (WARN_ONCE(irqs_disabled(),
+		      "paravirt: APIC driver %s installed where the sites cannot be patched again\n",
+		      apic->name))
+		return;
+
+	for (i = 0; i < PV_APIC_REPATCH_TRIES && err == -EBUSY; i++) {
+		err = pv_repatch(NULL, pv_patch_flags, NULL);
+		if (err == -EBUSY)
+			schedule_timeout_uninterruptible(1);
+	}
+	if (err)
+		pr_err("APIC driver %s: sites not patched again (%d)\n",
+		       apic->name, err);
+	pv_apic_report();
+}
