@@ -153,7 +153,8 @@ HAVE_FUZZ_CC	= $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo y)
 
 rom: $(ROM_DIR)/vmi.rom
 
-$(ROM_DIR)/rom.o: backends/vmi/rom/rom.S include/asm/paravirt_types.h
+$(ROM_DIR)/rom.o: backends/vmi/rom/rom.S include/asm/paravirt_types.h \
+		  include/asm/paravirt_site.h
 	@mkdir -p $(ROM_DIR)
 	@$(HOSTCC) -c -D__ASSEMBLY__ -I include/asm -Wa,--fatal-warnings \
 		-o $@ $<
