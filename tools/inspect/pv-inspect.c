@@ -546,8 +546,7 @@ static void plan_site(struct site *s, const struct kernel_tables *kt,
 	}
 	if (!strcmp(ops[s->rec.op].group, APIC_GROUP)) {
 		s->form = FORM_DIRECT;
-		s->target = "APIC driver";
-		s->note = "filled at boot by the APIC driver";
+		s->note = "APIC driver";
 		return;
 	}
 
@@ -827,13 +826,15 @@ static void print_text(const struct image *img, const struct site *sites,
 
 	printf("%s: %zu call sites (%s)\n", img->path, n,
 	       img->rel ? "module" : "kernel image");
+	printf("%-44s %-34s %3s %-33s %-17s %s\n", "SITE", "OPERATION", "LEN",
+	       "CLOBBERS", "BYTES", "NATIVE BACKEND");
 	for (i = 0; i < n; i++) {
 		const struct site *s = &sites[i];
 
 		format_location(img, s, loc, sizeof(loc));
 		format_clobbers(s->rec.clobbers, clob, sizeof(clob));
 		format_bytes(s->bytes, s->nr_bytes, bytes, sizeof(bytes));
-		printf("%-44s %-34s %2u %-20s %-17s %s",
+		printf("%-44s %-34s %3u %-33s %-17s %s",
 		       loc, s->rec.op < ARRAY_SIZE(ops) ?
 		       ops[s->rec.op].name : "?", s->rec.len, clob, bytes,
 		       form_names[s->form]);
