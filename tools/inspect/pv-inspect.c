@@ -798,8 +798,12 @@ static void format_bytes(const u8 *b, unsigned int n, char *buf, size_t size)
 
 static void json_string(const char *s)
 {
+	if (!s) {
+		printf("null");
+		return;
+	}
 	putchar('"');
-	for (; s && *s; s++) {
+	for (; *s; s++) {
 		unsigned char c = *s;
 
 		if (c == '"' || c == '\\')
@@ -892,10 +896,7 @@ static void print_json(const struct image *img, const struct site *sites,
 		       s->rec.clobbers, buf);
 		printf("\"original\": %s, \"form\": \"%s\", \"target\": ",
 		       s->original ? "true" : "false", form_names[s->form]);
-		if (s->target)
-			json_string(s->target);
-		else
-			printf("null");
+		json_string(s->target);
 		printf(", \"new_bytes\": ");
 		if (s->have_plan) {
 			format_bytes(s->plan, s->rec.len, buf, sizeof(buf));
@@ -905,10 +906,7 @@ static void print_json(const struct image *img, const struct site *sites,
 		}
 		printf(", \"not_pti\": %s, \"note\": ",
 		       s->not_pti ? "true" : "false");
-		if (s->note)
-			json_string(s->note);
-		else
-			printf("null");
+		json_string(s->note);
 		putchar('}');
 	}
 	printf("\n  ],\n  \"totals\": {\"sites\": %zu, \"inline\": %u, ", n,
