@@ -55,9 +55,9 @@ static const struct pv_op_desc {
 };
 
 /*
- * Entry n of the list must be slot n of the table, the host tools name a
- * site's operation by its position in the list, and "returns" must be 0
- * or 1. A wrong entry is a build error (a bit-field of negative width).
+ * Entry n of the list must be slot n of the table (the host tools name a
+ * site's operation by its position in the list) and "returns" must be 0
+ * or 1: a wrong entry is a build error, a bit-field of negative width.
  */
 enum { pv_op_order_base = __COUNTER__ };
 
