@@ -12,6 +12,9 @@
 #   make bench   build both kernels, count guest instructions of a few
 #                workloads with the layer off and on, compare code size;
 #                writes results/bench.md and results/bench.json
+#   make inspect build the site inspector, $(PVLAYER_CACHE)/pv-inspect, a
+#                host tool that lists the call sites of a vmlinux or module
+#                and what the native backend makes of each
 #
 # The Linux tree and the build directories live outside the repository, in
 # $(PVLAYER_CACHE), and are reused: a second build is incremental.
@@ -153,7 +156,8 @@ HAVE_FUZZ_CC	= $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo y)
 
 rom: $(ROM_DIR)/vmi.rom
 
-$(ROM_DIR)/rom.o: backends/vmi/rom/rom.S include/asm/paravirt_types.h
+$(ROM_DIR)/rom.o: backends/vmi/rom/rom.S include/asm/paravirt_types.h \
+		  include/asm/paravirt_site.h
 	@mkdir -p $(ROM_DIR)
 	@$(HOSTCC) -c -D__ASSEMBLY__ -I include/asm -Wa,--fatal-warnings \
 		-o $@ $<
@@ -184,3 +188,23 @@ $(HOST_DIR)/fuzz_vmi_rom: tests/host/fuzz_vmi_rom.c $(VMI_ROM_SRC)
 host-test: rom $(HOST_DIR)/test_vmi_rom \
 	   $(if $(HAVE_FUZZ_CC),$(HOST_DIR)/fuzz_vmi_rom)
 	@tests/host/run.sh $(HOST_DIR) $(ROM_DIR) $(FUZZ_TIME)
+
+# --- the site inspector --------------------------------------------------------
+#
+#   make inspect    $(PVLAYER_CACHE)/pv-inspect, built from tools/inspect
+#                   with the layer's shared headers; see
+#                   Documentation/inspector.rst
+
+INSPECT		:= $(PVLAYER_CACHE)/pv-inspect
+LIBELF_CFLAGS	= $(shell pkg-config --cflags libelf 2>/dev/null)
+LIBELF_LIBS	= $(shell pkg-config --libs libelf 2>/dev/null || echo -lelf)
+
+.PHONY: inspect
+
+inspect: $(INSPECT)
+
+$(INSPECT): tools/inspect/pv-inspect.c include/asm/paravirt_site.h \
+	    include/asm/paravirt_ops_list.h
+	@mkdir -p $(PVLAYER_CACHE)
+	@$(HOSTCC) -O2 -g -Wall -Wextra -Werror -I include/asm \
+		$(LIBELF_CFLAGS) -o $@ $< $(LIBELF_LIBS)

@@ -125,7 +125,7 @@ else
 	result PASS "static/kernel build has no warnings (objtool included)"
 fi
 
-for f in $(layer_sources) tests/init/init.c; do
+for f in $(layer_sources) tests/init/init.c tools/inspect/pv-inspect.c; do
 	out=$(cd "$TREE" && scripts/checkpatch.pl --strict -f --terse \
 		--no-summary "$top/$f" 2>&1)
 	if [ -n "$out" ]; then
@@ -226,6 +226,16 @@ expect default "pvlayer-init: debugfs count indirect 0"
 expect default "x86/mm: Checked W\\+X mappings: passed, no W\\+X pages found"
 expect default "paravirt/sites: [0-9]+ lines, first: .*\+0x[0-9a-f]+/0x[0-9a-f]+	vmlinux	[a-z_0-9.]+	6	(inline|direct|nop)	([0-9a-f]{2} ){5}[0-9a-f]{2}"
 check "boot/default: debugfs sites and counts agree" debugfs_consistent default
+
+# The site inspector reads the same kernel and its test module: its
+# totals must be the boot pass's (scripts/check-inspect.sh).
+while read -r verdict name; do
+	case "$verdict" in
+	PASS|FAIL) result "$verdict" "$name" ;;
+	esac
+done < <(scripts/check-inspect.sh "$BUILD_ON/vmlinux" \
+	"$(find "$BUILD_ON" -name pv_test_module.ko | head -1)" \
+	"$logs/boot-default.log" 2>&1)
 # the xen backend: not on plain QEMU; its tests' failing hypercalls are named
 expect default "paravirt: backend xen: not available \\(-19\\)"
 expect default "paravirt: xen: simulated page: SCHEDOP_block failed \\(-38\\): halt is native from now on"

@@ -163,6 +163,9 @@ LINKS = {
     "arch/x86/include/asm/paravirt_types.h": "include/asm/paravirt_types.h",
     "arch/x86/include/asm/paravirt_backend.h": "include/asm/paravirt_backend.h",
     "arch/x86/include/asm/paravirt_apic.h": "include/asm/paravirt_apic.h",
+    "arch/x86/include/asm/paravirt_site.h": "include/asm/paravirt_site.h",
+    "arch/x86/include/asm/paravirt_ops_list.h":
+        "include/asm/paravirt_ops_list.h",
     "arch/x86/paravirt/Kbuild": "Kbuild",
     "arch/x86/paravirt/Kconfig": "Kconfig",
     "arch/x86/paravirt/core": "arch/x86/paravirt",

@@ -17,35 +17,7 @@
 
 struct vm_area_struct;
 
-/**
- * struct pv_template - instructions that may replace a call of a function
- * @func:	the function the bytes stand for; a site whose slot holds
- *		@func may receive @bytes instead of a call
- * @bytes:	the instructions, reading their operands from the argument
- *		registers of the calling convention and leaving any result
- *		in %rax
- * @len:	number of bytes, at most PV_SITE_LEN
- * @clobbers:	PV_CLOBBER_* mask of the registers the bytes change; a site
- *		takes them only if it lets the callee clobber all of these
- * @flags:	PV_TEMPLATE_* conditions under which the bytes stand for
- *		@func; a site whose condition fails gets a call of @func
- *
- * The bytes must not move the stack pointer unless objtool is told the
- * stack layout at the site (see the save_fl site).
- */
-struct pv_template {
-	const void *func;
-	const u8 *bytes;
-	u8 len;
-	u16 clobbers;
-	u16 flags;
-};
-
-/*
- * The bytes do @func's work only while page-table isolation is off: with
- * it on, @func also flushes the user address space's entries.
- */
-#define PV_TEMPLATE_NOT_PTI	0x0001
+/* struct pv_template and PV_TEMPLATE_NOT_PTI: see asm/paravirt_site.h. */
 
 /**
  * struct pv_backend - descriptor of one backend

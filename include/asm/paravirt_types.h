@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Types of the paravirt layer: the operations table (pv_ops), the call-site
- * record, and the macros that emit call sites.
+ * Types of the paravirt layer: the operations table (pv_ops) and the macros
+ * that emit call sites. The call-site record is in paravirt_site.h, the
+ * list of operations in paravirt_ops_list.h.
  *
  * See Documentation/ of the layer for the design. In short: every call of an
  * operation is an indirect call through its pv_ops slot, six bytes long
@@ -13,27 +14,14 @@
 #define _ASM_X86_PARAVIRT_TYPES_H
 
 /*
- * Registers a callee may clobber at a site, one bit each. Usable from C and
- * assembly. The standard C convention lets the callee clobber all of them;
- * the callee-save convention of the hot operations only %rax.
+ * The site record, the clobber masks and the template layout are shared
+ * with host tools that read kernel images.
  */
-#define PV_CLOBBER_RAX		0x0001
-#define PV_CLOBBER_RCX		0x0002
-#define PV_CLOBBER_RDX		0x0004
-#define PV_CLOBBER_RSI		0x0008
-#define PV_CLOBBER_RDI		0x0010
-#define PV_CLOBBER_R8		0x0020
-#define PV_CLOBBER_R9		0x0040
-#define PV_CLOBBER_R10		0x0080
-#define PV_CLOBBER_R11		0x0100
-#define PV_CLOBBER_C_ABI	0x01ff
-#define PV_CLOBBER_CALLEE_SAVE	PV_CLOBBER_RAX
-
-/* Length of a site as the macros emit it: ff 15 <disp32>. */
-#define PV_SITE_LEN		6
-
-/* Size of one struct pv_site record, checked against the struct. */
-#define PV_SITE_RECORD_SIZE	12
+#ifdef __KERNEL__
+#include <asm/paravirt_site.h>
+#else
+#include "paravirt_site.h"
+#endif
 
 #ifdef CONFIG_PARAVIRT
 
@@ -57,28 +45,6 @@ struct cpumask;
 struct flush_tlb_info;
 struct mmu_gather;
 struct vm_area_struct;
-
-/**
- * struct pv_site - record of one paravirt call site
- * @addr:	offset of the site's first byte from this field
- * @op:		index of the pv_ops slot the site calls through
- *		(byte offset in struct paravirt_patch_template / 8)
- * @clobbers:	PV_CLOBBER_* mask of registers the callee may clobber
- * @len:	number of bytes reserved at the site
- * @flags:	reserved, zero
- * @reserved:	zero
- *
- * The record is position independent so that the same layout serves the
- * kernel image and modules. Read it only through pv_site_addr().
- */
-struct pv_site {
-	s32 addr;
-	u16 op;
-	u16 clobbers;
-	u8 len;
-	u8 flags;
-	u16 reserved;
-} __packed __aligned(4);
 
 static inline void *pv_site_addr(const struct pv_site *s)
 {

@@ -20,9 +20,6 @@ struct pv_module_sites {
 extern struct list_head pv_modules;
 extern struct mutex pv_modules_lock;
 
-/* Longest site the pass handles; records beyond it are refused. */
-#define PV_SITE_MAX	16
-
 /* Visitor of pv_walk_sites(): @mod is NULL for the kernel's sites. */
 typedef int (*pv_site_fn)(const struct pv_site *s, struct module *mod,
 			  void *arg);

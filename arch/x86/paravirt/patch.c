@@ -37,99 +37,44 @@
 #define CALL_INSN_LEN		5
 #define CS_PREFIX_BYTE		0x2e
 
-/* Operations that return nothing: only these may become NOPs. */
-#define PV_OP(op, ret)							\
-	[PV_OP_INDEX(op)] = { .name = #op, .returns = ret }
-
+/*
+ * Names of the operations and whether they return a value (only those
+ * that return nothing may become NOPs), from the list the host tools share.
+ */
 static const struct pv_op_desc {
 	const char *name;
 	bool returns;
 } pv_op_descs[PV_OP_COUNT] = {
-	PV_OP(cpu.io_delay, false),
-	PV_OP(cpu.get_debugreg, true),
-	PV_OP(cpu.set_debugreg, false),
-	PV_OP(cpu.read_cr0, true),
-	PV_OP(cpu.write_cr0, false),
-	PV_OP(cpu.write_cr4, false),
-	PV_OP(cpu.load_tr_desc, false),
-	PV_OP(cpu.load_gdt, false),
-	PV_OP(cpu.load_idt, false),
-	PV_OP(cpu.set_ldt, false),
-	PV_OP(cpu.store_tr, true),
-	PV_OP(cpu.load_tls, false),
-	PV_OP(cpu.load_gs_index, false),
-	PV_OP(cpu.write_ldt_entry, false),
-	PV_OP(cpu.write_gdt_entry, false),
-	PV_OP(cpu.write_idt_entry, false),
-	PV_OP(cpu.alloc_ldt, false),
-	PV_OP(cpu.free_ldt, false),
-	PV_OP(cpu.load_sp0, false),
-	PV_OP(cpu.invalidate_io_bitmap, false),
-	PV_OP(cpu.update_io_bitmap, false),
-	PV_OP(cpu.wbinvd, false),
-	PV_OP(cpu.cpuid, false),
-	PV_OP(cpu.read_msr, true),
-	PV_OP(cpu.write_msr, false),
-	PV_OP(cpu.read_msr_safe, true),
-	PV_OP(cpu.write_msr_safe, true),
-	PV_OP(cpu.read_pmc, true),
-	PV_OP(cpu.start_context_switch, false),
-	PV_OP(cpu.end_context_switch, false),
-	PV_OP(irq.save_fl, true),
-	PV_OP(irq.irq_disable, false),
-	PV_OP(irq.irq_enable, false),
-	PV_OP(irq.safe_halt, false),
-	PV_OP(irq.halt, false),
-	PV_OP(mmu.flush_tlb_user, false),
-	PV_OP(mmu.flush_tlb_kernel, false),
-	PV_OP(mmu.flush_tlb_one_user, false),
-	PV_OP(mmu.flush_tlb_multi, false),
-	PV_OP(mmu.tlb_remove_table, false),
-	PV_OP(mmu.exit_mmap, false),
-	PV_OP(mmu.notify_page_enc_status_changed, false),
-	PV_OP(mmu.read_cr2, true),
-	PV_OP(mmu.write_cr2, false),
-	PV_OP(mmu.read_cr3, true),
-	PV_OP(mmu.write_cr3, false),
-	PV_OP(mmu.enter_mmap, false),
-	PV_OP(mmu.pgd_alloc, true),
-	PV_OP(mmu.pgd_free, false),
-	PV_OP(mmu.alloc_pte, false),
-	PV_OP(mmu.alloc_pmd, false),
-	PV_OP(mmu.alloc_pud, false),
-	PV_OP(mmu.alloc_p4d, false),
-	PV_OP(mmu.release_pte, false),
-	PV_OP(mmu.release_pmd, false),
-	PV_OP(mmu.release_pud, false),
-	PV_OP(mmu.release_p4d, false),
-	PV_OP(mmu.set_pte, false),
-	PV_OP(mmu.set_pmd, false),
-	PV_OP(mmu.set_pud, false),
-	PV_OP(mmu.set_p4d, false),
-	PV_OP(mmu.set_pgd, false),
-	PV_OP(mmu.ptep_modify_prot_start, true),
-	PV_OP(mmu.ptep_modify_prot_commit, false),
-	PV_OP(mmu.pte_val, true),
-	PV_OP(mmu.make_pte, true),
-	PV_OP(mmu.pmd_val, true),
-	PV_OP(mmu.make_pmd, true),
-	PV_OP(mmu.pud_val, true),
-	PV_OP(mmu.make_pud, true),
-	PV_OP(mmu.p4d_val, true),
-	PV_OP(mmu.make_p4d, true),
-	PV_OP(mmu.pgd_val, true),
-	PV_OP(mmu.make_pgd, true),
-	PV_OP(mmu.lazy_mode.enter, false),
-	PV_OP(mmu.lazy_mode.leave, false),
-	PV_OP(mmu.lazy_mode.flush, false),
-	PV_OP(mmu.set_fixmap, false),
-	PV_OP(apic.read, true),
-	PV_OP(apic.write, false),
-	PV_OP(apic.eoi, false),
-	PV_OP(apic.icr_read, true),
-	PV_OP(apic.icr_write, false),
-	PV_OP(apic.wait_icr_idle, false),
+#define PV_OP(group, member, ret)					\
+	[PV_OP_INDEX(group.member)] = {					\
+		.name = #group "." #member,				\
+		.returns = ret,						\
+	},
+#include <asm/paravirt_ops_list.h>
+#undef PV_OP
 };
+
+/*
+ * Entry n of the list must be slot n of the table (the host tools name a
+ * site's operation by its position in the list) and "returns" must be 0
+ * or 1: a wrong entry is a build error, a bit-field of negative width.
+ */
+enum { pv_op_order_base = __COUNTER__ };
+
+static const u8 pv_op_order[] __maybe_unused = {
+#define PV_OP(group, member, ret)					\
+	BUILD_BUG_ON_ZERO(PV_OP_INDEX(group.member) !=			\
+			  __COUNTER__ - pv_op_order_base - 1 ||		\
+			  (ret) > 1),
+#include <asm/paravirt_ops_list.h>
+#undef PV_OP
+};
+
+static_assert(ARRAY_SIZE(pv_op_order) == PV_OP_COUNT,
+	      "asm/paravirt_ops_list.h and struct paravirt_patch_template differ");
+
+/* The layout host tools decode templates with. */
+static_assert(sizeof(struct pv_template) == PV_TEMPLATE_SIZE);
 
 /**
  * pv_op_name - name of an operation

@@ -1,0 +1,1002 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pv-inspect: list the paravirt call sites of a kernel image or module.
+ *
+ * For each record of .parainstructions it prints where the site is
+ * (symbol+offset), the operation, the length, the registers the callee may
+ * clobber, the bytes at the site, and what the native backend's patch pass
+ * would make of it: inline, direct (and the target), nop or indirect. The
+ * decision is pv_site_plan()'s, taken from data read out of the kernel
+ * image: the initial contents of pv_ops, nop_func and native_templates.
+ *
+ * The record layout, the clobber bits and the template layout come from
+ * asm/paravirt_site.h and the operation names from asm/paravirt_ops_list.h,
+ * the same headers the kernel is built with.
+ *
+ * Usage: pv-inspect [--json] [--pti] [--vmlinux VMLINUX] FILE
+ */
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdnoreturn.h>
+#include <string.h>
+#include <unistd.h>
+#include <gelf.h>
+
+#include "paravirt_site.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* libelf's types, under names that read as the rest of the code. */
+#define elf_file	__typeof__(*elf_begin(0, ELF_C_NULL, NULL))
+#define elf_section	__typeof__(*elf_nextscn(NULL, NULL))
+#define elf_data_t	__typeof__(*elf_getdata(NULL, NULL))
+#define elf_ehdr_t	__typeof__(*gelf_getehdr(NULL, NULL))
+#define elf_shdr_t	__typeof__(*gelf_getshdr(NULL, NULL))
+#define elf_sym_t	__typeof__(*gelf_getsym(NULL, 0, NULL))
+#define elf_rela_t	__typeof__(*gelf_getrela(NULL, 0, NULL))
+
+/* The kernel's layouts, as this tool decodes them. */
+static_assert(sizeof(struct pv_site) == PV_SITE_RECORD_SIZE,
+	      "struct pv_site is not PV_SITE_RECORD_SIZE bytes");
+static_assert(offsetof(struct pv_site, op) == 4 &&
+	      offsetof(struct pv_site, clobbers) == 6 &&
+	      offsetof(struct pv_site, len) == 8,
+	      "struct pv_site has padding");
+static_assert(sizeof(void *) == 8 &&
+	      sizeof(struct pv_template) == PV_TEMPLATE_SIZE,
+	      "struct pv_template is not laid out as on x86_64");
+
+/* x86-64 instruction facts the patch pass relies on. */
+#define OP_INDIRECT_CALL	0xff
+#define MODRM_RIP_CALL		0x15
+#define OP_CALL_REL32		0xe8
+#define PREFIX_CS		0x2e
+#define CALL_REL32_LEN		5
+#define NOP_MAX			11
+
+/* The kernel's 64-bit NOPs, by length (asm/nops.h). */
+static const u8 nops[NOP_MAX + 1][NOP_MAX] = {
+	[1] = { 0x90 },
+	[2] = { 0x66, 0x90 },
+	[3] = { 0x0f, 0x1f, 0x00 },
+	[4] = { 0x0f, 0x1f, 0x40, 0x00 },
+	[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	[6] = { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	[7] = { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+	[8] = { 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	[9] = { 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	[10] = { 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	[11] = { 0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00,
+		 0x00 },
+};
+
+/* Names of the PV_CLOBBER_* bits, lowest first. */
+static const char *const clobber_names[] = {
+	"rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+};
+
+struct op_desc {
+	const char *group;
+	const char *name;
+	int returns;
+};
+
+/* Slot n of pv_ops is entry n of the list (checked by the kernel). */
+static const struct op_desc ops[] = {
+#define PV_OP(group, member, ret)	{ #group, #group "." #member, ret },
+#include "paravirt_ops_list.h"
+#undef PV_OP
+};
+
+/* Operations of this group are filled at boot by the APIC driver. */
+#define APIC_GROUP	"apic"
+
+static const char *prog = "pv-inspect";
+
+static noreturn void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+struct section {
+	const char *name;
+	uint64_t addr;		/* link-time address; 0 in a module */
+	uint64_t size;
+	uint64_t flags;
+	uint32_t type;
+	uint32_t info;		/* for SHT_RELA: the section relocated */
+	const u8 *data;		/* NULL for SHT_NOBITS */
+	elf_data_t *edata;
+};
+
+struct symbol {
+	const char *name;
+	uint64_t value;
+	uint64_t size;
+	unsigned int shndx;
+	unsigned char type;
+	unsigned char bind;
+};
+
+struct image {
+	const char *path;
+	int fd;
+	elf_file *elf;
+	bool rel;			/* ET_REL: a module */
+	struct section *secs;
+	size_t nr_secs;
+	struct symbol *syms;		/* by symbol table index */
+	size_t nr_syms;
+	const struct symbol **sorted;	/* named, by section then value */
+	size_t nr_sorted;
+};
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct symbol *x = *(const struct symbol * const *)a;
+	const struct symbol *y = *(const struct symbol * const *)b;
+
+	if (x->shndx != y->shndx)
+		return x->shndx < y->shndx ? -1 : 1;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	/* functions before other symbols at the same address */
+	if (x->type != y->type)
+		return x->type == STT_FUNC ? -1 : y->type == STT_FUNC ? 1 : 0;
+	return 0;
+}
+
+static void load_symbols(struct image *img, elf_section *scn,
+			 const elf_shdr_t *sh)
+{
+	elf_data_t *d = elf_getdata(scn, NULL);
+	size_t i, n;
+
+	if (!d || !sh->sh_entsize)
+		die("%s: cannot read the symbol table", img->path);
+	n = sh->sh_size / sh->sh_entsize;
+	img->syms = xcalloc(n, sizeof(*img->syms));
+	img->sorted = xcalloc(n, sizeof(*img->sorted));
+	img->nr_syms = n;
+	for (i = 0; i < n; i++) {
+		struct symbol *s = &img->syms[i];
+		elf_sym_t es;
+
+		if (!gelf_getsym(d, i, &es))
+			die("%s: cannot read symbol %zu", img->path, i);
+		s->name = elf_strptr(img->elf, sh->sh_link, es.st_name);
+		if (!s->name)
+			s->name = "";
+		s->value = es.st_value;
+		s->size = es.st_size;
+		s->shndx = es.st_shndx;
+		s->type = GELF_ST_TYPE(es.st_info);
+		s->bind = GELF_ST_BIND(es.st_info);
+		if (s->name[0] && s->shndx != SHN_UNDEF &&
+		    s->shndx < img->nr_secs &&
+		    (s->type == STT_FUNC || s->type == STT_NOTYPE ||
+		     s->type == STT_OBJECT))
+			img->sorted[img->nr_sorted++] = s;
+	}
+	qsort(img->sorted, img->nr_sorted, sizeof(*img->sorted), sym_cmp);
+}
+
+static void open_image(struct image *img, const char *path)
+{
+	elf_ehdr_t eh;
+	elf_section *scn = NULL;
+	size_t shstrndx, i;
+
+	memset(img, 0, sizeof(*img));
+	img->path = path;
+	img->fd = open(path, O_RDONLY);
+	if (img->fd < 0)
+		die("%s: %s", path, strerror(errno));
+	img->elf = elf_begin(img->fd, ELF_C_READ, NULL);
+	if (!img->elf || elf_kind(img->elf) != ELF_K_ELF)
+		die("%s: not an ELF file", path);
+	if (!gelf_getehdr(img->elf, &eh) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64)
+		die("%s: not an x86_64 ELF file", path);
+	if (eh.e_type != ET_EXEC && eh.e_type != ET_REL)
+		die("%s: neither a kernel image nor a module", path);
+	img->rel = eh.e_type == ET_REL;
+	if (elf_getshdrnum(img->elf, &img->nr_secs) ||
+	    elf_getshdrstrndx(img->elf, &shstrndx))
+		die("%s: cannot read the section headers: %s", path,
+		    elf_errmsg(-1));
+
+	img->secs = xcalloc(img->nr_secs, sizeof(*img->secs));
+	while ((scn = elf_nextscn(img->elf, scn))) {
+		struct section *s;
+		elf_shdr_t sh;
+
+		i = elf_ndxscn(scn);
+		if (i >= img->nr_secs || !gelf_getshdr(scn, &sh))
+			die("%s: cannot read section %zu", path, i);
+		s = &img->secs[i];
+		s->name = elf_strptr(img->elf, shstrndx, sh.sh_name);
+		if (!s->name)
+			s->name = "";
+		s->addr = sh.sh_addr;
+		s->size = sh.sh_size;
+		s->flags = sh.sh_flags;
+		s->type = sh.sh_type;
+		s->info = sh.sh_info;
+		if (sh.sh_type != SHT_NOBITS && sh.sh_size) {
+			s->edata = elf_getdata(scn, NULL);
+			if (!s->edata || s->edata->d_size != sh.sh_size)
+				die("%s: cannot read section %s", path,
+				    s->name);
+			s->data = s->edata->d_buf;
+		}
+	}
+	scn = NULL;
+	while ((scn = elf_nextscn(img->elf, scn))) {
+		elf_shdr_t sh;
+
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB) {
+			load_symbols(img, scn, &sh);
+			break;
+		}
+	}
+	if (!img->syms)
+		die("%s: no symbol table", path);
+}
+
+static void close_image(struct image *img)
+{
+	if (img->elf)
+		elf_end(img->elf);
+	if (img->fd >= 0)
+		close(img->fd);
+	free(img->secs);
+	free(img->syms);
+	free(img->sorted);
+	memset(img, 0, sizeof(*img));
+	img->fd = -1;
+}
+
+static const struct section *find_section(const struct image *img,
+					  const char *name, size_t *index)
+{
+	size_t i;
+
+	for (i = 1; i < img->nr_secs; i++) {
+		if (!strcmp(img->secs[i].name, name)) {
+			if (index)
+				*index = i;
+			return &img->secs[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The allocated section of a kernel image holding [addr, addr + len), or
+ * 0 if there is none.
+ */
+static size_t section_at(const struct image *img, uint64_t addr, uint64_t len)
+{
+	size_t i;
+
+	for (i = 1; i < img->nr_secs; i++) {
+		const struct section *s = &img->secs[i];
+
+		if (!(s->flags & SHF_ALLOC) || !s->data)
+			continue;
+		if (addr >= s->addr && addr - s->addr <= s->size &&
+		    len <= s->size - (addr - s->addr))
+			return i;
+	}
+	return 0;
+}
+
+/* Read @len bytes at link-time address @addr of a kernel image. */
+static void read_addr(const struct image *img, uint64_t addr, void *buf,
+		      size_t len, const char *what)
+{
+	size_t i = section_at(img, addr, len);
+
+	if (!i)
+		die("%s: %s at %#llx is in no section", img->path, what,
+		    (unsigned long long)addr);
+	memcpy(buf, img->secs[i].data + (addr - img->secs[i].addr), len);
+}
+
+static uint64_t get_u64(const u8 *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint16_t get_u16(const u8 *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+/* The symbol named @name; a global one if there are several. */
+static const struct symbol *sym_by_name(const struct image *img,
+					const char *name, bool unique)
+{
+	const struct symbol *found = NULL;
+	size_t i;
+
+	for (i = 0; i < img->nr_sorted; i++) {
+		const struct symbol *s = img->sorted[i];
+
+		if (strcmp(s->name, name))
+			continue;
+		if (found && unique)
+			die("%s: more than one symbol %s", img->path, name);
+		if (!found || s->bind == STB_GLOBAL)
+			found = s;
+	}
+	return found;
+}
+
+/*
+ * The symbol at or before @value in section @shndx: the last one not
+ * after it, a function covering it if there is one.
+ */
+static const struct symbol *sym_before(const struct image *img,
+				       unsigned int shndx, uint64_t value)
+{
+	const struct symbol *best = NULL;
+	size_t lo = 0, hi = img->nr_sorted;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct symbol *s = img->sorted[mid];
+
+		if (s->shndx < shndx ||
+		    (s->shndx == shndx && s->value <= value)) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	while (lo-- > 0) {
+		const struct symbol *s = img->sorted[lo];
+
+		if (s->shndx != shndx)
+			break;
+		if (!best)
+			best = s;
+		if (s->type == STT_FUNC && value - s->value < s->size)
+			return s;
+		if (best->value - s->value > 0x100000)
+			break;
+	}
+	return best;
+}
+
+/* Name of the function at @addr of a kernel image, or NULL. */
+static const char *sym_name_at(const struct image *img, uint64_t addr)
+{
+	size_t i = section_at(img, addr, 1);
+	const struct symbol *s;
+
+	if (!i)
+		return NULL;
+	s = sym_before(img, i, addr);
+	if (!s || s->value != addr)
+		return NULL;
+	return s->name;
+}
+
+/* What the patch pass reads of a kernel image. */
+struct template {
+	uint64_t func;
+	u8 bytes[PV_SITE_MAX];
+	u8 len;
+	u16 clobbers;
+	u16 flags;
+};
+
+struct kernel_tables {
+	uint64_t pv_ops;
+	uint64_t slots[ARRAY_SIZE(ops)];
+	const char *slot_names[ARRAY_SIZE(ops)];
+	uint64_t nop_func;
+	struct template *templates;
+	size_t nr_templates;
+};
+
+static void read_tables(const struct image *vm, struct kernel_tables *kt)
+{
+	const struct symbol *s;
+	u8 buf[PV_TEMPLATE_SIZE];
+	size_t i;
+
+	s = sym_by_name(vm, "pv_ops", false);
+	if (!s || s->shndx >= vm->nr_secs)
+		die("%s: no pv_ops: not a kernel built with the layer",
+		    vm->path);
+	if (s->size != ARRAY_SIZE(ops) * 8)
+		die("%s: pv_ops has %llu slots, the inspector's list %zu: rebuild it",
+		    vm->path, (unsigned long long)s->size / 8,
+		    ARRAY_SIZE(ops));
+	kt->pv_ops = s->value;
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		u8 v[8];
+
+		read_addr(vm, s->value + i * 8, v, 8, "pv_ops");
+		kt->slots[i] = get_u64(v);
+		kt->slot_names[i] = kt->slots[i] ?
+				    sym_name_at(vm, kt->slots[i]) : NULL;
+	}
+
+	s = sym_by_name(vm, "nop_func", false);
+	if (!s)
+		die("%s: no nop_func", vm->path);
+	kt->nop_func = s->value;
+
+	s = sym_by_name(vm, "native_templates", true);
+	if (!s || !s->size || s->size % PV_TEMPLATE_SIZE)
+		die("%s: no native_templates array of struct pv_template",
+		    vm->path);
+	kt->nr_templates = s->size / PV_TEMPLATE_SIZE;
+	kt->templates = xcalloc(kt->nr_templates, sizeof(*kt->templates));
+	for (i = 0; i < kt->nr_templates; i++) {
+		struct template *t = &kt->templates[i];
+
+		read_addr(vm, s->value + i * PV_TEMPLATE_SIZE, buf,
+			  sizeof(buf), "native_templates");
+		t->func = get_u64(buf + offsetof(struct pv_template, func));
+		t->len = buf[offsetof(struct pv_template, len)];
+		t->clobbers = get_u16(buf + offsetof(struct pv_template,
+						     clobbers));
+		t->flags = get_u16(buf + offsetof(struct pv_template, flags));
+		if (t->len > PV_SITE_MAX)
+			die("%s: native template %zu is %u bytes long",
+			    vm->path, i, t->len);
+		read_addr(vm, get_u64(buf + offsetof(struct pv_template, bytes)),
+			  t->bytes, t->len, "a native template's bytes");
+	}
+}
+
+enum form { FORM_INLINE, FORM_DIRECT, FORM_NOP, FORM_INDIRECT,
+	    FORM_REFUSED, FORM_COUNT };
+
+static const char *const form_names[FORM_COUNT] = {
+	[FORM_INLINE] = "inline",
+	[FORM_DIRECT] = "direct",
+	[FORM_NOP] = "nop",
+	[FORM_INDIRECT] = "indirect",
+	[FORM_REFUSED] = "refused",
+};
+
+struct site {
+	unsigned int index;
+	unsigned int shndx;		/* section holding the site */
+	uint64_t addr;			/* address, or offset in a module */
+	struct pv_site rec;
+	u8 bytes[PV_SITE_MAX];
+	unsigned int nr_bytes;
+	bool located;
+	bool original;			/* the compiler's bytes */
+	enum form form;
+	const char *target;		/* direct: symbol called */
+	const char *note;
+	bool not_pti;			/* inline only without PTI */
+	bool have_plan;
+	u8 plan[PV_SITE_MAX];
+};
+
+static void fill_nops(u8 *buf, unsigned int len)
+{
+	while (len) {
+		unsigned int n = len < NOP_MAX ? len : NOP_MAX;
+
+		memcpy(buf, nops[n], n);
+		buf += n;
+		len -= n;
+	}
+}
+
+/* The form the native backend's patch pass gives @s (pv_site_plan()). */
+static void plan_site(struct site *s, const struct kernel_tables *kt,
+		      const struct image *img, bool pti)
+{
+	const struct template *t = NULL;
+	unsigned int len = s->rec.len;
+	uint64_t slot;
+	size_t i;
+
+	if (s->rec.op >= ARRAY_SIZE(ops) || len < PV_SITE_LEN ||
+	    len > PV_SITE_MAX) {
+		s->form = FORM_REFUSED;
+		s->note = "bad record";
+		return;
+	}
+	if (!s->original) {
+		s->form = FORM_REFUSED;
+		s->note = "not the compiler's bytes";
+		return;
+	}
+	if (!strcmp(ops[s->rec.op].group, APIC_GROUP)) {
+		s->form = FORM_DIRECT;
+		s->note = "APIC driver";
+		return;
+	}
+
+	slot = kt->slots[s->rec.op];
+	if (!slot) {
+		s->form = FORM_INDIRECT;
+		s->note = "empty slot";
+		return;
+	}
+	if (slot == kt->nop_func && !ops[s->rec.op].returns) {
+		s->form = FORM_NOP;
+		fill_nops(s->plan, len);
+		s->have_plan = true;
+		return;
+	}
+
+	for (i = 0; i < kt->nr_templates; i++) {
+		if (kt->templates[i].func == slot) {
+			t = &kt->templates[i];
+			break;
+		}
+	}
+	if (t && (t->flags & PV_TEMPLATE_NOT_PTI) && pti)
+		t = NULL;
+	if (t && t->len <= len && !(t->clobbers & ~s->rec.clobbers)) {
+		s->form = FORM_INLINE;
+		s->target = kt->slot_names[s->rec.op];
+		s->not_pti = t->flags & PV_TEMPLATE_NOT_PTI;
+		if (s->not_pti)
+			s->note = "without page-table isolation";
+		memcpy(s->plan, t->bytes, t->len);
+		fill_nops(s->plan + t->len, len - t->len);
+		s->have_plan = true;
+		return;
+	}
+
+	s->form = FORM_DIRECT;
+	s->target = kt->slot_names[s->rec.op];
+	if (!s->target)
+		s->target = "?";
+	if (!img->rel) {
+		int32_t rel = (int32_t)(slot - (s->addr + CALL_REL32_LEN + 1));
+		uint32_t u = (uint32_t)rel;
+
+		s->plan[0] = PREFIX_CS;
+		s->plan[1] = OP_CALL_REL32;
+		for (i = 0; i < 4; i++)
+			s->plan[2 + i] = u >> (8 * i);
+		fill_nops(s->plan + CALL_REL32_LEN + 1,
+			  len - CALL_REL32_LEN - 1);
+		s->have_plan = true;
+	}
+}
+
+/* Is there a relocation of pv_ops + @op * 8 - 4 at @off of section @shndx? */
+static bool module_site_reloc(const struct image *img, unsigned int shndx,
+			      uint64_t off, unsigned int op)
+{
+	size_t i, j;
+
+	for (i = 1; i < img->nr_secs; i++) {
+		const struct section *r = &img->secs[i];
+
+		if (r->type != SHT_RELA || r->info != shndx || !r->edata)
+			continue;
+		for (j = 0; j < r->size / sizeof(elf_rela_t); j++) {
+			elf_rela_t rela;
+			size_t k;
+
+			if (!gelf_getrela(r->edata, j, &rela) ||
+			    rela.r_offset != off)
+				continue;
+			k = GELF_R_SYM(rela.r_info);
+			return (GELF_R_TYPE(rela.r_info) == R_X86_64_PC32 ||
+				GELF_R_TYPE(rela.r_info) == R_X86_64_PLT32) &&
+			       k < img->nr_syms &&
+			       !strcmp(img->syms[k].name, "pv_ops") &&
+			       rela.r_addend == (int64_t)op * 8 - 4;
+		}
+	}
+	return false;
+}
+
+/* Locate each record's site: link-time address, or section and offset. */
+static struct site *read_sites(const struct image *img,
+			       const struct kernel_tables *kt, size_t *count)
+{
+	const struct section *pi, *rs = NULL;
+	struct site *sites;
+	size_t pidx, i, n;
+
+	pi = find_section(img, ".parainstructions", &pidx);
+	if (!pi)
+		die("%s: no .parainstructions section: no call sites of the layer",
+		    img->path);
+	if (!pi->data && pi->size)
+		die("%s: .parainstructions has no contents", img->path);
+	if (pi->size % PV_SITE_RECORD_SIZE)
+		die("%s: .parainstructions is %llu bytes, not whole records of %d: truncated",
+		    img->path, (unsigned long long)pi->size,
+		    PV_SITE_RECORD_SIZE);
+	n = pi->size / PV_SITE_RECORD_SIZE;
+	sites = xcalloc(n, sizeof(*sites));
+
+	if (img->rel) {
+		for (i = 1; i < img->nr_secs; i++)
+			if (img->secs[i].type == SHT_RELA &&
+			    img->secs[i].info == pidx)
+				rs = &img->secs[i];
+		if (!rs || !rs->edata)
+			die("%s: .parainstructions has no relocations",
+			    img->path);
+		/* each record's site: the target of its PC32 relocation */
+		for (i = 0; i < rs->size / sizeof(elf_rela_t); i++) {
+			const struct symbol *sym;
+			elf_rela_t rela;
+			struct site *s;
+			size_t k;
+
+			if (!gelf_getrela(rs->edata, i, &rela))
+				die("%s: cannot read relocation %zu of .parainstructions",
+				    img->path, i);
+			if (rela.r_offset % PV_SITE_RECORD_SIZE ||
+			    rela.r_offset >= pi->size)
+				die("%s: relocation %zu of .parainstructions is not at a record",
+				    img->path, i);
+			s = &sites[rela.r_offset / PV_SITE_RECORD_SIZE];
+			k = GELF_R_SYM(rela.r_info);
+			if (GELF_R_TYPE(rela.r_info) != R_X86_64_PC32 ||
+			    k >= img->nr_syms)
+				die("%s: record %llu: relocation is not PC32 against a symbol",
+				    img->path, (unsigned long long)
+				    (rela.r_offset / PV_SITE_RECORD_SIZE));
+			sym = &img->syms[k];
+			if (sym->shndx == SHN_UNDEF || sym->shndx >= img->nr_secs)
+				die("%s: record %llu points outside any section (symbol %s)",
+				    img->path, (unsigned long long)
+				    (rela.r_offset / PV_SITE_RECORD_SIZE),
+				    sym->name);
+			s->shndx = sym->shndx;
+			/* S + A - P, read from P: the site is at S + A */
+			s->addr = sym->value + rela.r_addend;
+			s->located = true;
+		}
+	}
+
+	for (i = 0; i < n; i++) {
+		struct site *s = &sites[i];
+		const struct section *sec;
+		uint64_t start;
+		unsigned int len;
+
+		memcpy(&s->rec, pi->data + i * PV_SITE_RECORD_SIZE,
+		       sizeof(s->rec));
+		s->index = i;
+		len = s->rec.len ? s->rec.len : 1;
+		if (img->rel) {
+			if (!s->located)
+				die("%s: record %zu has no relocation: it points nowhere",
+				    img->path, i);
+			sec = &img->secs[s->shndx];
+			if (!sec->data || s->addr > sec->size ||
+			    len > sec->size - s->addr)
+				die("%s: record %zu points outside any section (%s+%#llx)",
+				    img->path, i, sec->name,
+				    (unsigned long long)s->addr);
+			start = s->addr;
+		} else {
+			s->addr = pi->addr + i * PV_SITE_RECORD_SIZE +
+				  (int64_t)s->rec.addr;
+			s->shndx = section_at(img, s->addr, len);
+			if (!s->shndx)
+				die("%s: record %zu points outside any section (%#llx)",
+				    img->path, i, (unsigned long long)s->addr);
+			sec = &img->secs[s->shndx];
+			start = s->addr - sec->addr;
+		}
+		if (!(sec->flags & SHF_EXECINSTR))
+			die("%s: record %zu points into %s, which is not code",
+			    img->path, i, sec->name);
+		s->nr_bytes = s->rec.len < PV_SITE_MAX ? s->rec.len : PV_SITE_MAX;
+		if (s->nr_bytes > sec->size - start)
+			s->nr_bytes = sec->size - start;
+		memcpy(s->bytes, sec->data + start, s->nr_bytes);
+
+		if (s->nr_bytes < PV_SITE_LEN || s->bytes[0] != OP_INDIRECT_CALL ||
+		    s->bytes[1] != MODRM_RIP_CALL ||
+		    s->rec.op >= ARRAY_SIZE(ops)) {
+			s->original = false;
+		} else if (img->rel) {
+			s->original = module_site_reloc(img, s->shndx,
+							start + 2, s->rec.op);
+		} else {
+			int64_t disp = kt->pv_ops + s->rec.op * 8 -
+				       (s->addr + PV_SITE_LEN);
+			int32_t d32;
+
+			memcpy(&d32, s->bytes + 2, sizeof(d32));
+			s->original = d32 == disp;
+		}
+	}
+	*count = n;
+	return sites;
+}
+
+static void format_location(const struct image *img, const struct site *s,
+			    char *buf, size_t size)
+{
+	const struct section *sec = &img->secs[s->shndx];
+	const struct symbol *sym = sym_before(img, s->shndx, s->addr);
+
+	if (!sym) {
+		snprintf(buf, size, "%s+%#llx", sec->name,
+			 (unsigned long long)(s->addr - sec->addr));
+	} else if (sym->type == STT_FUNC && s->addr - sym->value < sym->size) {
+		snprintf(buf, size, "%s+%#llx/%#llx", sym->name,
+			 (unsigned long long)(s->addr - sym->value),
+			 (unsigned long long)sym->size);
+	} else {
+		snprintf(buf, size, "%s+%#llx", sym->name,
+			 (unsigned long long)(s->addr - sym->value));
+	}
+}
+
+static void format_clobbers(unsigned int mask, char *buf, size_t size)
+{
+	size_t i, n = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(clobber_names); i++)
+		if (mask & 1u << i)
+			n += snprintf(buf + n, size - n, "%s%s", n ? "," : "",
+				      clobber_names[i]);
+	if (mask >> ARRAY_SIZE(clobber_names))
+		snprintf(buf + n, size - n, "%s%#x", n ? "," : "",
+			 mask & ~((1u << ARRAY_SIZE(clobber_names)) - 1));
+	else if (!n)
+		snprintf(buf, size, "none");
+}
+
+static void format_bytes(const u8 *b, unsigned int n, char *buf, size_t size)
+{
+	size_t i, k = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < n && k + 4 <= size; i++)
+		k += snprintf(buf + k, size - k, "%s%02x", i ? " " : "", b[i]);
+}
+
+static void json_string(const char *s)
+{
+	if (!s) {
+		printf("null");
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+struct totals {
+	unsigned int forms[FORM_COUNT];
+	unsigned int not_pti;
+};
+
+static void print_text(const struct image *img, const struct site *sites,
+		       size_t n, const struct totals *tot)
+{
+	char loc[256], clob[96], bytes[PV_SITE_MAX * 3 + 1],
+	     plan[PV_SITE_MAX * 3 + 1];
+	size_t i;
+
+	printf("%s: %zu call sites (%s)\n", img->path, n,
+	       img->rel ? "module" : "kernel image");
+	printf("%-44s %-34s %3s %-33s %-17s %s\n", "SITE", "OPERATION", "LEN",
+	       "CLOBBERS", "BYTES", "NATIVE BACKEND");
+	for (i = 0; i < n; i++) {
+		const struct site *s = &sites[i];
+
+		format_location(img, s, loc, sizeof(loc));
+		format_clobbers(s->rec.clobbers, clob, sizeof(clob));
+		format_bytes(s->bytes, s->nr_bytes, bytes, sizeof(bytes));
+		printf("%-44s %-34s %3u %-33s %-17s %s",
+		       loc, s->rec.op < ARRAY_SIZE(ops) ?
+		       ops[s->rec.op].name : "?", s->rec.len, clob, bytes,
+		       form_names[s->form]);
+		if (s->target)
+			printf(" %s", s->target);
+		if (s->have_plan) {
+			format_bytes(s->plan, s->rec.len, plan, sizeof(plan));
+			printf(" [%s]", plan);
+		}
+		if (s->note)
+			printf(" (%s)", s->note);
+		putchar('\n');
+	}
+	printf("totals: %zu sites: %u inline, %u direct, %u nop, %u indirect\n",
+	       n, tot->forms[FORM_INLINE], tot->forms[FORM_DIRECT],
+	       tot->forms[FORM_NOP], tot->forms[FORM_INDIRECT]);
+	if (tot->not_pti)
+		printf("inline only without page-table isolation: %u\n",
+		       tot->not_pti);
+	if (tot->forms[FORM_REFUSED])
+		printf("refused: %u\n", tot->forms[FORM_REFUSED]);
+}
+
+static void print_json(const struct image *img, const struct site *sites,
+		       size_t n, const struct totals *tot, bool pti)
+{
+	char buf[256];
+	size_t i, j;
+
+	printf("{\n  \"file\": ");
+	json_string(img->path);
+	printf(",\n  \"kind\": \"%s\",\n  \"pti\": %s,\n  \"sites\": [",
+	       img->rel ? "module" : "vmlinux", pti ? "true" : "false");
+	for (i = 0; i < n; i++) {
+		const struct site *s = &sites[i];
+
+		printf("%s\n    {\"index\": %u, ", i ? "," : "", s->index);
+		format_location(img, s, buf, sizeof(buf));
+		printf("\"location\": ");
+		json_string(buf);
+		printf(", \"section\": ");
+		json_string(img->secs[s->shndx].name);
+		printf(", \"address\": \"%#llx\", \"op\": %u, \"op_name\": ",
+		       (unsigned long long)s->addr, s->rec.op);
+		json_string(s->rec.op < ARRAY_SIZE(ops) ?
+			    ops[s->rec.op].name : NULL);
+		printf(", \"len\": %u, \"clobbers\": [", s->rec.len);
+		for (j = 0; j < ARRAY_SIZE(clobber_names); j++)
+			if (s->rec.clobbers & 1u << j)
+				printf("%s\"%s\"", s->rec.clobbers &
+				       ((1u << j) - 1) ? ", " : "",
+				       clobber_names[j]);
+		format_bytes(s->bytes, s->nr_bytes, buf, sizeof(buf));
+		printf("], \"clobber_mask\": %u, \"bytes\": \"%s\", ",
+		       s->rec.clobbers, buf);
+		printf("\"original\": %s, \"form\": \"%s\", \"target\": ",
+		       s->original ? "true" : "false", form_names[s->form]);
+		json_string(s->target);
+		printf(", \"new_bytes\": ");
+		if (s->have_plan) {
+			format_bytes(s->plan, s->rec.len, buf, sizeof(buf));
+			printf("\"%s\"", buf);
+		} else {
+			printf("null");
+		}
+		printf(", \"not_pti\": %s, \"note\": ",
+		       s->not_pti ? "true" : "false");
+		json_string(s->note);
+		putchar('}');
+	}
+	printf("\n  ],\n  \"totals\": {\"sites\": %zu, \"inline\": %u, ", n,
+	       tot->forms[FORM_INLINE]);
+	printf("\"direct\": %u, \"nop\": %u, \"indirect\": %u, ",
+	       tot->forms[FORM_DIRECT], tot->forms[FORM_NOP],
+	       tot->forms[FORM_INDIRECT]);
+	printf("\"refused\": %u, \"inline_not_pti\": %u}\n}\n",
+	       tot->forms[FORM_REFUSED], tot->not_pti);
+}
+
+static noreturn void print_usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+		"usage: %s [--json] [--pti] [--vmlinux VMLINUX] FILE\n"
+		"  FILE           a vmlinux or a module (.ko) built with the layer\n"
+		"  --vmlinux PATH the kernel a module is for (its pv_ops and templates)\n"
+		"  --json         one JSON object instead of the table\n"
+		"  --pti          decide as with page-table isolation on\n",
+		prog);
+	exit(status);
+}
+
+int main(int argc, char **argv)
+{
+	const char *file = NULL, *vmlinux = NULL;
+	struct image img, vm;
+	struct kernel_tables kt;
+	struct totals tot;
+	bool json = false, pti = false;
+	struct site *sites;
+	size_t n, i;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[a], "--pti")) {
+			pti = true;
+		} else if (!strcmp(argv[a], "--vmlinux")) {
+			if (++a >= argc)
+				print_usage(2);
+			vmlinux = argv[a];
+		} else if (!strcmp(argv[a], "-h") ||
+			   !strcmp(argv[a], "--help")) {
+			print_usage(0);
+		} else if (argv[a][0] == '-' || file) {
+			print_usage(2);
+		} else {
+			file = argv[a];
+		}
+	}
+	if (!file)
+		print_usage(2);
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		die("libelf is too old");
+	memset(&kt, 0, sizeof(kt));
+	memset(&tot, 0, sizeof(tot));
+	vm.fd = -1;
+
+	open_image(&img, file);
+	if (img.rel) {
+		if (!vmlinux)
+			die("%s is a module: give its kernel with --vmlinux",
+			    file);
+		open_image(&vm, vmlinux);
+		if (vm.rel)
+			die("%s: not a kernel image", vmlinux);
+		read_tables(&vm, &kt);
+	} else {
+		read_tables(&img, &kt);
+	}
+
+	sites = read_sites(&img, &kt, &n);
+	for (i = 0; i < n; i++) {
+		plan_site(&sites[i], &kt, &img, pti);
+		tot.forms[sites[i].form]++;
+		tot.not_pti += sites[i].not_pti;
+	}
+
+	if (json)
+		print_json(&img, sites, n, &tot, pti);
+	else
+		print_text(&img, sites, n, &tot);
+
+	free(sites);
+	free(kt.templates);
+	close_image(&img);
+	if (vm.fd >= 0)
+		close_image(&vm);
+	return fflush(stdout) ? 1 : 0;
+}
