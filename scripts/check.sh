@@ -399,6 +399,7 @@ if [ -s "$xlog" ]; then
 	expect xen "paravirt: xen: halt: SCHEDOP_block, flush_tlb_multi: HVMOP_flush_tlbs, io_delay: none, safe_halt: native"
 	expect xen "paravirt: using backend xen \\(4 operations of its own, [0-9]+ native\\)"
 	expect xen "paravirt: backend xen: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
+	expect xen "paravirt: xen: local APIC: x2APIC mode allowed without interrupt remapping"
 	expect xen "Booting paravirtualized kernel on xen"
 	# Xen offers x2APIC: the MSR driver, which needs no wait for the ICR
 	expect xen "paravirt: APIC driver [a-z ]*x2apic: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, [1-9][0-9]* nop, 0 indirect"

@@ -48,6 +48,7 @@
 #include <asm/paravirt_backend.h>
 #include <asm/tlb.h>
 #include <asm/tlbflush.h>
+#include <asm/x86_init.h>
 
 #include "xen.h"
 
@@ -300,6 +301,16 @@ static int __init xen_install_page(const struct xen_leaves *l)
 	return 0;
 }
 
+/*
+ * Xen's virtual local APIC offers HVM guests x2APIC mode without interrupt
+ * remapping; its registers are then MSRs, which Xen handles without
+ * decoding the guest's MMIO instruction.
+ */
+static bool __init xen_x2apic_available(void)
+{
+	return boot_cpu_has(X86_FEATURE_X2APIC);
+}
+
 static int __init xen_probe(void)
 {
 	struct xen_leaves l;
@@ -341,6 +352,10 @@ static int __init xen_probe(void)
 	pr_info("halt: %s, flush_tlb_multi: %s, io_delay: none, safe_halt: native\n",
 		xen_hv.has_halt ? "SCHEDOP_block" : "native",
 		xen_hv.has_flush ? "HVMOP_flush_tlbs" : "native");
+	if (xen_x2apic_available()) {
+		x86_init.hyper.x2apic_available = xen_x2apic_available;
+		pr_info("local APIC: x2APIC mode allowed without interrupt remapping\n");
+	}
 	return 0;
 }
 

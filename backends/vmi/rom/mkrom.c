@@ -444,8 +444,9 @@ static void bad_required(struct rom *r)
 }
 
 /*
- * The file ends one block before the size byte says, cutting off the
- * descriptors. The checksum counts the missing block as zeros. A firmware
+ * The file ends at the block holding the first descriptor, though the size
+ * byte says more, cutting off every descriptor. The checksum counts the
+ * missing blocks as zeros. A firmware
  * sums the declared size of what it copied, and the bytes after the file
  * are whatever its ROM area held: SeaBIOS under QEMU finds leftovers of
  * its own image there and drops the ROM. So this variant tests the
@@ -453,8 +454,8 @@ static void bad_required(struct rom *r)
  */
 static void bad_truncated(struct rom *r)
 {
-	r->len = r->size - VMI_ROM_BLOCK;
-	memset(r->img + r->len, 0, VMI_ROM_BLOCK);
+	r->len = r->desc / VMI_ROM_BLOCK * VMI_ROM_BLOCK;
+	memset(r->img + r->len, 0, r->size - r->len);
 }
 
 static const struct variant {

@@ -230,8 +230,6 @@ vmi_table:
 	store_entry SET_PUD
 	store_entry SET_P4D
 
-/* The end of the last entry: fails to assemble if it is too long. */
-	.org	vmi_table + vmi_n * ENTRY_SIZE, 0xcc
 /*
  * The local APIC in x2APIC mode: register reg (the xAPIC offset) is MSR
  * 0x800 + reg / 16, the ICR one 64-bit MSR with the destination in its
@@ -277,3 +275,6 @@ vmi_table:
 	mov	%esi, %edx
 	wrmsr
 	ret
+
+/* The end of the last entry: fails to assemble if it is too long. */
+	.org	vmi_table + vmi_n * ENTRY_SIZE, 0xcc
