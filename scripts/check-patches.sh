@@ -170,7 +170,7 @@ make_graft() {
 	while read -r rel; do
 		git -C "$repo" cat-file -e "pristine:$rel" 2>/dev/null &&
 			members+=("linux-source-6.12/$rel")
-	done < <(python3 -c '
+	done < <(python3 -B -c '
 import sys
 sys.path.insert(0, sys.argv[1])
 import graft
@@ -180,12 +180,12 @@ for rel in sorted({e[1] for e in graft.EDITS} | set(graft.LINKS) |
 ' "$top/scripts")
 	tar -C "$graft_tree" --strip-components=1 -xf "$LINUX_TARBALL" \
 		"${members[@]}" || return 1
-	python3 "$top/scripts/graft.py" "$top" "$graft_tree" >"$logs/graft.log" 2>&1
+	python3 -B "$top/scripts/graft.py" "$top" "$graft_tree" >"$logs/graft.log" 2>&1
 }
 
 # compare MODE: equal (series -> graft) or covered (graft -> series).
 compare() {
-	python3 - "$1" "$top" "$am_tree" "$graft_tree" "$base" <<'EOF'
+	python3 -B - "$1" "$top" "$am_tree" "$graft_tree" "$base" <<'EOF'
 import os, subprocess, sys
 mode, top, am, gtree, base = sys.argv[1:]
 sys.path.insert(0, os.path.join(top, "scripts"))

@@ -36,6 +36,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
 import graft  # noqa: E402  (the single source of LINKS and EDITS)
 
 TREE_NAME = "linux-source-6.12"
@@ -204,10 +205,11 @@ Add the tests of the layer:
         "docs": True,
         "subject": "Documentation/virt: Add the paravirt layer's documentation",
         "body": """\
-Add the documentation of the paravirt layer under %s: its design,
-the call-site format, how to write a backend, the boot parameters,
-run-time re-patching, the vmi ROM, the xen backend, the APIC operations,
-the tests, the site inspector and the benchmarks.
+Add the documentation of the paravirt layer under
+%s/: its design, the call-site format, how to
+write a backend, the boot parameters, run-time re-patching, the vmi ROM,
+the xen backend, the APIC operations, the tests, the site inspector, the
+benchmarks and this series.
 
 The pages are written for the layer's own Sphinx build and are not yet
 part of the kernel's documentation tree.
@@ -467,6 +469,9 @@ def build_series(repo, proj, date):
             die("commit '%s' changes nothing" % group["subject"])
         if len(group["subject"]) > 74:
             die("subject too long: %s" % group["subject"])
+        for line in group["body"].splitlines():
+            if len(line) > 75:
+                die("description line over 75 columns: %s" % line)
         git(repo, "add", "-f", "--", *touched, env=env)
         msg = "%s\n\n%s\n\n%s\n" % (group["subject"],
                                     group["body"].rstrip(), SIGNOFF)
