@@ -175,9 +175,11 @@ build a ROM, and its broken variants, for QEMU's -option-rom.
         "subject": "x86/paravirt: Add the xen HVM backend",
         "body": """\
 Add the xen backend for HVM guests of Xen. It is found through the CPUID
-hypervisor leaves, sets up the hypercall page through the MSR Xen names
-and provides halt and safe_halt that block in the hypervisor, remote TLB
-flushes in one hypercall and an io_delay that does nothing.
+hypervisor leaves and sets up the hypercall page through the MSR Xen
+names. It provides a halt that blocks the vCPU in Xen
+(SCHEDOP_block), remote TLB flushes in one hypercall (HVMOP_flush_tlbs)
+and an io_delay that does nothing; every other operation, safe_halt
+included, stays native.
 """,
     },
     {
@@ -194,7 +196,9 @@ Add the tests of the layer:
    operations, the vmi ROM validator with good and broken images and the
    xen backend on a simulated hypercall page;
  - pv_test_module, a module with call sites of its own, and
-   pv_bench_module, which times the operations for benchmarks;
+   pv_bench_module, which counts the guest instructions per call of the
+   hot operations in each form their sites can take (inline, direct,
+   indirect) for the project's benchmarks;
  - host/ and init/: the host tests and fuzzer of the ROM validator and
    the init program of the test initramfs, which Kbuild does not build.
 """,
