@@ -6,8 +6,8 @@
 #   series        the series file names existing patches, and a cover
 #                 letter is there
 #   format NAME   each patch is format-patch output with a From line, a
-#                 subject under 75 columns, a description and a
-#                 Signed-off-by line
+#                 subject under 75 columns, a description (lines of at
+#                 most 75 columns) and a Signed-off-by line
 #   git-am        the series applies with git am to the pristine commit of
 #                 mkpatches' repository, checked out as a new worktree
 #   am-is-series  the result is the tree of mkpatches' last commit
@@ -105,6 +105,9 @@ if not any(not l.startswith("Signed-off-by:") for l in lines):
     errors.append("no description")
 if not any(l.startswith("Signed-off-by: ") for l in lines):
     errors.append("no Signed-off-by")
+for l in lines:
+    if len(l) > 75:
+        errors.append("description line over 75 columns: %s" % l)
 for e in errors:
     sys.stderr.write("%s: %s\n" % (path, e))
 sys.exit(1 if errors else 0)
