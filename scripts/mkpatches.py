@@ -44,7 +44,8 @@ AUTHOR = "pvlayer maintainers"
 EMAIL = "pvlayer@localhost"
 SIGNOFF = "Signed-off-by: %s <%s>" % (AUTHOR, EMAIL)
 DOC_DIR = "Documentation/virt/pvlayer"
-IGNORED_NAMES = re.compile(r"(\.o|\.ko|\.cmd|\.mod|\.mod\.c|\.a|\.so|~|\.pyc)$")
+IGNORED_NAMES = re.compile(r"(\.o|\.ko|\.cmd|\.mod|\.mod\.c|\.a|\.so|~|"
+                           r"\.pyc)$")
 
 # One commit each, in this order. "paths" claims tree paths (the file
 # itself or everything under a directory); "edits" claims the EDITS whose
@@ -59,7 +60,8 @@ GROUPS = [
                   "arch/x86/include/asm/paravirt_site.h",
                   "arch/x86/include/asm/paravirt_ops_list.h"],
         "edits": [],
-        "subject": "x86/paravirt: Replace the paravirt headers with the layer's call sites",
+        "subject": ("x86/paravirt: Replace the paravirt headers "
+                    "with the layer's call sites"),
         "body": """\
 Replace asm/paravirt.h and asm/paravirt_types.h with the headers of the
 paravirt layer and add the headers it shares between the core, the
@@ -139,7 +141,8 @@ From this commit on the kernel builds and boots with the layer on.
     {
         "paths": [],
         "edits": ["arch/x86/include/asm/apic.h", "arch/x86/kernel/apic"],
-        "subject": "x86/apic: Route the local APIC accessors through the paravirt layer",
+        "subject": ("x86/apic: Route the local APIC accessors "
+                    "through the paravirt layer"),
         "body": """\
 Make the local APIC accessors of apic.h (read, write, EOI, ICR read and
 write, wait for ICR idle) call sites of the paravirt layer, tell the
@@ -154,7 +157,8 @@ the APIC driver in use. Without CONFIG_PARAVIRT the code is unchanged.
     {
         "paths": ["arch/x86/paravirt/backends/vmi"],
         "edits": [],
-        "subject": "x86/paravirt: Add the vmi backend and its option ROM builder",
+        "subject": ("x86/paravirt: Add the vmi backend and "
+                    "its option ROM builder"),
         "body": """\
 Add the vmi backend: the hypervisor publishes its implementation of the
 operations in an option ROM (signature, ABI version, checksum, a table
@@ -185,7 +189,8 @@ included, stays native.
     {
         "paths": ["arch/x86/paravirt/tests"],
         "edits": [],
-        "subject": "x86/paravirt: Add KUnit suites and the test and bench modules",
+        "subject": ("x86/paravirt: Add KUnit suites and the "
+                    "test and bench modules"),
         "body": """\
 Add the tests of the layer:
 
@@ -207,7 +212,8 @@ Add the tests of the layer:
         "paths": [DOC_DIR],
         "edits": [],
         "docs": True,
-        "subject": "Documentation/virt: Add the paravirt layer's documentation",
+        "subject": ("Documentation/virt: Add the paravirt "
+                    "layer's documentation"),
         "body": """\
 Add the documentation of the paravirt layer under
 %s/: its design, the call-site format, how to
