@@ -45,8 +45,11 @@ logs=$check_dir/logs
 passed=0
 failed=0
 
-export GIT_AUTHOR_NAME="pvlayer maintainers" GIT_AUTHOR_EMAIL=pvlayer@localhost
-export GIT_COMMITTER_NAME="pvlayer maintainers" GIT_COMMITTER_EMAIL=pvlayer@localhost
+# git am records commits: give it an identity of its own.
+export GIT_AUTHOR_NAME="pvlayer maintainers"
+export GIT_AUTHOR_EMAIL=pvlayer@localhost
+export GIT_COMMITTER_NAME="pvlayer maintainers"
+export GIT_COMMITTER_EMAIL=pvlayer@localhost
 
 result() {
 	case "$1" in
@@ -191,6 +194,7 @@ compare() {
 	python3 -B - "$1" "$top" "$am_tree" "$graft_tree" "$base" <<'EOF'
 import os, subprocess, sys
 mode, top, am, gtree, base = sys.argv[1:]
+top = os.path.realpath(top)
 sys.path.insert(0, os.path.join(top, "scripts"))
 import graft
 DOC = "Documentation/virt/pvlayer/"
@@ -252,7 +256,7 @@ sys.exit(1 if bad else 0)
 EOF
 }
 
-# --- start from scratch ---------------------------------------------------------
+# --- start from scratch ----------------------------------------------------
 
 if ! git -C "$repo" rev-parse -q --verify refs/tags/pristine >/dev/null ||
 	! git -C "$repo" rev-parse -q --verify refs/heads/series >/dev/null; then
