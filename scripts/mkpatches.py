@@ -247,9 +247,11 @@ arch/x86/kernel/paravirt.c is taken out of the build, not removed.
 Patch 1 (headers) and patch 2 (core) do not build on their own: the
 headers replace the tree's table, and the core falls back to the native
 backend of patch 3. From patch 3 on every step is meant to build with
-CONFIG_PARAVIRT=y; only the complete series is built and tested by the
-project. The Kconfig options of the vmi and xen backends and of the
-tests arrive with the core in patch 2 and have no effect until their
+CONFIG_PARAVIRT=y: the tree of patch 3 was built with the project's test
+configuration and boots on native (without the APIC patch its APIC
+sites are 0); the complete series is the tree the project's test suite
+builds and runs. The Kconfig options of the vmi and xen backends and of
+the tests arrive with the core in patch 2 and have no effect until their
 directories arrive.
 """
 
