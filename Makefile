@@ -15,6 +15,12 @@
 #   make inspect build the site inspector, $(PVLAYER_CACHE)/pv-inspect, a
 #                host tool that lists the call sites of a vmlinux or module
 #                and what the native backend makes of each
+#   make patches the graft as a series of patches against the pristine
+#                tree, for git am or patch -p1, in $(PVLAYER_CACHE)/patches
+#                (scripts/mkpatches.py; see Documentation/patches.rst)
+#   make check-patches  apply the series with git am and patch -p1 and
+#                compare the result with the graft; ends with
+#                "N passed, N failed"
 #
 # The Linux tree and the build directories live outside the repository, in
 # $(PVLAYER_CACHE), and are reused: a second build is incremental.
@@ -39,7 +45,7 @@ BACKEND		?=
 export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF SMP
 
 .PHONY: all run check xen-check bench docs deps tree graft kernel kernel-off \
-	initramfs config-on config-off clean-cache
+	initramfs config-on config-off clean-cache patches check-patches
 
 all: kernel
 
@@ -128,6 +134,15 @@ docs: deps
 # BENCH_ARGS="--reps 9 --no-build"; see scripts/bench.py --help.
 bench: deps
 	@python3 scripts/bench.py $(BENCH_ARGS)
+
+# The graft as patches: $(PVLAYER_CACHE)/patches/0001-*.patch ..., a series
+# file and a cover letter, built in a git repository of the pristine tree
+# in $(PVLAYER_CACHE)/patches-work (extracted once, then reused).
+patches: deps
+	@python3 scripts/mkpatches.py --tarball $(LINUX_TARBALL)
+
+check-patches: patches
+	@LINUX_TARBALL=$(LINUX_TARBALL) scripts/check-patches.sh
 
 clean-cache:
 	rm -rf $(BUILD_ON) $(BUILD_OFF) $(INITRAMFS)

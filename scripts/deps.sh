@@ -6,7 +6,8 @@ set -eu
 
 PKGS="linux-source-6.12 qemu-system-x86 qemu-system-data seabios sparse
 ccache gcc make flex bison bc cpio kmod libelf-dev libssl-dev dwarves
-xz-utils python3 perl libc6-dev clang libclang-rt-14-dev python3-sphinx"
+xz-utils python3 perl libc6-dev clang libclang-rt-14-dev python3-sphinx
+git patch"
 
 missing=""
 for p in $PKGS; do

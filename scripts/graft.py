@@ -211,18 +211,25 @@ def restore_stale(tree, keep):
                 os.replace(orig, path)
 
 
+def edit_text(text, edit):
+    """Return @text with one edit of EDITS applied, or stop the graft."""
+    name, rel, anchor, repl = edit
+    n = text.count(anchor)
+    if n != 1:
+        die("edit '%s' does not apply: its anchor occurs %d times in "
+            "%s (expected once); the tree is not the one the layer "
+            "was written for" % (name, n, rel))
+    return text.replace(anchor, repl)
+
+
 def apply_edits(tree):
     restore_stale(tree, {e[1] for e in EDITS} | set(LINKS))
     texts = {}
-    for name, rel, anchor, repl in EDITS:
+    for edit in EDITS:
+        rel = edit[1]
         if rel not in texts:
             texts[rel] = pristine(tree, rel)
-        n = texts[rel].count(anchor)
-        if n != 1:
-            die("edit '%s' does not apply: its anchor occurs %d times in "
-                "%s (expected once); the tree is not the one the layer "
-                "was written for" % (name, n, rel))
-        texts[rel] = texts[rel].replace(anchor, repl)
+        texts[rel] = edit_text(texts[rel], edit)
     for rel, text in texts.items():
         path = os.path.join(tree, rel)
         old = None

@@ -20,6 +20,7 @@
 #include <linux/sched.h>
 #include <asm/apic.h>
 #include <asm/paravirt.h>
+#include <asm/paravirt_apic.h>
 #include <asm/paravirt_backend.h>
 
 #include "internal.h"

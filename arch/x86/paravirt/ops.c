@@ -298,4 +298,3 @@ EXPORT_SYMBOL(pv_ops);
 
 /* The IDT is loaded from the kprobe path itself. */
 NOKPROBE_SYMBOL(native_load_idt);
-
