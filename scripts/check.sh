@@ -413,6 +413,19 @@ else
 	result FAIL "boot/xen: no guest output"
 fi
 
+# --- the patch series -------------------------------------------------------
+# make patches writes the graft as a series against the pristine tree; it
+# must apply with git am and patch -p1 and give exactly the grafted files
+# (scripts/check-patches.sh), the tree the build above compiled.
+
+while read -r verdict name; do
+	case "$verdict" in
+	PASS|FAIL) result "$verdict" "patches/$name" ;;
+	esac
+done < <(make -s check-patches 2>&1 | tee "$logs/check-patches.log")
+grep -q -E "^(PASS|FAIL) " "$logs/check-patches.log" ||
+	result FAIL "patches/make check-patches ran"
+
 # --- the kernel without the layer ------------------------------------------
 
 if make -s config-off > "$logs/config-off.log" 2>&1 &&
