@@ -180,7 +180,9 @@ enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags);
  */
 unsigned int pv_count_forms(unsigned int *forms);
 
+struct apic;
 bool pv_op_is_apic(unsigned int op);
+void pv_apic_driver_ops(const struct apic *drv, struct pv_apic_ops *ops);
 unsigned int pv_apic_count(unsigned int *forms);
 
 /**

@@ -32,12 +32,7 @@
 /* The driver's operations as the active backend leaves them. */
 static void pv_apic_expected(const struct apic *drv, struct pv_apic_ops *ops)
 {
-	ops->read = drv->read ?: (void *)paravirt_ret0;
-	ops->write = drv->write ?: paravirt_nop;
-	ops->eoi = drv->eoi ?: paravirt_nop;
-	ops->icr_read = drv->icr_read ?: (void *)paravirt_ret0;
-	ops->icr_write = drv->icr_write ?: paravirt_nop;
-	ops->wait_icr_idle = drv->wait_icr_idle ?: paravirt_nop;
+	pv_apic_driver_ops(drv, ops);
 	if (pv_active_backend->apic_override)
 		pv_active_backend->apic_override(ops);
 }

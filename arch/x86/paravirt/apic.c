@@ -25,15 +25,19 @@
 
 #include "internal.h"
 
-/* The driver's operations; a missing one does nothing (returns 0). */
-static void pv_apic_driver_ops(struct pv_apic_ops *ops)
+/**
+ * pv_apic_driver_ops - the native APIC operations of a driver
+ * @drv: the APIC driver
+ * @ops: receives its functions; a missing one does nothing (or returns 0)
+ */
+void pv_apic_driver_ops(const struct apic *drv, struct pv_apic_ops *ops)
 {
-	ops->read = apic->read ?: (void *)paravirt_ret0;
-	ops->write = apic->write ?: paravirt_nop;
-	ops->eoi = apic->eoi ?: paravirt_nop;
-	ops->icr_read = apic->icr_read ?: (void *)paravirt_ret0;
-	ops->icr_write = apic->icr_write ?: paravirt_nop;
-	ops->wait_icr_idle = apic->wait_icr_idle ?: paravirt_nop;
+	ops->read = drv->read ?: (void *)paravirt_ret0;
+	ops->write = drv->write ?: paravirt_nop;
+	ops->eoi = drv->eoi ?: paravirt_nop;
+	ops->icr_read = drv->icr_read ?: (void *)paravirt_ret0;
+	ops->icr_write = drv->icr_write ?: paravirt_nop;
+	ops->wait_icr_idle = drv->wait_icr_idle ?: paravirt_nop;
 }
 
 /**
@@ -98,7 +102,7 @@ void paravirt_apic_update(void)
 	struct paravirt_patch_template ops;
 	int err = -EBUSY, i;
 
-	pv_apic_driver_ops(&pv_native_ops.apic);
+	pv_apic_driver_ops(apic, &pv_native_ops.apic);
 
 	/* Before the probe: paravirt_probe() takes pv_ops as the native table. */
 	if (!pv_active_backend) {
