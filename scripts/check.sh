@@ -343,6 +343,16 @@ if [ -f "$roms/vmi.rom" ]; then
 	expect storm-vmi "pvlayer-init: control: unverified 0"
 	expect vmi "x86/mm: Checked W\\+X mappings: passed, no W\\+X pages found"
 
+	# A valid ROM whose set_pte/pmd/pud entries clobber what the C
+	# convention allows: callee-save sites reach them through wrappers.
+	romboot vmi-clobbering "$roms/vmi-clobbering.rom"
+	for op in 29 30 31; do
+		expect vmi-clobbering "paravirt: vmi: entry $op clobbers 0x1fe: called through a wrapper that saves them"
+	done
+	expect vmi-clobbering "paravirt: using backend vmi"
+	expect vmi-clobbering "# vmi_wrapped_entries: 3 entries called through wrappers"
+	expect vmi-clobbering "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
+
 	romboot seabios-norom ""
 	expect seabios-norom "paravirt: backend vmi: not available \\(-19\\)"
 	expect seabios-norom "paravirt: using backend native"

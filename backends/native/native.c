@@ -60,14 +60,12 @@ static const struct pv_template native_templates[] = {
 	TEMPLATE(pv_native_set_pte, 0, DS, DS, DS, 0x48, 0x89, 0x37),
 	TEMPLATE(pv_native_set_pmd, 0, DS, DS, DS, 0x48, 0x89, 0x37),
 	TEMPLATE(pv_native_set_pud, 0, DS, DS, DS, 0x48, 0x89, 0x37),
-#ifndef CONFIG_PAGE_TABLE_CHECK
-	/* xor %eax, %eax; xchg %rax, (%rdx): take the entry, leave zero */
+	/* xor %eax, %eax; xchg %rax, (%rdi): take the entry, leave zero */
 	TEMPLATE(pv_native_ptep_modify_prot_start, PV_CLOBBER_RAX,
-		 DS, 0x31, 0xc0, 0x48, 0x87, 0x02),
-	/* mov %rcx, (%rdx): store the new entry */
+		 DS, 0x31, 0xc0, 0x48, 0x87, 0x07),
+	/* mov %rsi, (%rdi): store the new entry */
 	TEMPLATE(pv_native_ptep_modify_prot_commit, 0,
-		 DS, DS, DS, 0x48, 0x89, 0x0a),
-#endif
+		 DS, DS, DS, 0x48, 0x89, 0x37),
 };
 
 PV_BACKEND(native) = {

@@ -53,6 +53,24 @@ asm(".pushsection .text, \"ax\"\n"
 	"int3\n"
 	".popsection");
 
+/*
+ * Room for the wrappers of C-convention entries called from callee-save
+ * sites (VMI_WRAPPED_OPS), written by vmi_wrap_entry().
+ */
+#define VMI_WRAP_COUNT	3
+
+asm(".pushsection .text, \"ax\"\n"
+	".balign 64\n"
+	".globl vmi_wrap\n"
+	"vmi_wrap:\n\t"
+	ANNOTATE_NOENDBR
+	".fill " __stringify(VMI_WRAP_COUNT * VMI_WRAP_SIZE) ", 1, 0xcc\n"
+	".globl vmi_wrap_end\n"
+	"vmi_wrap_end:\n\t"
+	ANNOTATE_NOENDBR
+	"int3\n"
+	".popsection");
+
 static struct paravirt_patch_template vmi_ops;
 static struct pv_template vmi_templates[VMI_OP_COUNT];
 struct vmi_rom_info vmi_rom __ro_after_init;
@@ -90,9 +108,9 @@ static const unsigned short vmi_slot_offset[VMI_OP_COUNT] = {
 	[VMI_OP_MAKE_P4D]		= SLOT(mmu.make_p4d.func),
 	[VMI_OP_PGD_VAL]		= SLOT(mmu.pgd_val.func),
 	[VMI_OP_MAKE_PGD]		= SLOT(mmu.make_pgd.func),
-	[VMI_OP_SET_PTE]		= SLOT(mmu.set_pte),
-	[VMI_OP_SET_PMD]		= SLOT(mmu.set_pmd),
-	[VMI_OP_SET_PUD]		= SLOT(mmu.set_pud),
+	[VMI_OP_SET_PTE]		= SLOT(mmu.set_pte.func),
+	[VMI_OP_SET_PMD]		= SLOT(mmu.set_pmd.func),
+	[VMI_OP_SET_PUD]		= SLOT(mmu.set_pud.func),
 	[VMI_OP_SET_P4D]		= SLOT(mmu.set_p4d),
 	[VMI_OP_APIC_READ]		= SLOT(apic.read),
 	[VMI_OP_APIC_WRITE]		= SLOT(apic.write),
@@ -162,9 +180,56 @@ int vmi_foreign_conversion(const struct vmi_rom_info *info, const u8 *table)
 	return -1;
 }
 
+/**
+ * vmi_unwrap - the entry behind an operation's target
+ * @target: what a pv_ops slot holds
+ *
+ * Return: the entry a wrapper in vmi_wrap calls, or @target itself.
+ */
+const void *vmi_unwrap(const void *target)
+{
+	const u8 *p = target;
+	unsigned int i;
+	s32 rel;
+
+	if (p < vmi_wrap || p >= vmi_wrap_end ||
+	    (p - vmi_wrap) % VMI_WRAP_SIZE)
+		return target;
+	/* endbr64, pushes (none of them 0xe8), then the call */
+	for (i = 4; i + 5 <= VMI_WRAP_SIZE; i++) {
+		if (p[i] == 0xe8) {
+			memcpy(&rel, p + i + 1, sizeof(rel));
+			return p + i + 5 + rel;
+		}
+	}
+	return target;
+}
+
+/*
+ * An entry of the C convention that a callee-save site calls: through a
+ * wrapper that saves what it declares it clobbers.
+ */
+static u8 *__init vmi_wrap_for(unsigned int op, u8 *entry, u16 clobbers,
+			       unsigned int *used)
+{
+	u8 *w = vmi_wrap + *used * VMI_WRAP_SIZE;
+
+	if (!(VMI_WRAPPED_OPS & VMI_BIT(op)) || !(clobbers & ~PV_CLOBBER_RAX))
+		return entry;
+	if (*used >= VMI_WRAP_COUNT ||
+	    !vmi_wrap_entry(w, (unsigned long)w, (unsigned long)entry,
+			    clobbers))
+		return NULL;
+	(*used)++;
+	pr_info("entry %u clobbers %#x: called through a wrapper that saves them\n",
+		op, clobbers);
+	return w;
+}
+
 static void __init vmi_install(const u8 *rom)
 {
-	unsigned int i;
+	unsigned int i, wrapped = 0;
+	u8 *target;
 
 	memcpy(vmi_code, rom + vmi_rom.table,
 	       vmi_rom.count * VMI_ENTRY_SIZE);
@@ -186,8 +251,13 @@ static void __init vmi_install(const u8 *rom)
 			pr_info("entry %u has no endbr64, kept native (IBT)\n", i);
 			continue;
 		}
+		target = vmi_wrap_for(i, entry, d->clobbers, &wrapped);
+		if (!target) {
+			pr_info("entry %u cannot be wrapped, kept native\n", i);
+			continue;
+		}
 		*(void **)((u8 *)(i >= VMI_OP_APIC_READ ? &vmi_apic_entries :
-				  &vmi_ops) + vmi_slot_offset[i]) = entry;
+				  &vmi_ops) + vmi_slot_offset[i]) = target;
 		if (d->kind == VMI_KIND_INLINE) {
 			vmi_templates[i].func = entry;
 			vmi_templates[i].bytes = entry;

@@ -8,6 +8,10 @@
 /* The copied call table: entry n at vmi_code + n * VMI_ENTRY_SIZE. */
 extern u8 vmi_code[], vmi_code_end[];
 
+/* Wrappers of C-convention entries for callee-save sites. */
+extern u8 vmi_wrap[], vmi_wrap_end[];
+const void *vmi_unwrap(const void *target);
+
 /* The ROM in use (count 0 if none) and where it was found. */
 extern struct vmi_rom_info vmi_rom;
 extern unsigned long vmi_rom_phys;

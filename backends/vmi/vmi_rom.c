@@ -171,3 +171,64 @@ enum vmi_rom_error vmi_rom_validate(const u8 *rom, size_t avail,
 	info->count = used;
 	return VMI_OK;
 }
+
+/* push and pop of the registers of PV_CLOBBER_* bits 1..8, rcx to r11. */
+static const u8 vmi_push[8][2] = {
+	{ 0x51 }, { 0x52 }, { 0x56 }, { 0x57 },
+	{ 0x41, 0x50 }, { 0x41, 0x51 }, { 0x41, 0x52 }, { 0x41, 0x53 },
+};
+
+/**
+ * vmi_wrap_entry - write code that calls an entry and keeps its clobbers
+ * @buf: where the code goes: VMI_WRAP_SIZE bytes
+ * @at: the address the code will run at
+ * @entry: the address of the entry it calls
+ * @clobbers: the PV_CLOBBER_* mask the entry declares
+ *
+ * The code starts with endbr64, pushes every register of @clobbers but
+ * %rax, calls @entry, pops them and returns: an entry of the C convention
+ * becomes callable from a callee-save site. The rest of @buf is int3.
+ *
+ * Return: the length of the code, or 0 if @entry is out of reach of a
+ * 32-bit call displacement.
+ */
+unsigned int vmi_wrap_entry(u8 *buf, u64 at, u64 entry, u16 clobbers)
+{
+	static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	unsigned int n = 0, i;
+	s64 rel;
+	s32 rel32;
+
+	memset(buf, 0xcc, VMI_WRAP_SIZE);
+	memcpy(buf, endbr64, sizeof(endbr64));
+	n = sizeof(endbr64);
+	for (i = 0; i < 8; i++) {
+		if (!(clobbers & (2u << i)))
+			continue;
+		buf[n++] = vmi_push[i][0];
+		if (vmi_push[i][1])
+			buf[n++] = vmi_push[i][1];
+	}
+	rel = (s64)(entry - (at + n + 5));
+	rel32 = (s32)rel;
+	if (rel32 != rel) {
+		memset(buf, 0xcc, VMI_WRAP_SIZE);
+		return 0;
+	}
+	buf[n++] = 0xe8;
+	memcpy(buf + n, &rel32, sizeof(rel32));
+	n += sizeof(rel32);
+	for (i = 8; i-- > 0;) {
+		if (!(clobbers & (2u << i)))
+			continue;
+		/* pop: push opcode + 8, with the same REX prefix */
+		if (vmi_push[i][1]) {
+			buf[n++] = 0x41;
+			buf[n++] = vmi_push[i][1] + 8;
+		} else {
+			buf[n++] = vmi_push[i][0] + 8;
+		}
+	}
+	buf[n++] = 0xc3;
+	return n;
+}

@@ -197,4 +197,18 @@ enum vmi_rom_error vmi_rom_validate(const u8 *rom, size_t avail,
 				    struct vmi_rom_info *info);
 const char *vmi_rom_error_name(enum vmi_rom_error err);
 
+/*
+ * Operations the ROM ABI gives the C convention but whose kernel sites are
+ * callee-save: the kernel calls an entry of these that declares clobbers
+ * other than %rax through a wrapper of vmi_wrap_entry().
+ */
+#define VMI_WRAPPED_OPS							\
+	(VMI_BIT(VMI_OP_SET_PTE) | VMI_BIT(VMI_OP_SET_PMD) |		\
+	 VMI_BIT(VMI_OP_SET_PUD))
+
+/* Room for one wrapper: endbr64, 8 pushes, a call, 8 pops, ret. */
+#define VMI_WRAP_SIZE		48
+
+unsigned int vmi_wrap_entry(u8 *buf, u64 at, u64 entry, u16 clobbers);
+
 #endif /* _PV_VMI_ROM_H */

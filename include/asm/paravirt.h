@@ -388,42 +388,42 @@ static inline void paravirt_pgd_free(struct mm_struct *mm, pgd_t *pgd)
 
 static inline void paravirt_alloc_pte(struct mm_struct *mm, unsigned long pfn)
 {
-	PVOP_VCALL(mmu.alloc_pte, PV_ARG1(mm), PV_ARG2(pfn));
+	PVOP_VCALLEE(mmu.alloc_pte, PV_ARG1(mm), PV_ARG2(pfn));
 }
 
 static inline void paravirt_release_pte(unsigned long pfn)
 {
-	PVOP_VCALL(mmu.release_pte, PV_ARG1(pfn));
+	PVOP_VCALLEE(mmu.release_pte, PV_ARG1(pfn));
 }
 
 static inline void paravirt_alloc_pmd(struct mm_struct *mm, unsigned long pfn)
 {
-	PVOP_VCALL(mmu.alloc_pmd, PV_ARG1(mm), PV_ARG2(pfn));
+	PVOP_VCALLEE(mmu.alloc_pmd, PV_ARG1(mm), PV_ARG2(pfn));
 }
 
 static inline void paravirt_release_pmd(unsigned long pfn)
 {
-	PVOP_VCALL(mmu.release_pmd, PV_ARG1(pfn));
+	PVOP_VCALLEE(mmu.release_pmd, PV_ARG1(pfn));
 }
 
 static inline void paravirt_alloc_pud(struct mm_struct *mm, unsigned long pfn)
 {
-	PVOP_VCALL(mmu.alloc_pud, PV_ARG1(mm), PV_ARG2(pfn));
+	PVOP_VCALLEE(mmu.alloc_pud, PV_ARG1(mm), PV_ARG2(pfn));
 }
 
 static inline void paravirt_release_pud(unsigned long pfn)
 {
-	PVOP_VCALL(mmu.release_pud, PV_ARG1(pfn));
+	PVOP_VCALLEE(mmu.release_pud, PV_ARG1(pfn));
 }
 
 static inline void paravirt_alloc_p4d(struct mm_struct *mm, unsigned long pfn)
 {
-	PVOP_VCALL(mmu.alloc_p4d, PV_ARG1(mm), PV_ARG2(pfn));
+	PVOP_VCALLEE(mmu.alloc_p4d, PV_ARG1(mm), PV_ARG2(pfn));
 }
 
 static inline void paravirt_release_p4d(unsigned long pfn)
 {
-	PVOP_VCALL(mmu.release_p4d, PV_ARG1(pfn));
+	PVOP_VCALLEE(mmu.release_p4d, PV_ARG1(pfn));
 }
 
 #ifdef CONFIG_PARAVIRT_PTE_CONVERSIONS
@@ -482,36 +482,60 @@ static inline pgdval_t pgd_val(pgd_t pgd)
 #define __pgd(x)	native_make_pgd(x)
 #endif
 
+/*
+ * The protection-change transaction: take the entry (leaving it zero so
+ * that the hardware sets no A/D bit meanwhile), then store the new one.
+ * The operations get the entry's address only, as set_pte does: the VMA
+ * and the address would cost register moves at every call in the loops
+ * of mprotect and NUMA balancing, and no backend needs them.
+ */
+static inline pte_t __pv_ptep_modify_prot_start(pte_t *ptep)
+{
+	return (pte_t) { PVOP_CALLEE(pteval_t, mmu.ptep_modify_prot_start,
+				     PV_ARG1(ptep)) };
+}
+
+static inline void __pv_ptep_modify_prot_commit(pte_t *ptep, pte_t pte)
+{
+	PVOP_VCALLEE(mmu.ptep_modify_prot_commit, PV_ARG1(ptep),
+		     PV_ARG2(pte.pte));
+}
+
 #define __HAVE_ARCH_PTEP_MODIFY_PROT_TRANSACTION
+#ifdef CONFIG_PAGE_TABLE_CHECK
+/* The checker needs the mm: out of line, in the layer's ops.c. */
+pte_t ptep_modify_prot_start(struct vm_area_struct *vma, unsigned long addr,
+			     pte_t *ptep);
+void ptep_modify_prot_commit(struct vm_area_struct *vma, unsigned long addr,
+			     pte_t *ptep, pte_t old_pte, pte_t pte);
+#else
 static inline pte_t ptep_modify_prot_start(struct vm_area_struct *vma,
 					   unsigned long addr, pte_t *ptep)
 {
-	return (pte_t) { PVOP_CALL(pteval_t, mmu.ptep_modify_prot_start,
-				   PV_ARG1(vma), PV_ARG2(addr),
-				   PV_ARG3(ptep)) };
+	return __pv_ptep_modify_prot_start(ptep);
 }
 
 static inline void ptep_modify_prot_commit(struct vm_area_struct *vma,
 					   unsigned long addr, pte_t *ptep,
 					   pte_t old_pte, pte_t pte)
 {
-	PVOP_VCALL(mmu.ptep_modify_prot_commit, PV_ARG1(vma), PV_ARG2(addr),
-		   PV_ARG3(ptep), PV_ARG4(pte.pte));
+	__pv_ptep_modify_prot_commit(ptep, pte);
 }
+#endif
 
 static inline void set_pte(pte_t *ptep, pte_t pte)
 {
-	PVOP_VCALL(mmu.set_pte, PV_ARG1(ptep), PV_ARG2(pte.pte));
+	PVOP_VCALLEE(mmu.set_pte, PV_ARG1(ptep), PV_ARG2(pte.pte));
 }
 
 static inline void set_pmd(pmd_t *pmdp, pmd_t pmd)
 {
-	PVOP_VCALL(mmu.set_pmd, PV_ARG1(pmdp), PV_ARG2(native_pmd_val(pmd)));
+	PVOP_VCALLEE(mmu.set_pmd, PV_ARG1(pmdp), PV_ARG2(native_pmd_val(pmd)));
 }
 
 static inline void set_pud(pud_t *pudp, pud_t pud)
 {
-	PVOP_VCALL(mmu.set_pud, PV_ARG1(pudp), PV_ARG2(native_pud_val(pud)));
+	PVOP_VCALLEE(mmu.set_pud, PV_ARG1(pudp), PV_ARG2(native_pud_val(pud)));
 }
 
 static inline void pud_clear(pud_t *pudp)
@@ -587,28 +611,28 @@ static inline void pmd_clear(pmd_t *pmdp)
 #define __HAVE_ARCH_START_CONTEXT_SWITCH
 static inline void arch_start_context_switch(struct task_struct *prev)
 {
-	PVOP_VCALL(cpu.start_context_switch, PV_ARG1(prev));
+	PVOP_VCALLEE(cpu.start_context_switch, PV_ARG1(prev));
 }
 
 static inline void arch_end_context_switch(struct task_struct *next)
 {
-	PVOP_VCALL(cpu.end_context_switch, PV_ARG1(next));
+	PVOP_VCALLEE(cpu.end_context_switch, PV_ARG1(next));
 }
 
 #define __HAVE_ARCH_ENTER_LAZY_MMU_MODE
 static inline void arch_enter_lazy_mmu_mode(void)
 {
-	PVOP_VCALL(mmu.lazy_mode.enter);
+	PVOP_VCALLEE(mmu.lazy_mode.enter);
 }
 
 static inline void arch_leave_lazy_mmu_mode(void)
 {
-	PVOP_VCALL(mmu.lazy_mode.leave);
+	PVOP_VCALLEE(mmu.lazy_mode.leave);
 }
 
 static inline void arch_flush_lazy_mmu_mode(void)
 {
-	PVOP_VCALL(mmu.lazy_mode.flush);
+	PVOP_VCALLEE(mmu.lazy_mode.flush);
 }
 
 static inline void __set_fixmap(unsigned int idx, phys_addr_t phys,

@@ -66,11 +66,8 @@ void pv_native_wbinvd(void);
 void pv_native_set_pte(pte_t *ptep, pte_t pte);
 void pv_native_set_pmd(pmd_t *pmdp, pmd_t pmd);
 void pv_native_set_pud(pud_t *pudp, pud_t pud);
-pte_t pv_native_ptep_modify_prot_start(struct vm_area_struct *vma,
-				       unsigned long addr, pte_t *ptep);
-void pv_native_ptep_modify_prot_commit(struct vm_area_struct *vma,
-				       unsigned long addr, pte_t *ptep,
-				       pte_t pte);
+pte_t pv_native_ptep_modify_prot_start(pte_t *ptep);
+void pv_native_ptep_modify_prot_commit(pte_t *ptep, pte_t pte);
 
 /* The backend in use: set by paravirt_probe(), changed by pv_repatch(). */
 extern const struct pv_backend *pv_active_backend;

@@ -70,11 +70,11 @@ struct pv_info {
 	const char *name;
 };
 
-/* Deferred (batched) page-table update mode. */
+/* Deferred (batched) page-table update mode, callee-save. */
 struct pv_lazy_ops {
-	void (*enter)(void);
-	void (*leave)(void);
-	void (*flush)(void);
+	struct paravirt_callee_save enter;
+	struct paravirt_callee_save leave;
+	struct paravirt_callee_save flush;
 } __no_randomize_layout;
 
 /* Privileged CPU state: control, debug and descriptor registers, MSRs. */
@@ -121,8 +121,9 @@ struct pv_cpu_ops {
 	int (*write_msr_safe)(unsigned int msr, u32 low, u32 high);
 	u64 (*read_pmc)(int counter);
 
-	void (*start_context_switch)(struct task_struct *prev);
-	void (*end_context_switch)(struct task_struct *next);
+	/* callee-save: (struct task_struct *prev), (... *next) */
+	struct paravirt_callee_save start_context_switch;
+	struct paravirt_callee_save end_context_switch;
 } __no_randomize_layout;
 
 /* Interrupt flag and halting. The first three are callee-save. */
@@ -156,26 +157,35 @@ struct pv_mmu_ops {
 	int (*pgd_alloc)(struct mm_struct *mm);
 	void (*pgd_free)(struct mm_struct *mm, pgd_t *pgd);
 
-	void (*alloc_pte)(struct mm_struct *mm, unsigned long pfn);
-	void (*alloc_pmd)(struct mm_struct *mm, unsigned long pfn);
-	void (*alloc_pud)(struct mm_struct *mm, unsigned long pfn);
-	void (*alloc_p4d)(struct mm_struct *mm, unsigned long pfn);
-	void (*release_pte)(unsigned long pfn);
-	void (*release_pmd)(unsigned long pfn);
-	void (*release_pud)(unsigned long pfn);
-	void (*release_p4d)(unsigned long pfn);
+	/*
+	 * Callee-save, as the hot page-table operations below: the
+	 * arguments are (struct mm_struct *mm, unsigned long pfn) for
+	 * alloc_*, (unsigned long pfn) for release_*.
+	 */
+	struct paravirt_callee_save alloc_pte;
+	struct paravirt_callee_save alloc_pmd;
+	struct paravirt_callee_save alloc_pud;
+	struct paravirt_callee_save alloc_p4d;
+	struct paravirt_callee_save release_pte;
+	struct paravirt_callee_save release_pmd;
+	struct paravirt_callee_save release_pud;
+	struct paravirt_callee_save release_p4d;
 
-	void (*set_pte)(pte_t *ptep, pte_t pteval);
-	void (*set_pmd)(pmd_t *pmdp, pmd_t pmdval);
-	void (*set_pud)(pud_t *pudp, pud_t pudval);
+	/*
+	 * Callee-save: set_pte(pte_t *ptep, pteval_t val) and its PMD and
+	 * PUD forms; ptep_modify_prot_start(pte_t *ptep) takes the entry,
+	 * leaving zero, and returns its old pteval_t;
+	 * ptep_modify_prot_commit(pte_t *ptep, pteval_t val) stores the new
+	 * one.
+	 */
+	struct paravirt_callee_save set_pte;
+	struct paravirt_callee_save set_pmd;
+	struct paravirt_callee_save set_pud;
 	void (*set_p4d)(p4d_t *p4dp, p4d_t p4dval);
 	void (*set_pgd)(pgd_t *pgdp, pgd_t pgdval);
 
-	pte_t (*ptep_modify_prot_start)(struct vm_area_struct *vma,
-					unsigned long addr, pte_t *ptep);
-	void (*ptep_modify_prot_commit)(struct vm_area_struct *vma,
-					unsigned long addr, pte_t *ptep,
-					pte_t pte);
+	struct paravirt_callee_save ptep_modify_prot_start;
+	struct paravirt_callee_save ptep_modify_prot_commit;
 
 	/* value <-> entry conversions, callee-save */
 	struct paravirt_callee_save pte_val;

@@ -328,6 +328,7 @@ static const struct variant {
 	{ "reserved",		VMI_ERR_RESERVED,	VMI_OP_SET_P4D },
 	{ "required",		VMI_ERR_REQUIRED,	VMI_OP_IRQ_DISABLE },
 	{ "truncated",		VMI_ERR_TRUNCATED,	-1 },
+	{ "clobbering",		VMI_OK,			-1 },
 };
 
 static int test_good_file(const char *dir)
@@ -1049,6 +1050,65 @@ static void test_code(void)
 	munmap(table, 2 * page);
 }
 
+/*
+ * The set_pte entry of vmi-clobbering.rom changes eight registers, as the
+ * C convention allows; the wrapper vmi_wrap_entry() writes around it must
+ * change none, and still store.
+ */
+static void test_wrap(const char *dir)
+{
+	static u8 img[VMI_ROM_MAX_SIZE];
+	const long page = 4096;
+	struct regs in, out;
+	char path[4096];
+	unsigned int n;
+	u64 slot = 0;
+	size_t len;
+	u16 clob;
+	u8 *code;
+
+	begin();
+	snprintf(path, sizeof(path), "%s/vmi-clobbering.rom", dir);
+	code = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (code == MAP_FAILED || load(path, img, &len)) {
+		fail("cannot load %s into memory", path);
+		end("wrap: an entry that clobbers, wrapped, clobbers nothing");
+		return;
+	}
+	clob = get16(desc(img, VMI_OP_SET_PTE) + 2);
+	memcpy(code, img + table_off(img) + VMI_OP_SET_PTE * VMI_ENTRY_SIZE,
+	       VMI_ENTRY_SIZE);
+	n = vmi_wrap_entry(code + 64, (unsigned long)(code + 64),
+			   (unsigned long)code, clob);
+	if (!n || n > VMI_WRAP_SIZE || code[64 + n] != 0xcc)
+		fail("wrapper of %u bytes", n);
+	if (mprotect(code, page, PROT_READ | PROT_EXEC))
+		fail("cannot make memory executable");
+	if (clob != 0x01fe)
+		fail("set_pte of the variant declares %#x", clob);
+
+	fill_regs(&in);
+	in.rdi = (unsigned long)&slot;
+	in.rsi = 0x80000000abcde067ull;
+	call_regs(code, &in, &out);
+	if (out.rcx == in.rcx || out.r11 == in.r11)
+		fail("the entry itself changes nothing: the test tests nothing");
+	slot = 0;
+	run_code("wrapped set_pte", code + 64, &in, &out, 0);
+	if (slot != in.rsi)
+		fail("wrapped set_pte stored %#llx", (unsigned long long)slot);
+	end("wrap: an entry that clobbers, wrapped, clobbers nothing");
+
+	begin();
+	if (vmi_wrap_entry(img, 0x100000000ull, 0x10, 0x01fe))
+		fail("wrapped an entry 4 GiB away");
+	if (vmi_wrap_entry(img, 0x1000, 0x2000, 0) != 4 + 5 + 1)
+		fail("no clobbers: not endbr64, call, ret");
+	end("wrap: refuses a far entry; nothing to save, nothing pushed");
+	munmap(code, page);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -1061,6 +1121,7 @@ int main(int argc, char **argv)
 		test_good_layout();
 		test_code();
 		test_variants(argv[1]);
+		test_wrap(argv[1]);
 		test_option_rom();
 		test_header();
 		test_table();

@@ -54,7 +54,7 @@ static void vmi_slots_match_rom(struct kunit *test)
 	const u8 *p;
 
 	for (i = 0; i < PV_OP_COUNT; i++) {
-		const void *v = slot_value(i);
+		const void *v = vmi_unwrap(slot_value(i));
 
 		if (!in_vmi_code(v))
 			continue;
@@ -137,7 +137,8 @@ static void vmi_sites_use_rom_code(struct kunit *test)
 	mutex_lock(&text_mutex);
 	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
 		const u8 *ip = pv_site_addr(s);
-		const u8 *entry = slot_value(s->op);
+		const u8 *target = slot_value(s->op);
+		const u8 *entry = vmi_unwrap(target);
 		const struct vmi_desc *d;
 		struct insn insn;
 
@@ -156,7 +157,7 @@ static void vmi_sites_use_rom_code(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, insn.opcode.bytes[0], 0xe8,
 				    "site %pS", ip);
 		KUNIT_EXPECT_PTR_EQ(test, ip + insn.length + insn.immediate.value,
-				    callthunks_translate_call_dest((void *)entry));
+				    callthunks_translate_call_dest((void *)target));
 		called++;
 	}
 	mutex_unlock(&text_mutex);
@@ -231,11 +232,48 @@ static void vmi_conversions_identity_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vmi_foreign_conversion(info, table), -1);
 }
 
+/*
+ * An entry of the C convention for an operation whose sites are
+ * callee-save is reached through a wrapper, and only such an entry: one
+ * per entry that declares clobbers other than %rax, each calling its
+ * entry.
+ */
+static void vmi_wrapped_entries(struct kunit *test)
+{
+	unsigned int i, want = 0, got = 0;
+
+	for (i = 0; i < vmi_rom.count; i++)
+		if ((VMI_WRAPPED_OPS & VMI_BIT(i)) &&
+		    vmi_rom.desc[i].kind != VMI_KIND_ABSENT &&
+		    (vmi_rom.desc[i].clobbers & ~PV_CLOBBER_RAX))
+			want++;
+	for (i = 0; i < PV_OP_COUNT; i++) {
+		const u8 *v = slot_value(i);
+		const u8 *entry = vmi_unwrap(v);
+		unsigned int op;
+
+		if (v < vmi_wrap || v >= vmi_wrap_end)
+			continue;
+		got++;
+		KUNIT_EXPECT_EQ(test, (v - vmi_wrap) % VMI_WRAP_SIZE, 0);
+		KUNIT_ASSERT_TRUE_MSG(test, in_vmi_code(entry),
+				      "%s: wrapper calls %pS", pv_op_name(i),
+				      entry);
+		op = (entry - vmi_code) / VMI_ENTRY_SIZE;
+		KUNIT_EXPECT_TRUE(test, VMI_WRAPPED_OPS & VMI_BIT(op));
+		KUNIT_EXPECT_NE(test, vmi_rom.desc[op].clobbers & ~PV_CLOBBER_RAX,
+				0);
+	}
+	KUNIT_EXPECT_EQ(test, got, want);
+	kunit_info(test, "%u entries called through wrappers\n", got);
+}
+
 static struct kunit_case vmi_cases[] = {
 	KUNIT_CASE(vmi_active_iff_rom_valid),
 	KUNIT_CASE(vmi_slots_match_rom),
 	KUNIT_CASE(vmi_apic_entries),
 	KUNIT_CASE(vmi_sites_use_rom_code),
+	KUNIT_CASE(vmi_wrapped_entries),
 	KUNIT_CASE(vmi_code_in_kernel_text),
 	KUNIT_CASE(vmi_conversions_identity_only),
 	{}

@@ -16,6 +16,7 @@
 #include <linux/static_call.h>
 #include <linux/pgalloc.h>
 #include <linux/pgtable.h>
+#include <linux/page_table_check.h>
 #include <asm/paravirt.h>
 #include <asm/desc.h>
 #include <asm/debugreg.h>
@@ -99,39 +100,37 @@ void pv_native_write_cr3(unsigned long val)
 }
 
 /*
- * Page-table stores. The layer's sites pass the entry as a value in the
- * second (set_*) or fourth (commit) argument register, so each is one
- * store on bare hardware; with CONFIG_PAGE_TABLE_CHECK the transaction
- * pair also tells the checker, and the native backend then has no
- * template for it.
+ * Page-table stores, callee-save. The layer's sites pass the entry's
+ * address in %rdi and the entry as a value in %rsi, so each is one store
+ * on bare hardware, and the native backend's templates hold the same
+ * instructions.
  */
-void pv_native_set_pte(pte_t *ptep, pte_t pte)
+DEFINE_ASM_FUNC(pv_native_set_pte, "mov %rsi, (%rdi)", .text);
+DEFINE_ASM_FUNC(pv_native_set_pmd, "mov %rsi, (%rdi)", .text);
+DEFINE_ASM_FUNC(pv_native_set_pud, "mov %rsi, (%rdi)", .text);
+/* Take the entry and leave zero; store the new entry. */
+DEFINE_ASM_FUNC(pv_native_ptep_modify_prot_start,
+		"xor %eax, %eax; xchg %rax, (%rdi)", .text);
+DEFINE_ASM_FUNC(pv_native_ptep_modify_prot_commit, "mov %rsi, (%rdi)", .text);
+
+#ifdef CONFIG_PAGE_TABLE_CHECK
+/* The transaction with the checker told, as set_pte_at() would. */
+pte_t ptep_modify_prot_start(struct vm_area_struct *vma, unsigned long addr,
+			     pte_t *ptep)
 {
-	native_set_pte(ptep, pte);
+	pte_t pte = __pv_ptep_modify_prot_start(ptep);
+
+	page_table_check_pte_clear(vma->vm_mm, pte);
+	return pte;
 }
 
-void pv_native_set_pmd(pmd_t *pmdp, pmd_t pmd)
+void ptep_modify_prot_commit(struct vm_area_struct *vma, unsigned long addr,
+			     pte_t *ptep, pte_t old_pte, pte_t pte)
 {
-	native_set_pmd(pmdp, pmd);
+	page_table_check_ptes_set(vma->vm_mm, ptep, pte, 1);
+	__pv_ptep_modify_prot_commit(ptep, pte);
 }
-
-void pv_native_set_pud(pud_t *pudp, pud_t pud)
-{
-	native_set_pud(pudp, pud);
-}
-
-pte_t pv_native_ptep_modify_prot_start(struct vm_area_struct *vma,
-				       unsigned long addr, pte_t *ptep)
-{
-	return __ptep_modify_prot_start(vma, addr, ptep);
-}
-
-void pv_native_ptep_modify_prot_commit(struct vm_area_struct *vma,
-				       unsigned long addr, pte_t *ptep,
-				       pte_t pte)
-{
-	__ptep_modify_prot_commit(vma, addr, ptep, pte);
-}
+#endif
 
 static void native_tlb_remove_table(struct mmu_gather *tlb, void *table)
 {
@@ -195,6 +194,8 @@ struct pv_info pv_info = {
 EXPORT_SYMBOL_GPL(pv_info);
 
 #define PV_IDENT	__PV_IS_CALLEE_SAVE(_paravirt_ident_64)
+/* nop_func is a bare "ret": callee-save as it stands. */
+#define PV_NOP		__PV_IS_CALLEE_SAVE(paravirt_nop)
 
 struct paravirt_patch_template pv_ops = {
 	/* CPU state */
@@ -231,8 +232,8 @@ struct paravirt_patch_template pv_ops = {
 	.cpu.read_msr_safe		= native_read_msr_safe,
 	.cpu.write_msr_safe		= native_write_msr_safe,
 	.cpu.read_pmc			= native_read_pmc,
-	.cpu.start_context_switch	= paravirt_nop,
-	.cpu.end_context_switch		= paravirt_nop,
+	.cpu.start_context_switch	= PV_NOP,
+	.cpu.end_context_switch		= PV_NOP,
 
 	/* Interrupt flag and halt */
 	.irq.save_fl		= __PV_IS_CALLEE_SAVE(pv_native_save_fl),
@@ -256,21 +257,23 @@ struct paravirt_patch_template pv_ops = {
 	.mmu.enter_mmap		= paravirt_nop,
 	.mmu.pgd_alloc		= __paravirt_pgd_alloc,
 	.mmu.pgd_free		= paravirt_nop,
-	.mmu.alloc_pte		= paravirt_nop,
-	.mmu.alloc_pmd		= paravirt_nop,
-	.mmu.alloc_pud		= paravirt_nop,
-	.mmu.alloc_p4d		= paravirt_nop,
-	.mmu.release_pte	= paravirt_nop,
-	.mmu.release_pmd	= paravirt_nop,
-	.mmu.release_pud	= paravirt_nop,
-	.mmu.release_p4d	= paravirt_nop,
-	.mmu.set_pte		= pv_native_set_pte,
-	.mmu.set_pmd		= pv_native_set_pmd,
-	.mmu.set_pud		= pv_native_set_pud,
+	.mmu.alloc_pte		= PV_NOP,
+	.mmu.alloc_pmd		= PV_NOP,
+	.mmu.alloc_pud		= PV_NOP,
+	.mmu.alloc_p4d		= PV_NOP,
+	.mmu.release_pte	= PV_NOP,
+	.mmu.release_pmd	= PV_NOP,
+	.mmu.release_pud	= PV_NOP,
+	.mmu.release_p4d	= PV_NOP,
+	.mmu.set_pte		= __PV_IS_CALLEE_SAVE(pv_native_set_pte),
+	.mmu.set_pmd		= __PV_IS_CALLEE_SAVE(pv_native_set_pmd),
+	.mmu.set_pud		= __PV_IS_CALLEE_SAVE(pv_native_set_pud),
 	.mmu.set_p4d		= native_set_p4d,
 	.mmu.set_pgd		= native_set_pgd,
-	.mmu.ptep_modify_prot_start	= pv_native_ptep_modify_prot_start,
-	.mmu.ptep_modify_prot_commit	= pv_native_ptep_modify_prot_commit,
+	.mmu.ptep_modify_prot_start	=
+		__PV_IS_CALLEE_SAVE(pv_native_ptep_modify_prot_start),
+	.mmu.ptep_modify_prot_commit	=
+		__PV_IS_CALLEE_SAVE(pv_native_ptep_modify_prot_commit),
 	.mmu.pte_val		= PV_IDENT,
 	.mmu.make_pte		= PV_IDENT,
 	.mmu.pmd_val		= PV_IDENT,
@@ -281,9 +284,9 @@ struct paravirt_patch_template pv_ops = {
 	.mmu.make_p4d		= PV_IDENT,
 	.mmu.pgd_val		= PV_IDENT,
 	.mmu.make_pgd		= PV_IDENT,
-	.mmu.lazy_mode.enter	= paravirt_nop,
-	.mmu.lazy_mode.leave	= paravirt_nop,
-	.mmu.lazy_mode.flush	= paravirt_nop,
+	.mmu.lazy_mode.enter	= PV_NOP,
+	.mmu.lazy_mode.leave	= PV_NOP,
+	.mmu.lazy_mode.flush	= PV_NOP,
 	.mmu.set_fixmap		= native_set_fixmap,
 
 	/* Local APIC: nothing until the kernel installs its APIC driver */
