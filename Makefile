@@ -12,6 +12,9 @@
 #   make bench   build both kernels, count guest instructions of a few
 #                workloads with the layer off and on, compare code size;
 #                writes results/bench.md and results/bench.json
+#   make bench-profile WORKLOAD=NAME  one bench workload's guest
+#                instructions function by function, layer off against on
+#                (needs the kernels of make bench)
 #   make inspect build the site inspector, $(PVLAYER_CACHE)/pv-inspect, a
 #                host tool that lists the call sites of a vmlinux or module
 #                and what the native backend makes of each
@@ -134,6 +137,23 @@ docs: deps
 # BENCH_ARGS="--reps 9 --no-build"; see scripts/bench.py --help.
 bench: deps
 	@python3 scripts/bench.py $(BENCH_ARGS)
+
+# Where one workload's instructions go, function by function, in the two
+# kernels make bench built: make bench-profile WORKLOAD=mprotect. Uses
+# pv-profile, a QEMU TCG plugin built from tools/profile.
+PROFILE_PLUGIN	:= $(PVLAYER_CACHE)/pv-profile.so
+WORKLOAD	?= mprotect
+
+.PHONY: bench-profile profile-plugin
+
+bench-profile: deps
+	@python3 scripts/bench-profile.py $(WORKLOAD) $(PROFILE_ARGS)
+
+profile-plugin: $(PROFILE_PLUGIN)
+
+$(PROFILE_PLUGIN): tools/profile/pv-profile.c tools/profile/qemu_plugin.h
+	@mkdir -p $(PVLAYER_CACHE)
+	@$(HOSTCC) -O2 -Wall -Werror -shared -fPIC -o $@ $<
 
 # The graft as patches: $(PVLAYER_CACHE)/patches/0001-*.patch ..., a series
 # file and a cover letter, built in a git repository of the pristine tree

@@ -183,8 +183,9 @@ def layer_functions(build):
                 continue
             rel = os.path.relpath(root, top)
             dest = tests if rel.split(os.sep)[0] == "tests" else own
-            dest.update(n for n, _, _ in
-                        func_symbols(os.path.join(root, name)))
+            for n, _, _ in func_symbols(os.path.join(root, name)):
+                # with the padding symbol the linker puts before each
+                dest.update((n, "__pfx_" + n))
     return own, tests
 
 
@@ -212,6 +213,64 @@ def code_size(build):
     res["func_kernel_bytes"] = res["func_no_tests_bytes"] - \
         res["func_layer_bytes"]
     return res
+
+
+def func_sizes(vmlinux):
+    """Function name (less any .part/.isra suffix) -> summed size."""
+    sizes = {}
+    for name, size, _ in func_symbols(vmlinux):
+        base = name.split(".")[0]
+        sizes[base] = sizes.get(base, 0) + size
+    return sizes
+
+
+def growth_by_op():
+    """Code growth of the kernel's functions, apportioned to operations.
+
+    Each function of both images that grew or shrank is charged to the
+    operations of the sites it holds (pv-inspect on the layer-on image),
+    in proportion to their number; functions without sites are one more
+    row. An estimate: it says which sites' functions grew, not by how much
+    each site made them grow."""
+    run(["make", "-s", "-C", TOP, "inspect"])
+    out = run([os.path.join(CACHE, "pv-inspect"), "--json",
+               os.path.join(BUILD["on"], "vmlinux")],
+              stdout=subprocess.PIPE, text=True).stdout
+    sites = {}
+    for site in json.loads(out)["sites"]:
+        func = site["location"].split("+")[0].split(".")[0]
+        ops = sites.setdefault(func, {})
+        ops[site["op_name"]] = ops.get(site["op_name"], 0) + 1
+    off = func_sizes(os.path.join(BUILD["off"], "vmlinux"))
+    on = func_sizes(os.path.join(BUILD["on"], "vmlinux"))
+    own, tests = layer_functions(BUILD["on"])
+    layer = {n.split(".")[0] for n in own | tests}
+    res = {}
+    for func, size in on.items():
+        if func in layer:
+            continue
+        delta = size - off.get(func, 0)
+        ops = sites.get(func)
+        if not ops:
+            key = "(no site)" if func in off else "(not in layer off)"
+            res.setdefault(key, [0, 0.0])[1] += delta
+            continue
+        n = sum(ops.values())
+        for op, k in ops.items():
+            res.setdefault(op, [0, 0.0])
+            res[op][0] += k
+            res[op][1] += delta * k / n
+    for func, size in off.items():
+        if func not in on:
+            res.setdefault("(not in layer on)", [0, 0.0])[1] -= size
+    return {op: {"sites": v[0], "bytes": round(v[1])} for op, v in res.items()}
+
+
+def growth_table(growth):
+    rows = ["| operation | sites | bytes |", "|---|---:|---:|"]
+    for op, v in sorted(growth.items(), key=lambda kv: -kv[1]["bytes"]):
+        rows.append("| %s | %d | %+d |" % (op, v["sites"], v["bytes"]))
+    return "\n".join(rows)
 
 
 def sha256(path):
@@ -365,6 +424,7 @@ def main():
     meta["boots"] = opts.boots
     meta["scale"] = opts.scale
     out = table(results, sizes, variants)
+    growth = growth_by_op()
     head = ["# make bench", "",
             "Guest instructions per iteration under QEMU TCG "
             "(-icount shift=0,sleep=off, 2 vCPUs), %d boots of %d "
@@ -385,12 +445,17 @@ def main():
                "re-patched fully, with inlining off and unpatched; an empty "
                "loop subtracted, least of 7 runs):\n\n" + op_table(ops) +
                "\n")
+    md += ("\nWhere the kernel's own code grew: each function's growth "
+           "(layer on against off, FUNC symbols) charged to the operations "
+           "of the sites it holds, in proportion to their number; an "
+           "estimate:\n\n" + growth_table(growth) + "\n")
     with open(os.path.join(opts.results, "bench.md"), "w") as f:
         f.write(md)
     with open(os.path.join(opts.results, "bench.json"), "w") as f:
         json.dump({"meta": meta, "variants": {v: VARIANTS[v][1:]
                                               for v in variants},
                    "summaries": summaries, "sizes": sizes, "ops": ops,
+                   "growth_by_op": growth,
                    "stats": results, "runs": raw}, f, indent=1)
         f.write("\n")
     print(md, end="")

@@ -125,7 +125,8 @@ else
 	result PASS "static/kernel build has no warnings (objtool included)"
 fi
 
-for f in $(layer_sources) tests/init/init.c tools/inspect/pv-inspect.c; do
+for f in $(layer_sources) tests/init/init.c tools/inspect/pv-inspect.c \
+	 tools/profile/pv-profile.c tools/profile/qemu_plugin.h; do
 	out=$(cd "$TREE" && scripts/checkpatch.pl --strict -f --terse \
 		--no-summary "$top/$f" 2>&1)
 	if [ -n "$out" ]; then
@@ -145,6 +146,21 @@ for f in $(layer_sources); do
 		result PASS "static/kernel-doc/$f"
 	fi
 done
+
+# make bench-profile's QEMU plugin: it builds, QEMU loads it, and it counts
+# the firmware's first block, the reset vector's jump, executed once.
+profile_smoke() {
+	local blocks=$logs/profile-smoke.blocks
+
+	rm -f "$blocks"
+	make -s profile-plugin || return 1
+	timeout -s TERM 4 qemu-system-x86_64 -display none -M pc -m 64 \
+		-icount shift=0,sleep=off -serial none -monitor none \
+		-plugin "$PVLAYER_CACHE/pv-profile.so,out=$blocks" 2>/dev/null
+	grep -q "^fffffff0 1 1$" "$blocks" &&
+		[ "$(awk '{ n += $2 * $3 } END { print n }' "$blocks")" -gt 1000 ]
+}
+check "bench/profile plugin loads into QEMU and counts blocks" profile_smoke
 
 if sphinx-build -W -q -b html Documentation "$PVLAYER_CACHE/docs" \
 	> "$logs/docs.log" 2>&1; then
