@@ -17,17 +17,15 @@ import argparse
 import bisect
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CACHE = os.environ.get("PVLAYER_CACHE", "/var/cache/pvlayer")
-BUILD = {"off": os.path.join(CACHE, "bench-off"),
-         "on": os.path.join(CACHE, "bench-on")}
-PLUGIN = os.path.join(CACHE, "pv-profile.so")
-LINE = re.compile(r"^bench: (\w+) rep=(\d+) iters=(\d+) insns=(\d+)\s*$")
+import bench
+
+TOP = bench.TOP
+BUILD = bench.BUILD
+PLUGIN = os.path.join(bench.CACHE, "pv-profile.so")
 KERNEL_BASE = 0xffff800000000000
 
 
@@ -63,33 +61,18 @@ class Symbols:
 
 
 def boot(build, workload, scale, reps, out):
-    """Boot one kernel with the plugin; return (total iterations, insns)."""
-    bzimage = os.path.join(BUILD[build], "arch", "x86", "boot", "bzImage")
-    initrd = os.path.join(CACHE, "bench-initramfs.cpio")
-    logfile = out + ".log"
-    subprocess.run(
-        ["nice", "-n", "10", os.path.join(TOP, "scripts", "boot.sh"),
-         "--initrd", initrd, "--log", logfile,
-         "--qemu-arg", "-icount shift=0,sleep=off",
-         "--qemu-arg", "-plugin %s,out=%s" % (PLUGIN, out),
-         bzimage, "nokaslr", "bench_reps=%d" % reps,
-         "bench_scale=%d" % scale, "bench_only=" + workload],
-        env=dict(os.environ, SMP="2"), check=False)
-    iters = 0
-    with open(logfile, "rb") as f:
-        text = f.read().decode("utf-8", "replace")
-    for line in text.splitlines():
-        m = LINE.match(line.replace("\r", ""))
-        if m:
-            n = int(m.group(3))
-            # measure() runs an untimed half round before the timed ones.
-            iters = n // 2 or 1 if not iters else iters
-            iters += n
-    if "bench: done" not in text or not iters:
-        sys.exit("bench-profile: the guest did not finish; see " + logfile)
-    if not os.path.exists(out):
-        sys.exit("bench-profile: the plugin wrote nothing; see " + logfile)
-    return iters
+    """Boot one kernel with the plugin; return the iterations it ran."""
+    opts = argparse.Namespace(reps=reps, scale=scale, only=workload)
+    runs, _, _ = bench.boot(
+        os.path.join(BUILD[build], "arch", "x86", "boot", "bzImage"),
+        os.path.join(bench.CACHE, "bench-initramfs.cpio"), "nokaslr",
+        out + ".log", opts, qemu_args=["-plugin %s,out=%s" % (PLUGIN, out)])
+    reps_run = runs.get(workload)
+    if not reps_run or not os.path.exists(out):
+        sys.exit("bench-profile: no counts from the guest; see %s.log" % out)
+    # measure() runs an untimed half round before the timed ones.
+    n = reps_run[0]["iters"]
+    return (n // 2 or 1) + sum(r["iters"] for r in reps_run)
 
 
 def fold(path, syms, func):

@@ -97,7 +97,13 @@ def build(initrd):
         env=dict(os.environ, BUILD_ON=BUILD["on"]))
 
 
-def boot(bzimage, initrd, params, logfile, opts, rom=None):
+def boot(bzimage, initrd, params, logfile, opts, rom=None, qemu_args=()):
+    """Boot one kernel with the bench initramfs; parse what it printed.
+
+    @opts gives reps, scale and only; @qemu_args are more QEMU options
+    (make bench-profile adds its plugin). Returns (runs, summary, ops):
+    the repetitions of each workload, the patch pass's summary line and
+    the per-operation figures."""
     args = ["bench_reps=%d" % opts.reps,
             "bench_scale=%d" % opts.scale]
     if opts.only:
@@ -110,6 +116,7 @@ def boot(bzimage, initrd, params, logfile, opts, rom=None):
     subprocess.run(["nice", "-n", "10", os.path.join(TOP, "scripts", "boot.sh"),
                     "--initrd", initrd, "--log", logfile,
                     "--qemu-arg", "-icount shift=0,sleep=off"] + fw +
+                   [a for q in qemu_args for a in ("--qemu-arg", q)] +
                    [bzimage] + args, env=env, check=False)
     with open(logfile, "rb") as f:
         text = f.read().decode("utf-8", "replace")
