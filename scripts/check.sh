@@ -348,6 +348,10 @@ if [ -f "$roms/vmi.rom" ]; then
 	expect vmi "paravirt: backend vmi: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
 	expect vmi "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
 	expect vmi "pvlayer-init: debugfs backend: vmi"
+	# read_msr and write_msr declare clobbers; CPUID takes pointers.
+	expect vmi "paravirt: vmi: entry 13 clobbers 0x7: called through a wrapper that saves them"
+	expect vmi "paravirt: vmi: entry 15 takes pointers: called through a wrapper that passes the registers"
+	expect vmi "# vmi_wrapped_entries: 3 entries called through wrappers"
 	expect vmi "# pv_repatch_storm: [0-9]+ switches \\(vmi, native\\)"
 	expect vmi "pvlayer-init: control: available native vmi"
 
@@ -366,7 +370,7 @@ if [ -f "$roms/vmi.rom" ]; then
 		expect vmi-clobbering "paravirt: vmi: entry $op clobbers 0x1fe: called through a wrapper that saves them"
 	done
 	expect vmi-clobbering "paravirt: using backend vmi"
-	expect vmi-clobbering "# vmi_wrapped_entries: 3 entries called through wrappers"
+	expect vmi-clobbering "# vmi_wrapped_entries: 6 entries called through wrappers"
 	expect vmi-clobbering "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
 
 	romboot seabios-norom ""

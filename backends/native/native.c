@@ -51,6 +51,8 @@ static const struct pv_template native_templates[] = {
 	TEMPLATE(pv_native_read_cr0, PV_CLOBBER_RAX, DS, DS, DS, 0x0f, 0x20, 0xc0),
 	/* mov %rdi, %rax: every page-table entry/value conversion */
 	TEMPLATE(_paravirt_ident_64, PV_CLOBBER_RAX, DS, DS, DS, 0x48, 0x89, 0xf8),
+	/* cpuid, with the registers of the instruction at its sites */
+	TEMPLATE(pv_native_cpuid, PV_CLOBBER_CPUID, DS, DS, DS, DS, 0x0f, 0xa2),
 	/* wbinvd */
 	TEMPLATE(pv_native_wbinvd, 0, DS, DS, DS, DS, 0x0f, 0x09),
 	/* invlpg (%rdi), all there is to it without page-table isolation */

@@ -55,9 +55,10 @@ asm(".pushsection .text, \"ax\"\n"
 
 /*
  * Room for the wrappers of C-convention entries called from callee-save
- * sites (VMI_WRAPPED_OPS), written by vmi_wrap_entry().
+ * sites (VMI_WRAPPED_OPS), written by vmi_wrap_entry(), and for that of
+ * the CPUID entry, written by vmi_wrap_cpuid().
  */
-#define VMI_WRAP_COUNT	3
+#define VMI_WRAP_COUNT	6
 
 asm(".pushsection .text, \"ax\"\n"
 	".balign 64\n"
@@ -92,9 +93,9 @@ static const unsigned short vmi_slot_offset[VMI_OP_COUNT] = {
 	[VMI_OP_WRITE_CR3]		= SLOT(mmu.write_cr3),
 	[VMI_OP_WRITE_CR4]		= SLOT(cpu.write_cr4),
 	[VMI_OP_WBINVD]			= SLOT(cpu.wbinvd),
-	[VMI_OP_READ_MSR]		= SLOT(cpu.read_msr),
-	[VMI_OP_WRITE_MSR]		= SLOT(cpu.write_msr),
-	[VMI_OP_CPUID]			= SLOT(cpu.cpuid),
+	[VMI_OP_READ_MSR]		= SLOT(cpu.read_msr.func),
+	[VMI_OP_WRITE_MSR]		= SLOT(cpu.write_msr.func),
+	[VMI_OP_CPUID]			= SLOT(cpu.cpuid.func),
 	[VMI_OP_IO_DELAY]		= SLOT(cpu.io_delay),
 	[VMI_OP_FLUSH_TLB_USER]		= SLOT(mmu.flush_tlb_user),
 	[VMI_OP_FLUSH_TLB_ONE_USER]	= SLOT(mmu.flush_tlb_one_user),
@@ -195,7 +196,7 @@ const void *vmi_unwrap(const void *target)
 	if (p < vmi_wrap || p >= vmi_wrap_end ||
 	    (p - vmi_wrap) % VMI_WRAP_SIZE)
 		return target;
-	/* endbr64, pushes (none of them 0xe8), then the call */
+	/* no byte of either wrapper before its call is 0xe8 */
 	for (i = 4; i + 5 <= VMI_WRAP_SIZE; i++) {
 		if (p[i] == 0xe8) {
 			memcpy(&rel, p + i + 1, sizeof(rel));
@@ -207,22 +208,30 @@ const void *vmi_unwrap(const void *target)
 
 /*
  * An entry of the C convention that a callee-save site calls: through a
- * wrapper that saves what it declares it clobbers.
+ * wrapper that saves what it declares it clobbers. The CPUID entry: through
+ * a wrapper that passes it the instruction's registers.
  */
 static u8 *__init vmi_wrap_for(unsigned int op, u8 *entry, u16 clobbers,
 			       unsigned int *used)
 {
 	u8 *w = vmi_wrap + *used * VMI_WRAP_SIZE;
+	bool cpuid = op == VMI_OP_CPUID;
 
-	if (!(VMI_WRAPPED_OPS & VMI_BIT(op)) || !(clobbers & ~PV_CLOBBER_RAX))
+	if (!cpuid && (!(VMI_WRAPPED_OPS & VMI_BIT(op)) ||
+		       !(clobbers & ~PV_CLOBBER_RAX)))
 		return entry;
-	if (*used >= VMI_WRAP_COUNT ||
-	    !vmi_wrap_entry(w, (unsigned long)w, (unsigned long)entry,
-			    clobbers))
+	if (*used >= VMI_WRAP_COUNT)
+		return NULL;
+	if (cpuid ? !vmi_wrap_cpuid(w, (unsigned long)w, (unsigned long)entry) :
+	    !vmi_wrap_entry(w, (unsigned long)w, (unsigned long)entry, clobbers))
 		return NULL;
 	(*used)++;
-	pr_info("entry %u clobbers %#x: called through a wrapper that saves them\n",
-		op, clobbers);
+	if (cpuid)
+		pr_info("entry %u takes pointers: called through a wrapper that passes the registers\n",
+			op);
+	else
+		pr_info("entry %u clobbers %#x: called through a wrapper that saves them\n",
+			op, clobbers);
 	return w;
 }
 

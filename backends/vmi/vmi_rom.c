@@ -232,3 +232,68 @@ unsigned int vmi_wrap_entry(u8 *buf, u64 at, u64 entry, u16 clobbers)
 	buf[n++] = 0xc3;
 	return n;
 }
+
+/*
+ * The cpuid wrapper, with the displacement of its call left zero: the
+ * registers of the instruction in, four words on the stack, their
+ * addresses to the entry, the words back into the registers.
+ */
+static const u8 vmi_cpuid_wrap[] = {
+	0xf3, 0x0f, 0x1e, 0xfa,		/* endbr64 */
+	0x56, 0x57,			/* push %rsi; push %rdi */
+	0x41, 0x50, 0x41, 0x51,		/* push %r8; push %r9 */
+	0x41, 0x52, 0x41, 0x53,		/* push %r10; push %r11 */
+	0x48, 0x83, 0xec, 0x10,		/* sub $16, %rsp */
+	0x89, 0x04, 0x24,		/* mov %eax, (%rsp) */
+	0x89, 0x5c, 0x24, 0x04,		/* mov %ebx, 4(%rsp) */
+	0x89, 0x4c, 0x24, 0x08,		/* mov %ecx, 8(%rsp) */
+	0x89, 0x54, 0x24, 0x0c,		/* mov %edx, 12(%rsp) */
+	0x48, 0x89, 0xe7,		/* mov %rsp, %rdi */
+	0x48, 0x8d, 0x74, 0x24, 0x04,	/* lea 4(%rsp), %rsi */
+	0x48, 0x8d, 0x54, 0x24, 0x08,	/* lea 8(%rsp), %rdx */
+	0x48, 0x8d, 0x4c, 0x24, 0x0c,	/* lea 12(%rsp), %rcx */
+	0xe8, 0x00, 0x00, 0x00, 0x00,	/* call entry */
+	0x8b, 0x04, 0x24,		/* mov (%rsp), %eax */
+	0x8b, 0x5c, 0x24, 0x04,		/* mov 4(%rsp), %ebx */
+	0x8b, 0x4c, 0x24, 0x08,		/* mov 8(%rsp), %ecx */
+	0x8b, 0x54, 0x24, 0x0c,		/* mov 12(%rsp), %edx */
+	0x48, 0x83, 0xc4, 0x10,		/* add $16, %rsp */
+	0x41, 0x5b, 0x41, 0x5a,		/* pop %r11; pop %r10 */
+	0x41, 0x59, 0x41, 0x58,		/* pop %r9; pop %r8 */
+	0x5f, 0x5e,			/* pop %rdi; pop %rsi */
+	0xc3,				/* ret */
+};
+
+/* Offset of the call's displacement in vmi_cpuid_wrap. */
+#define VMI_CPUID_WRAP_CALL	52
+
+/**
+ * vmi_wrap_cpuid - write code that gives the CPUID entry the instruction's
+ *		    interface
+ * @buf: where the code goes: VMI_WRAP_SIZE bytes
+ * @at: the address the code will run at
+ * @entry: the address of the entry it calls
+ *
+ * The CPUID entry takes pointers to the four registers' values, as the C
+ * function it stands for; the kernel's cpuid sites pass the leaf in %eax
+ * and the subleaf in %ecx, take the results from %eax, %ebx, %ecx and %edx
+ * and expect every other register kept. The code starts with endbr64,
+ * saves the registers the entry may change besides those four, passes it
+ * the addresses of four words on the stack that hold the registers and
+ * loads the registers back from them. The rest of @buf is int3.
+ *
+ * Return: the length of the code, or 0 if @entry is out of reach of a
+ * 32-bit call displacement.
+ */
+unsigned int vmi_wrap_cpuid(u8 *buf, u64 at, u64 entry)
+{
+	s64 rel = (s64)(entry - (at + VMI_CPUID_WRAP_CALL + 4));
+	s32 rel32 = (s32)rel;
+
+	memset(buf, 0xcc, VMI_WRAP_SIZE);
+	if (rel32 != rel)
+		return 0;
+	memcpy(buf, vmi_cpuid_wrap, sizeof(vmi_cpuid_wrap));
+	memcpy(buf + VMI_CPUID_WRAP_CALL, &rel32, sizeof(rel32));
+	return sizeof(vmi_cpuid_wrap);
+}

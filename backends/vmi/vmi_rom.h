@@ -106,7 +106,7 @@ enum vmi_op {
 	VMI_OP_WBINVD = 12,		/* cpu.wbinvd */
 	VMI_OP_READ_MSR = 13,		/* cpu.read_msr */
 	VMI_OP_WRITE_MSR = 14,		/* cpu.write_msr */
-	VMI_OP_CPUID = 15,		/* cpu.cpuid */
+	VMI_OP_CPUID = 15,		/* cpu.cpuid (pointers) */
 	VMI_OP_IO_DELAY = 16,		/* cpu.io_delay */
 	VMI_OP_FLUSH_TLB_USER = 17,	/* mmu.flush_tlb_user */
 	VMI_OP_FLUSH_TLB_ONE_USER = 18,	/* mmu.flush_tlb_one_user */
@@ -203,12 +203,17 @@ const char *vmi_rom_error_name(enum vmi_rom_error err);
  * other than %rax through a wrapper of vmi_wrap_entry().
  */
 #define VMI_WRAPPED_OPS							\
-	(VMI_BIT(VMI_OP_SET_PTE) | VMI_BIT(VMI_OP_SET_PMD) |		\
+	(VMI_BIT(VMI_OP_READ_MSR) | VMI_BIT(VMI_OP_WRITE_MSR) |	\
+	 VMI_BIT(VMI_OP_SET_PTE) | VMI_BIT(VMI_OP_SET_PMD) |		\
 	 VMI_BIT(VMI_OP_SET_PUD))
 
-/* Room for one wrapper: endbr64, 8 pushes, a call, 8 pops, ret. */
-#define VMI_WRAP_SIZE		48
+/*
+ * Room for one wrapper: the longest is that of the CPUID entry, whose
+ * kernel sites have the instruction's interface (vmi_wrap_cpuid()).
+ */
+#define VMI_WRAP_SIZE		96
 
 unsigned int vmi_wrap_entry(u8 *buf, u64 at, u64 entry, u16 clobbers);
+unsigned int vmi_wrap_cpuid(u8 *buf, u64 at, u64 entry);
 
 #endif /* _PV_VMI_ROM_H */

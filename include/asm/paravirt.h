@@ -163,8 +163,16 @@ static inline void load_sp0(unsigned long sp0)
 static inline void __cpuid(unsigned int *eax, unsigned int *ebx,
 			   unsigned int *ecx, unsigned int *edx)
 {
-	PVOP_VCALL(cpu.cpuid, PV_ARG1(eax), PV_ARG2(ebx), PV_ARG3(ecx),
-		   PV_ARG4(edx));
+	/*
+	 * The instruction's registers, so that the caller's code is the
+	 * same as for the instruction, which is the native inline form.
+	 */
+	asm_inline __volatile__(PV_SITE_ASM(PV_CLOBBER_CPUID)
+				: "=a" (*eax), "=b" (*ebx), "=c" (*ecx),
+				  "=d" (*edx), ASM_CALL_CONSTRAINT
+				: [pv_slot] "i" (&pv_ops.cpu.cpuid.func),
+				  "0" (*eax), "2" (*ecx)
+				: "memory");
 }
 
 static __always_inline unsigned long paravirt_get_debugreg(int reg)
@@ -221,23 +229,25 @@ static __always_inline void wbinvd(void)
 
 static inline u64 paravirt_read_msr(unsigned int msr)
 {
-	return PVOP_CALL(u64, cpu.read_msr, PV_ARG1(msr));
+	return PVOP_CALLEE(u64, cpu.read_msr, PV_ARG1(msr));
 }
 
 static inline void paravirt_write_msr(unsigned int msr, u32 low, u32 high)
 {
-	PVOP_VCALL(cpu.write_msr, PV_ARG1(msr), PV_ARG2(low), PV_ARG3(high));
+	PVOP_VCALLEE(cpu.write_msr, PV_ARG1(msr), PV_ARG2(low),
+		     PV_ARG3(high));
 }
 
 static inline u64 paravirt_read_msr_safe(unsigned int msr, int *err)
 {
-	return PVOP_CALL(u64, cpu.read_msr_safe, PV_ARG1(msr), PV_ARG2(err));
+	return PVOP_CALLEE(u64, cpu.read_msr_safe, PV_ARG1(msr),
+			   PV_ARG2(err));
 }
 
 static inline int paravirt_write_msr_safe(unsigned int msr, u32 low, u32 high)
 {
-	return PVOP_CALL(int, cpu.write_msr_safe, PV_ARG1(msr), PV_ARG2(low),
-			 PV_ARG3(high));
+	return PVOP_CALLEE(int, cpu.write_msr_safe, PV_ARG1(msr),
+			   PV_ARG2(low), PV_ARG3(high));
 }
 
 #define rdmsr(msr, val1, val2)					\
@@ -685,6 +695,54 @@ static inline void __set_fixmap(unsigned int idx, phys_addr_t phys,
 /* For functions written in assembly that already preserve everything. */
 #define __PV_IS_CALLEE_SAVE(func)					\
 	((struct paravirt_callee_save) { func })
+
+/*
+ * PV_CPUID_THUNK - give a C function the interface of the cpuid instruction
+ *
+ * Emits __pv_cpuid_<func> in .text. It stores %eax, %ebx, %ecx and %edx in
+ * four words on the stack, calls
+ *
+ *	void func(unsigned int *eax, unsigned int *ebx,
+ *		  unsigned int *ecx, unsigned int *edx);
+ *
+ * with their addresses, loads the four registers back and keeps every
+ * other register. DECLARE_PV_CPUID(func) declares it, PV_CPUID(func) names
+ * it as a struct paravirt_cpuid_call:
+ *
+ *	DECLARE_PV_CPUID(my_cpuid);
+ *	PV_CPUID_THUNK(my_cpuid);
+ *	...
+ *	.cpu.cpuid = PV_CPUID(my_cpuid),
+ */
+#define DECLARE_PV_CPUID(func)						\
+	void __pv_cpuid_##func(void)
+
+#define PV_CPUID_THUNK(func)						\
+	asm(".pushsection .text, \"ax\"\n"				\
+	    ".globl __pv_cpuid_" #func "\n"				\
+	    ".type __pv_cpuid_" #func ", @function\n"			\
+	    ASM_FUNC_ALIGN "\n"						\
+	    "__pv_cpuid_" #func ":\n\t"					\
+	    ASM_ENDBR							\
+	    FRAME_BEGIN							\
+	    "push %rsi\n\tpush %rdi\n\tpush %r8\n\tpush %r9\n\t"	\
+	    "push %r10\n\tpush %r11\n\tsub $16, %rsp\n\t"		\
+	    "mov %eax, (%rsp)\n\tmov %ebx, 4(%rsp)\n\t"			\
+	    "mov %ecx, 8(%rsp)\n\tmov %edx, 12(%rsp)\n\t"		\
+	    "mov %rsp, %rdi\n\tlea 4(%rsp), %rsi\n\t"			\
+	    "lea 8(%rsp), %rdx\n\tlea 12(%rsp), %rcx\n\t"		\
+	    "call " #func "\n\t"					\
+	    "mov (%rsp), %eax\n\tmov 4(%rsp), %ebx\n\t"			\
+	    "mov 8(%rsp), %ecx\n\tmov 12(%rsp), %edx\n\t"		\
+	    "add $16, %rsp\n\tpop %r11\n\tpop %r10\n\t"		\
+	    "pop %r9\n\tpop %r8\n\tpop %rdi\n\tpop %rsi\n\t"		\
+	    FRAME_END							\
+	    ASM_RET							\
+	    ".size __pv_cpuid_" #func ", . - __pv_cpuid_" #func "\n"	\
+	    ".popsection")
+
+#define PV_CPUID(func)							\
+	((struct paravirt_cpuid_call) { __pv_cpuid_##func })
 
 /*
  * The native inline form of save_fl, as the native backend's template

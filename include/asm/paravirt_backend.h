@@ -63,6 +63,7 @@ unsigned long pv_native_read_cr0(void);
 unsigned long pv_native_read_cr3(void);
 void pv_native_write_cr3(unsigned long val);
 void pv_native_wbinvd(void);
+void pv_native_cpuid(void);	/* the cpuid instruction's interface */
 void pv_native_set_pte(pte_t *ptep, pte_t pte);
 void pv_native_set_pmd(pmd_t *pmdp, pmd_t pmd);
 void pv_native_set_pud(pud_t *pudp, pud_t pud);

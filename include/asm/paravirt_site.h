@@ -14,8 +14,10 @@
 
 /*
  * Registers a callee may clobber at a site, one bit each. Usable from C and
- * assembly. The standard C convention lets the callee clobber all of them;
- * the callee-save convention of the hot operations only %rax.
+ * assembly. The standard C convention lets the callee clobber the first
+ * nine; the callee-save convention of the hot operations only %rax. %rbx
+ * changes only at the sites of cpu.cpuid, whose interface is the
+ * instruction's: %eax and %ecx in, %eax, %ebx, %ecx and %edx out.
  */
 #define PV_CLOBBER_RAX		0x0001
 #define PV_CLOBBER_RCX		0x0002
@@ -26,8 +28,11 @@
 #define PV_CLOBBER_R9		0x0040
 #define PV_CLOBBER_R10		0x0080
 #define PV_CLOBBER_R11		0x0100
+#define PV_CLOBBER_RBX		0x0200
 #define PV_CLOBBER_C_ABI	0x01ff
 #define PV_CLOBBER_CALLEE_SAVE	PV_CLOBBER_RAX
+#define PV_CLOBBER_CPUID	(PV_CLOBBER_RAX | PV_CLOBBER_RBX |	\
+				 PV_CLOBBER_RCX | PV_CLOBBER_RDX)
 
 /* Length of a site as the macros emit it: ff 15 <disp32>. */
 #define PV_SITE_LEN		6
@@ -90,7 +95,7 @@ struct pv_site {
  *		@func may receive @bytes instead of a call
  * @bytes:	the instructions, reading their operands from the argument
  *		registers of the calling convention and leaving any result
- *		in %rax
+ *		in %rax (for cpu.cpuid, the registers of the instruction)
  * @len:	number of bytes, at most PV_SITE_LEN
  * @clobbers:	PV_CLOBBER_* mask of the registers the bytes change; a site
  *		takes them only if it lets the callee clobber all of these

@@ -60,6 +60,16 @@ struct paravirt_callee_save {
 	void *func;
 };
 
+/*
+ * A function pointer whose target has the interface of the cpuid
+ * instruction: the leaf in %eax and the subleaf in %ecx, the results in
+ * %eax, %ebx, %ecx and %edx, every other register preserved. Wrap a C
+ * function with PV_CPUID_THUNK() to get one.
+ */
+struct paravirt_cpuid_call {
+	void *func;
+};
+
 /**
  * struct pv_info - facts about the platform the kernel runs on
  * @extra_user_64bit_cs: a second 64-bit user code selector, __USER_CS if none
@@ -111,14 +121,19 @@ struct pv_cpu_ops {
 
 	void (*wbinvd)(void);
 
-	void (*cpuid)(unsigned int *eax, unsigned int *ebx,
-		      unsigned int *ecx, unsigned int *edx);
+	struct paravirt_cpuid_call cpuid;
 
-	u64 (*read_msr)(unsigned int msr);
-	void (*write_msr)(unsigned int msr, u32 low, u32 high);
-	/* read sets *err to 0 or -EIO; write returns 0 or -EIO */
-	u64 (*read_msr_safe)(unsigned int msr, int *err);
-	int (*write_msr_safe)(unsigned int msr, u32 low, u32 high);
+	/*
+	 * Callee-save: u64 read_msr(unsigned int msr),
+	 * void write_msr(unsigned int msr, u32 low, u32 high),
+	 * u64 read_msr_safe(unsigned int msr, int *err), which sets *err
+	 * to 0 or -EIO, and int write_msr_safe(unsigned int msr, u32 low,
+	 * u32 high), which returns 0 or -EIO.
+	 */
+	struct paravirt_callee_save read_msr;
+	struct paravirt_callee_save write_msr;
+	struct paravirt_callee_save read_msr_safe;
+	struct paravirt_callee_save write_msr_safe;
 	u64 (*read_pmc)(int counter);
 
 	/* callee-save: (struct task_struct *prev), (... *next) */

@@ -1051,6 +1051,59 @@ static void test_code(void)
 }
 
 /*
+ * The CPUID entry takes pointers; wrapped by vmi_wrap_cpuid(), it takes the
+ * leaf and subleaf in %eax and %ecx, returns the CPU's four registers and
+ * keeps all others, though the entry itself may change %r8 and %r9. @code
+ * is a writable page.
+ */
+static void test_wrap_cpuid(u8 *img, u8 *code)
+{
+	static const u32 leaves[][2] = {
+		{ 0, 0 }, { 7, 0 }, { 0xd, 0 }, { 0xd, 1 }, { 0x80000000, 0 },
+	};
+	struct regs in, out, want;
+	unsigned int i, n;
+	u32 a, b, c, d;
+
+	begin();
+	if (mprotect(code, 4096, PROT_READ | PROT_WRITE))
+		fail("cannot make memory writable");
+	memcpy(code, img + table_off(img) + VMI_OP_CPUID * VMI_ENTRY_SIZE,
+	       VMI_ENTRY_SIZE);
+	n = vmi_wrap_cpuid(code + 64, (unsigned long)(code + 64),
+			   (unsigned long)code);
+	if (!n || n > VMI_WRAP_SIZE || code[64 + n] != 0xcc ||
+	    code[64 + VMI_WRAP_SIZE - 1] != 0xcc)
+		fail("cpuid wrapper of %u bytes", n);
+	if (mprotect(code, 4096, PROT_READ | PROT_EXEC))
+		fail("cannot make memory executable");
+	for (i = 0; i < ARRAY_SIZE(leaves); i++) {
+		fill_regs(&in);
+		in.rax = leaves[i][0];
+		in.rcx = leaves[i][1];
+		call_regs(code + 64, &in, &out);
+		__cpuid_count(leaves[i][0], leaves[i][1], a, b, c, d);
+		if (out.rax != a || out.rbx != b || out.rcx != c ||
+		    out.rdx != d)
+			fail("cpuid %#x.%u: %08llx %08llx %08llx %08llx, not %08x %08x %08x %08x",
+			     leaves[i][0], leaves[i][1],
+			     (unsigned long long)out.rax,
+			     (unsigned long long)out.rbx,
+			     (unsigned long long)out.rcx,
+			     (unsigned long long)out.rdx, a, b, c, d);
+		want = in;
+		want.rax = out.rax;
+		want.rbx = out.rbx;
+		want.rcx = out.rcx;
+		want.rdx = out.rdx;
+		if (memcmp(&want, &out, sizeof(out)))
+			fail("cpuid %#x.%u: a register besides the four changed",
+			     leaves[i][0], leaves[i][1]);
+	}
+	end("wrap: the CPUID entry, wrapped, is the instruction");
+}
+
+/*
  * The set_pte entry of vmi-clobbering.rom changes eight registers, as the
  * C convention allows; the wrapper vmi_wrap_entry() writes around it must
  * change none, and still store.
@@ -1100,7 +1153,11 @@ static void test_wrap(const char *dir)
 		fail("wrapped set_pte stored %#llx", (unsigned long long)slot);
 	end("wrap: an entry that clobbers, wrapped, clobbers nothing");
 
+	test_wrap_cpuid(img, code);
+
 	begin();
+	if (vmi_wrap_cpuid(img, 0x100000000ull, 0x10))
+		fail("wrapped the CPUID entry 4 GiB away");
 	if (vmi_wrap_entry(img, 0x100000000ull, 0x10, 0x01fe))
 		fail("wrapped an entry 4 GiB away");
 	if (vmi_wrap_entry(img, 0x1000, 0x2000, 0) != 4 + 5 + 1)

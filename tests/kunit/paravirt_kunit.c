@@ -575,11 +575,17 @@ static void pv_semantics_control_regs(struct kunit *test)
 	local_irq_restore(flags);
 }
 
+/* Leaves and subleaves whose results do not depend on the CPU asked. */
+static const unsigned int pv_test_leaves[][2] = {
+	{ 0, 0 }, { 7, 0 }, { 0xd, 0 }, { 0xd, 1 }, { 0x80000000, 0 },
+};
+
 static void pv_semantics_msr_cpuid(struct kunit *test)
 {
-	unsigned int a, b, c, d, na, nb, nc, nd;
-	unsigned long long v;
+	unsigned int a, b, c, d, na, nb, nc, nd, i;
+	unsigned long long v, changed, restored;
 	u32 lo, hi;
+	int err;
 
 	rdmsr(MSR_IA32_APICBASE, lo, hi);
 	KUNIT_EXPECT_EQ(test, ((u64)hi << 32) | lo,
@@ -589,16 +595,92 @@ static void pv_semantics_msr_cpuid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rdmsr_safe(MSR_IA32_APICBASE, &lo, &hi), 0);
 	KUNIT_EXPECT_EQ(test, ((u64)hi << 32) | lo, v);
 
-	a = 0;
-	na = 0;
-	c = 0;
-	nc = 0;
-	__cpuid(&a, &b, &c, &d);
-	native_cpuid(&na, &nb, &nc, &nd);
-	KUNIT_EXPECT_EQ(test, a, na);
-	KUNIT_EXPECT_EQ(test, b, nb);
-	KUNIT_EXPECT_EQ(test, c, nc);
-	KUNIT_EXPECT_EQ(test, d, nd);
+	/*
+	 * Change an MSR that matters only to 32-bit user space, on this
+	 * CPU, read it back and restore it.
+	 */
+	preempt_disable();
+	rdmsrl(MSR_IA32_SYSENTER_ESP, v);
+	wrmsrl(MSR_IA32_SYSENTER_ESP, v ^ 0x1000);
+	changed = native_read_msr(MSR_IA32_SYSENTER_ESP);
+	err = wrmsr_safe(MSR_IA32_SYSENTER_ESP, (u32)v, v >> 32);
+	restored = native_read_msr(MSR_IA32_SYSENTER_ESP);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, changed, v ^ 0x1000);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, restored, v);
+
+	/* Leaf and subleaf reach the operation; all four results return. */
+	for (i = 0; i < ARRAY_SIZE(pv_test_leaves); i++) {
+		a = pv_test_leaves[i][0];
+		c = pv_test_leaves[i][1];
+		na = a;
+		nc = c;
+		__cpuid(&a, &b, &c, &d);
+		native_cpuid(&na, &nb, &nc, &nd);
+		KUNIT_EXPECT_EQ(test, a, na);
+		KUNIT_EXPECT_EQ(test, b, nb);
+		KUNIT_EXPECT_EQ(test, c, nc);
+		KUNIT_EXPECT_EQ(test, d, nd);
+	}
+}
+
+/* The results of pv_test_cpuid() for leaf @a, subleaf @c. */
+static void pv_test_cpuid_results(unsigned int a, unsigned int c,
+				  unsigned int r[4])
+{
+	r[0] = a * 3 + c;
+	r[1] = a ^ 0x5a5a5a5a;
+	r[2] = c + 0x01010101;
+	r[3] = a - c;
+}
+
+static void __used pv_test_cpuid(unsigned int *eax, unsigned int *ebx,
+				 unsigned int *ecx, unsigned int *edx)
+{
+	unsigned int r[4];
+
+	pv_test_cpuid_results(*eax, *ecx, r);
+	*eax = r[0];
+	*ebx = r[1];
+	*ecx = r[2];
+	*edx = r[3];
+}
+
+DECLARE_PV_CPUID(pv_test_cpuid);
+PV_CPUID_THUNK(pv_test_cpuid);
+
+/*
+ * PV_CPUID_THUNK() turns a C function of pointers into the instruction's
+ * interface: results in the four registers, every other register kept.
+ */
+static void pv_cpuid_thunk_interface(struct kunit *test)
+{
+	register unsigned long r8 asm("r8") = 0x0808080808080808UL;
+	register unsigned long r9 asm("r9") = 0x0909090909090909UL;
+	register unsigned long r10 asm("r10") = 0x1010101010101010UL;
+	register unsigned long r11 asm("r11") = 0x1111111111111111UL;
+	unsigned long rsi = 0x5151515151515151UL, rdi = 0xd1d1d1d1d1d1d1d1UL;
+	unsigned int a = 0x40000010, b = 0xbbbbbbbb, c = 3, d = 0xdddddddd;
+	unsigned int want[4];
+
+	pv_test_cpuid_results(a, c, want);
+
+	asm volatile("call __pv_cpuid_pv_test_cpuid"
+		     : "+a" (a), "+b" (b), "+c" (c), "+d" (d), "+S" (rsi),
+		       "+D" (rdi), "+r" (r8), "+r" (r9), "+r" (r10),
+		       "+r" (r11), ASM_CALL_CONSTRAINT
+		     : : "memory");
+	KUNIT_EXPECT_EQ(test, a, want[0]);
+	KUNIT_EXPECT_EQ(test, b, want[1]);
+	KUNIT_EXPECT_EQ(test, c, want[2]);
+	KUNIT_EXPECT_EQ(test, d, want[3]);
+	KUNIT_EXPECT_EQ(test, rsi, 0x5151515151515151UL);
+	KUNIT_EXPECT_EQ(test, rdi, 0xd1d1d1d1d1d1d1d1UL);
+	KUNIT_EXPECT_EQ(test, r8, 0x0808080808080808UL);
+	KUNIT_EXPECT_EQ(test, r9, 0x0909090909090909UL);
+	KUNIT_EXPECT_EQ(test, r10, 0x1010101010101010UL);
+	KUNIT_EXPECT_EQ(test, r11, 0x1111111111111111UL);
 }
 
 static void pv_semantics_page_table_values(struct kunit *test)
@@ -670,6 +752,7 @@ static struct kunit_case pv_semantics_cases[] = {
 	KUNIT_CASE(pv_semantics_irq_flags),
 	KUNIT_CASE(pv_semantics_control_regs),
 	KUNIT_CASE(pv_semantics_msr_cpuid),
+	KUNIT_CASE(pv_cpuid_thunk_interface),
 	KUNIT_CASE(pv_semantics_page_table_values),
 	KUNIT_CASE(pv_semantics_descriptors),
 	KUNIT_CASE(pv_semantics_debug_regs),

@@ -80,7 +80,7 @@ static const u8 nops[NOP_MAX + 1][NOP_MAX] = {
 
 /* Names of the PV_CLOBBER_* bits, lowest first. */
 static const char *const clobber_names[] = {
-	"rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+	"rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "rbx",
 };
 
 struct op_desc {

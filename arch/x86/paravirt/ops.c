@@ -30,6 +30,8 @@
 #include <asm/timer.h>
 #include <asm/paravirt_backend.h>
 
+#include "internal.h"
+
 /*
  * The kernel's own guest code for these hypervisors expects interfaces of
  * the tree's paravirt core that the layer does not provide.
@@ -53,6 +55,8 @@ DEFINE_ASM_FUNC(pv_native_save_fl, "pushf; pop %rax", .noinstr.text);
 DEFINE_ASM_FUNC(pv_native_irq_disable, "cli", .noinstr.text);
 DEFINE_ASM_FUNC(pv_native_irq_enable, "sti", .noinstr.text);
 DEFINE_ASM_FUNC(pv_native_read_cr2, "mov %cr2, %rax", .noinstr.text);
+/* The interface of cpu.cpuid is the instruction's own. */
+DEFINE_ASM_FUNC(pv_native_cpuid, "cpuid", .text);
 
 /* Operations reached from noinstr code need noinstr targets. */
 static noinstr void pv_native_safe_halt(void)
@@ -98,6 +102,42 @@ void pv_native_write_cr3(unsigned long val)
 {
 	native_write_cr3(val);
 }
+
+/*
+ * MSR accesses, callee-save: the kernel's native accessors, with their
+ * exception fixups and tracepoints, behind thunks that keep every register
+ * but %rax. A site's caller then keeps its values in registers across the
+ * access, which may happen on any path of the function, even a cold one.
+ */
+__visible notrace u64 pv_native_read_msr(unsigned int msr)
+{
+	return native_read_msr(msr);
+}
+
+__visible notrace void pv_native_write_msr(unsigned int msr, u32 low, u32 high)
+{
+	native_write_msr(msr, low, high);
+}
+
+__visible notrace u64 pv_native_read_msr_safe(unsigned int msr, int *err)
+{
+	return native_read_msr_safe(msr, err);
+}
+
+__visible notrace int pv_native_write_msr_safe(unsigned int msr, u32 low,
+					       u32 high)
+{
+	return native_write_msr_safe(msr, low, high);
+}
+
+DECLARE_PV_CALLEE_SAVE(pv_native_read_msr);
+DECLARE_PV_CALLEE_SAVE(pv_native_write_msr);
+DECLARE_PV_CALLEE_SAVE(pv_native_read_msr_safe);
+DECLARE_PV_CALLEE_SAVE(pv_native_write_msr_safe);
+PV_CALLEE_SAVE_REGS_THUNK(pv_native_read_msr);
+PV_CALLEE_SAVE_REGS_THUNK(pv_native_write_msr);
+PV_CALLEE_SAVE_REGS_THUNK(pv_native_read_msr_safe);
+PV_CALLEE_SAVE_REGS_THUNK(pv_native_write_msr_safe);
 
 /*
  * Page-table stores, callee-save. The layer's sites pass the entry's
@@ -226,11 +266,12 @@ struct paravirt_patch_template pv_ops = {
 	.cpu.update_io_bitmap		= paravirt_nop,
 #endif
 	.cpu.wbinvd			= pv_native_wbinvd,
-	.cpu.cpuid			= native_cpuid,
-	.cpu.read_msr			= native_read_msr,
-	.cpu.write_msr			= native_write_msr,
-	.cpu.read_msr_safe		= native_read_msr_safe,
-	.cpu.write_msr_safe		= native_write_msr_safe,
+	.cpu.cpuid			=
+		(struct paravirt_cpuid_call) { pv_native_cpuid },
+	.cpu.read_msr			= PV_CALLEE_SAVE(pv_native_read_msr),
+	.cpu.write_msr			= PV_CALLEE_SAVE(pv_native_write_msr),
+	.cpu.read_msr_safe		= PV_CALLEE_SAVE(pv_native_read_msr_safe),
+	.cpu.write_msr_safe		= PV_CALLEE_SAVE(pv_native_write_msr_safe),
 	.cpu.read_pmc			= native_read_pmc,
 	.cpu.start_context_switch	= PV_NOP,
 	.cpu.end_context_switch		= PV_NOP,
