@@ -8,8 +8,10 @@
  */
 
 #include <linux/kernel.h>
+#include <linux/sched.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
+#include <asm/segment.h>
 
 #define TEMPLATE_IF(cond, fn, clob, ...)				\
 	{								\
@@ -33,6 +35,44 @@
  * holds the same bytes, so objtool's ORC data knows where pushf ends.
  */
 #define DS	0x3e
+
+#ifdef CONFIG_SMP
+/*
+ * load_tls, %rdi the thread and %esi the CPU: the CPU's per-CPU offset,
+ * then the thread's three TLS descriptors copied into that CPU's GDT
+ * through %rcx, PV_LOAD_TLS_SITE_LEN bytes. Every displacement is 32 bits
+ * wide, so the length does not depend on the offsets, and the relocations
+ * are absolute (the per-CPU area is zero-based), so the bytes run at any
+ * site. The function only holds the bytes; nothing calls it.
+ */
+extern const u8 pv_native_load_tls_bytes[PV_LOAD_TLS_SITE_LEN];
+
+#define PV_TLS_COPY(i)							\
+	".byte 0x48, 0x8b, 0x8f\n\t"	/* mov disp32(%rdi), %rcx */	\
+	".long %c[tls] + 8 * " #i "\n\t"				\
+	".byte 0x48, 0x89, 0x88\n\t"	/* mov %rcx, disp32(%rax) */	\
+	".reloc ., R_X86_64_32S, gdt_page + %c[gdt] + 8 * " #i "\n\t" \
+	".long 0\n\t"
+
+static void __used pv_native_load_tls_template(void)
+{
+	asm volatile(".pushsection .rodata, \"a\"\n"
+		     "pv_native_load_tls_bytes:\n\t"
+		     ".byte 0x89, 0xf0\n\t"	/* mov %esi, %eax */
+		     /* mov __per_cpu_offset(, %rax, 8), %rax */
+		     ".byte 0x48, 0x8b, 0x04, 0xc5\n\t"
+		     ".reloc ., R_X86_64_32S, __per_cpu_offset\n\t"
+		     ".long 0\n\t"
+		     PV_TLS_COPY(0) PV_TLS_COPY(1) PV_TLS_COPY(2)
+		     ".if . - pv_native_load_tls_bytes - "
+		     __stringify(PV_LOAD_TLS_SITE_LEN) "\n\t"
+		     ".error \"load_tls template: wrong length\"\n\t"
+		     ".endif\n\t"
+		     ".popsection"
+		     : : [tls] "i" (offsetof(struct thread_struct, tls_array)),
+			 [gdt] "i" (GDT_ENTRY_TLS_MIN * 8));
+}
+#endif
 
 static const struct pv_template native_templates[] = {
 	/* pushf; pop %rax */
@@ -58,6 +98,14 @@ static const struct pv_template native_templates[] = {
 	/* invlpg (%rdi), all there is to it without page-table isolation */
 	TEMPLATE_IF(PV_TEMPLATE_NOT_PTI, native_flush_tlb_one_user, 0,
 		    DS, DS, DS, 0x0f, 0x01, 0x3f),
+#ifdef CONFIG_SMP
+	{
+		.func = pv_native_load_tls,
+		.bytes = pv_native_load_tls_bytes,
+		.len = PV_LOAD_TLS_SITE_LEN,
+		.clobbers = PV_CLOBBER_RAX | PV_CLOBBER_RCX,
+	},
+#endif
 	/* mov %rsi, (%rdi): set_pte, set_pmd and set_pud store the entry */
 	TEMPLATE(pv_native_set_pte, 0, DS, DS, DS, 0x48, 0x89, 0x37),
 	TEMPLATE(pv_native_set_pmd, 0, DS, DS, DS, 0x48, 0x89, 0x37),

@@ -16,6 +16,7 @@ struct mm_struct;
 #ifdef CONFIG_PARAVIRT
 #include <asm/pgtable_types.h>
 #include <asm/asm.h>
+#include <asm/nops.h>
 #include <asm/nospec-branch.h>
 
 #ifndef __ASSEMBLY__
@@ -338,9 +339,20 @@ static inline unsigned long paravirt_store_tr(void)
 
 #define store_tr(tr)	((tr) = paravirt_store_tr())
 
+/*
+ * The load_tls site is PV_LOAD_TLS_SITE_LEN bytes: the call, four 11-byte
+ * NOPs and a 2-byte one, room for the native inline form.
+ */
 static inline void load_TLS(struct thread_struct *t, unsigned int cpu)
 {
-	PVOP_VCALL(cpu.load_tls, PV_ARG1(t), PV_ARG2(cpu));
+	__PV_REGS_C_ABI;
+
+	__PV_SITE(PV_SITE_ASM_PAD(PV_CLOBBER_C_ABI,
+				  _ASM_BYTES(BYTES_NOP11) _ASM_BYTES(BYTES_NOP11)
+				  _ASM_BYTES(BYTES_NOP11) _ASM_BYTES(BYTES_NOP11)
+				  _ASM_BYTES(BYTES_NOP2)),
+		  cpu.load_tls, __PV_OUT_C_ABI, __PV_CLOBBERS_C_ABI,
+		  PV_ARG1(t), PV_ARG2(cpu));
 }
 
 static inline void load_gs_index(unsigned int gs)

@@ -62,6 +62,7 @@ struct pv_backend {
 unsigned long pv_native_read_cr0(void);
 unsigned long pv_native_read_cr3(void);
 void pv_native_write_cr3(unsigned long val);
+void pv_native_load_tls(struct thread_struct *t, unsigned int cpu);
 void pv_native_wbinvd(void);
 void pv_native_cpuid(void);	/* the cpuid instruction's interface */
 void pv_native_set_pte(pte_t *ptep, pte_t pte);

@@ -37,8 +37,14 @@
 /* Length of a site as the macros emit it: ff 15 <disp32>. */
 #define PV_SITE_LEN		6
 
+/*
+ * Length of the load_tls sites: the call and NOPs that leave room for the
+ * native template, which copies three descriptors.
+ */
+#define PV_LOAD_TLS_SITE_LEN	52
+
 /* Longest site the patch pass handles; records beyond it are refused. */
-#define PV_SITE_MAX		16
+#define PV_SITE_MAX		64
 
 /* Size of one struct pv_site record, checked against the struct. */
 #define PV_SITE_RECORD_SIZE	12
@@ -96,7 +102,8 @@ struct pv_site {
  * @bytes:	the instructions, reading their operands from the argument
  *		registers of the calling convention and leaving any result
  *		in %rax (for cpu.cpuid, the registers of the instruction)
- * @len:	number of bytes, at most PV_SITE_LEN
+ * @len:	number of bytes, at most the length of the sites of the
+ *		operation (PV_SITE_LEN, or PV_LOAD_TLS_SITE_LEN)
  * @clobbers:	PV_CLOBBER_* mask of the registers the bytes change; a site
  *		takes them only if it lets the callee clobber all of these
  * @flags:	PV_TEMPLATE_* conditions under which the bytes stand for

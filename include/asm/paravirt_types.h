@@ -276,13 +276,16 @@ int paravirt_disable_iospace(void);
  * goes to .parainstructions, the name objtool knows for paravirt site
  * records; the linker keeps it for the life of the kernel.
  * Operand %[pv_slot] is the slot's address; the assembler derives the
- * slot's index from it.
+ * slot's index from it. PV_SITE_ASM_PAD() follows the call with @pad, NOPs
+ * that make room for a longer inline form; they must be the NOPs the patch
+ * pass writes (x86_nops[], longest first).
  */
-#define PV_SITE_ASM(clobbers)						\
+#define PV_SITE_ASM_PAD(clobbers, pad)					\
 	"881:\n\t"							\
 	ANNOTATE_RETPOLINE_SAFE						\
-	"call *%c[pv_slot](%%rip)\n"					\
-	"882:\n\t"							\
+	"call *%c[pv_slot](%%rip)\n\t"					\
+	pad								\
+	"\n882:\n\t"							\
 	".pushsection .parainstructions, \"a\"\n\t"			\
 	".balign 4\n\t"							\
 	".long 881b - .\n\t"						\
@@ -292,6 +295,8 @@ int paravirt_disable_iospace(void);
 	".byte 0\n\t"							\
 	".word 0\n\t"							\
 	".popsection\n\t"
+
+#define PV_SITE_ASM(clobbers)	PV_SITE_ASM_PAD(clobbers, "")
 
 /*
  * A site whose native inline form moves the stack pointer also carries an

@@ -94,7 +94,9 @@ static void pv_site_table_integrity(struct kunit *test)
 		KUNIT_EXPECT_LT_MSG(test, s->op, PV_OP_COUNT,
 				    "site %pS: bad op", (void *)ip);
 		KUNIT_EXPECT_NOT_NULL(test, pv_op_name(s->op));
-		KUNIT_EXPECT_EQ_MSG(test, s->len, PV_SITE_LEN,
+		KUNIT_EXPECT_EQ_MSG(test, s->len,
+				    s->op == PV_OP_INDEX(cpu.load_tls) ?
+				    PV_LOAD_TLS_SITE_LEN : PV_SITE_LEN,
 				    "site %pS: bad length", (void *)ip);
 		KUNIT_EXPECT_EQ(test, s->flags, 0);
 		n++;
@@ -707,6 +709,34 @@ static void pv_semantics_descriptors(struct kunit *test)
 	KUNIT_EXPECT_NE(test, tr, 0);
 }
 
+/*
+ * load_TLS() copies a thread's three TLS descriptors into this CPU's GDT.
+ * The test's descriptors are not present (bit 47 clear) and no segment
+ * register of this CPU's tasks selects them while they are there: the
+ * test runs in the kernel with preemption off and then puts the current
+ * thread's back.
+ */
+static void pv_semantics_load_tls(struct kunit *test)
+{
+	struct desc_struct got[GDT_ENTRY_TLS_ENTRIES], *gdt;
+	struct thread_struct *t;
+	unsigned int i, cpu;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	for (i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++)
+		memset(&t->tls_array[i], 0x11 * (i + 1), sizeof(t->tls_array[i]));
+
+	cpu = get_cpu();
+	gdt = get_cpu_gdt_rw(cpu);
+	load_TLS(t, cpu);
+	memcpy(got, &gdt[GDT_ENTRY_TLS_MIN], sizeof(got));
+	load_TLS(&current->thread, cpu);
+	put_cpu();
+
+	KUNIT_EXPECT_EQ(test, memcmp(got, t->tls_array, sizeof(got)), 0);
+}
+
 static void pv_semantics_debug_regs(struct kunit *test)
 {
 	unsigned long dr7, dr6;
@@ -755,6 +785,7 @@ static struct kunit_case pv_semantics_cases[] = {
 	KUNIT_CASE(pv_cpuid_thunk_interface),
 	KUNIT_CASE(pv_semantics_page_table_values),
 	KUNIT_CASE(pv_semantics_descriptors),
+	KUNIT_CASE(pv_semantics_load_tls),
 	KUNIT_CASE(pv_semantics_debug_regs),
 	{}
 };

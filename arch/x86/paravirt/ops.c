@@ -103,6 +103,11 @@ void pv_native_write_cr3(unsigned long val)
 	native_write_cr3(val);
 }
 
+void pv_native_load_tls(struct thread_struct *t, unsigned int cpu)
+{
+	native_load_tls(t, cpu);
+}
+
 /*
  * MSR accesses, callee-save: the kernel's native accessors, with their
  * exception fixups and tracepoints, behind thunks that keep every register
@@ -250,7 +255,7 @@ struct paravirt_patch_template pv_ops = {
 	.cpu.load_idt			= native_load_idt,
 	.cpu.set_ldt			= native_set_ldt,
 	.cpu.store_tr			= native_store_tr,
-	.cpu.load_tls			= native_load_tls,
+	.cpu.load_tls			= pv_native_load_tls,
 	.cpu.load_gs_index		= native_load_gs_index,
 	.cpu.write_ldt_entry		= native_write_ldt_entry,
 	.cpu.write_gdt_entry		= native_write_gdt_entry,
