@@ -210,6 +210,29 @@ int pv_repatch(const struct pv_backend *backend, unsigned int flags,
 const struct pv_backend *pv_backend_find(const char *name);
 bool pv_backend_available(const struct pv_backend *b);
 
+struct task_struct;
+
+/**
+ * pv_task_walk - look for an address on the stack of a task that is not running
+ * @t: the task; it must not be running, and must stay off the CPUs until
+ *     the walk returns (pv_repatch() walks with every CPU held)
+ * @match: called with each address found: every return address and, where
+ *	   the walk crosses an interrupt or exception frame, the interrupted
+ *	   instruction pointer; returns true to stop there
+ * @arg: passed to @match
+ * @ip: receives the address @match accepted
+ *
+ * The walk pv_repatch() makes of every task before it writes, with the
+ * kernel's unwinder.
+ *
+ * Return: 1 if @match accepted an address, 0 if it accepted none or the
+ * task's stack is already freed, -EIO if the unwinder stopped with an
+ * error before the end of the stack (the address may be there, unseen).
+ */
+int pv_task_walk(struct task_struct *t,
+		 bool (*match)(unsigned long addr, void *arg), void *arg,
+		 unsigned long *ip);
+
 struct module;
 bool pv_module_site_range(struct module *mod, const struct pv_site **start,
 			  const struct pv_site **end,

@@ -8,6 +8,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/kallsyms.h>
@@ -15,6 +16,7 @@
 #include <linux/memory.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -209,6 +211,82 @@ static void pv_repatch_refuses_tampered(struct kunit *test)
 	pv_expect_state(test, flags, "after the refused request");
 }
 
+struct pv_sleeper {
+	struct completion started, release;
+	bool woken;
+};
+
+/* Blocks until released, with a return address into itself on its stack. */
+static int pv_sleeper(void *arg)
+{
+	struct pv_sleeper *s = arg;
+
+	complete(&s->started);
+	wait_for_completion(&s->release);
+	WRITE_ONCE(s->woken, true);
+	return 0;
+}
+
+struct pv_range {
+	unsigned long start, end;
+};
+
+static bool pv_in_range(unsigned long addr, void *arg)
+{
+	const struct pv_range *r = arg;
+
+	return addr >= r->start && addr < r->end;
+}
+
+static void pv_func_range(struct kunit *test, void *fn, struct pv_range *r)
+{
+	unsigned long size, off;
+
+	r->start = (unsigned long)fn;
+	KUNIT_ASSERT_TRUE(test, kallsyms_lookup_size_offset(r->start, &size,
+							    &off));
+	KUNIT_ASSERT_EQ(test, off, 0);
+	r->end = r->start + size;
+}
+
+/*
+ * The stack walk a re-patch makes before it writes finds, in a task that
+ * is blocked, the return address into the function that blocked, and
+ * nothing from a function the task never ran.
+ */
+static void pv_repatch_task_walk(struct kunit *test)
+{
+	struct pv_sleeper s = { .woken = false };
+	struct pv_range mine, other;
+	struct task_struct *t;
+	unsigned long ip = 0;
+	int tries = 0;
+
+	pv_func_range(test, pv_sleeper, &mine);
+	pv_func_range(test, pv_restore_boot_state, &other);
+	init_completion(&s.started);
+	init_completion(&s.release);
+	t = kthread_run(pv_sleeper, &s, "pv-sleeper");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	wait_for_completion(&s.started);
+	while (!wait_task_inactive(t, TASK_UNINTERRUPTIBLE) && ++tries < 1000)
+		usleep_range(100, 200);
+	KUNIT_EXPECT_LT(test, tries, 1000);
+
+	KUNIT_EXPECT_EQ(test, pv_task_walk(t, pv_in_range, &mine, &ip), 1);
+	/* a return address: after the call, never the function's entry */
+	KUNIT_EXPECT_GT(test, ip, mine.start);
+	KUNIT_EXPECT_LT(test, ip, mine.end);
+	KUNIT_EXPECT_EQ(test, pv_task_walk(t, pv_in_range, &other, &ip), 0);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(s.woken));
+
+	complete(&s.release);
+	KUNIT_EXPECT_EQ(test, kthread_stop(t), 0);
+	put_task_struct(t);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(s.woken));
+}
+
 /* A request naming a mode that does not exist changes nothing. */
 static void pv_repatch_bad_request(struct kunit *test)
 {
@@ -348,6 +426,7 @@ static struct kunit_case pv_repatch_cases[] = {
 	KUNIT_CASE(pv_repatch_backends),
 	KUNIT_CASE(pv_repatch_refuses_tampered),
 	KUNIT_CASE(pv_repatch_bad_request),
+	KUNIT_CASE(pv_repatch_task_walk),
 	KUNIT_CASE_SLOW(pv_repatch_storm),
 	{}
 };

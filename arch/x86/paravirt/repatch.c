@@ -46,15 +46,16 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
-#include <linux/stacktrace.h>
 #include <linux/stop_machine.h>
 #include <linux/sync_core.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
 #include <asm/text-patching.h>
 #include <asm/tsc.h>
+#include <asm/unwind.h>
 
 #include "internal.h"
 
@@ -89,10 +90,6 @@ static DEFINE_MUTEX(pv_switch_lock);
 
 /* Totals of every request; read by the control file. */
 struct pv_repatch_totals pv_repatch_totals;
-
-/* Return addresses of the task being checked. */
-#define PV_TRACE_MAX	64
-static unsigned long pv_trace[PV_TRACE_MAX];
 
 static const void *pv_table_slot(const struct paravirt_patch_template *ops,
 				 unsigned int op)
@@ -180,23 +177,57 @@ static int pv_inside_cmp(const void *key, const void *elt)
 	return 0;
 }
 
-/* Does @t, not running, hold an address strictly inside a changing site? */
+int pv_task_walk(struct task_struct *t,
+		 bool (*match)(unsigned long addr, void *arg), void *arg,
+		 unsigned long *ip)
+{
+	struct unwind_state state;
+	unsigned long addr;
+	int ret = 0;
+
+	if (!try_get_task_stack(t))
+		return 0;
+	for (unwind_start(&state, t, NULL, NULL); !unwind_done(&state);
+	     unwind_next_frame(&state)) {
+		addr = unwind_get_return_address(&state);
+		if (!addr)
+			break;
+		if (match(addr, arg)) {
+			*ip = addr;
+			ret = 1;
+			break;
+		}
+	}
+	if (!ret && unwind_error(&state))
+		ret = -EIO;
+	put_task_stack(t);
+	return ret;
+}
+
+static bool pv_in_changes(unsigned long addr, void *arg)
+{
+	struct pv_switch *sw = arg;
+
+	return bsearch(&addr, sw->changes, sw->nr_changes,
+		       sizeof(*sw->changes), pv_inside_cmp);
+}
+
+/*
+ * Does @t, not running, hold an address strictly inside a changing site?
+ * A stack the unwinder could not walk to its end counts as holding one
+ * (busy_ip stays NULL).
+ */
 static bool pv_task_inside(struct pv_switch *sw, struct task_struct *t)
 {
-	unsigned int i, n;
+	unsigned long ip = 0;
 
 	if (t == current || task_curr(t))
 		return false;
-	n = stack_trace_save_tsk(t, pv_trace, PV_TRACE_MAX, 0);
-	for (i = 0; i < n; i++) {
-		if (bsearch(&pv_trace[i], sw->changes, sw->nr_changes,
-			    sizeof(*sw->changes), pv_inside_cmp)) {
-			sw->busy_ip = (const u8 *)pv_trace[i];
-			sw->busy_pid = task_pid_nr(t);
-			return true;
-		}
-	}
-	return false;
+	if (!pv_task_walk(t, pv_in_changes, sw, &ip))
+		return false;
+	sw->busy_ip = (const u8 *)ip;
+	sw->busy_pid = task_pid_nr(t);
+	return true;
 }
 
 static bool pv_any_task_inside(struct pv_switch *sw)
@@ -289,8 +320,12 @@ static void pv_report_failure(struct pv_switch *sw)
 		       sw->bad->len, pv_site_addr(sw->bad));
 		break;
 	case -EBUSY:
-		pr_info("re-patch deferred: task %d is stopped inside a site at %pS\n",
-			sw->busy_pid, sw->busy_ip);
+		if (sw->busy_ip)
+			pr_info("re-patch deferred: task %d is stopped inside a site at %pS\n",
+				sw->busy_pid, sw->busy_ip);
+		else
+			pr_info("re-patch deferred: the stack of task %d could not be walked\n",
+				sw->busy_pid);
 		break;
 	default:
 		pr_err("re-patch failed (%d)\n", sw->err);
