@@ -582,6 +582,9 @@ static const unsigned int pv_test_leaves[][2] = {
 	{ 0, 0 }, { 7, 0 }, { 0xd, 0 }, { 0xd, 1 }, { 0x80000000, 0 },
 };
 
+/* IA32_PKRS, the supervisor protection-key rights (not in msr-index.h) */
+#define PV_TEST_MSR_PKRS	0x6e1
+
 static void pv_semantics_msr_cpuid(struct kunit *test)
 {
 	unsigned int a, b, c, d, na, nb, nc, nd, i;
@@ -611,6 +614,14 @@ static void pv_semantics_msr_cpuid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, changed, v ^ 0x1000);
 	KUNIT_EXPECT_EQ(test, err, 0);
 	KUNIT_EXPECT_EQ(test, restored, v);
+
+	/*
+	 * A write the CPU refuses with #GP: the fixup's -EIO comes back
+	 * through the site. Bits 63:32 of IA32_PKRS are reserved, and QEMU
+	 * and Xen fault on them whether or not the CPU has PKS.
+	 */
+	KUNIT_EXPECT_EQ(test, wrmsr_safe(PV_TEST_MSR_PKRS, 0, 1), -EIO);
+	KUNIT_EXPECT_EQ(test, wrmsrl_safe(PV_TEST_MSR_PKRS, 1ULL << 63), -EIO);
 
 	/* Leaf and subleaf reach the operation; all four results return. */
 	for (i = 0; i < ARRAY_SIZE(pv_test_leaves); i++) {
