@@ -713,11 +713,20 @@ static void pv_semantics_page_table_values(struct kunit *test)
 
 static void pv_semantics_descriptors(struct kunit *test)
 {
+	gate_desc idt[4], gate;
 	unsigned long tr;
 
 	store_tr(tr);
 	KUNIT_EXPECT_EQ(test, tr, native_store_tr());
 	KUNIT_EXPECT_NE(test, tr, 0);
+
+	/* An IDT entry written into a table of the test's own. */
+	memset(idt, 0x5a, sizeof(idt));
+	memset(&gate, 0xa5, sizeof(gate));
+	write_idt_entry(idt, 2, &gate);
+	KUNIT_EXPECT_EQ(test, memcmp(&idt[2], &gate, sizeof(gate)), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(&idt[0], 0x5a, 2 * sizeof(gate)));
+	KUNIT_EXPECT_NULL(test, memchr_inv(&idt[3], 0x5a, sizeof(gate)));
 }
 
 /*
