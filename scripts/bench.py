@@ -104,9 +104,8 @@ def boot(bzimage, initrd, params, logfile, opts, rom=None, qemu_args=()):
     (make bench-profile adds its plugin). Returns (runs, summary, ops):
     the repetitions of each workload, the patch pass's summary line and
     the per-operation figures."""
-    # norandmaps: user address space layout randomisation moves the
-    # workload's mappings, and with them how many page tables fork copies,
-    # by about 3% from boot to boot; without it fork repeats within 0.4%.
+    # norandmaps: with the user address space laid out at random, fork
+    # moved by 3% from boot to boot of one kernel; without, by 0.4%.
     args = ["norandmaps", "bench_reps=%d" % opts.reps,
             "bench_scale=%d" % opts.scale]
     if opts.only:
