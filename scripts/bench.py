@@ -149,9 +149,19 @@ def boot(bzimage, initrd, params, logfile, opts, rom=None, qemu_args=()):
 
 
 def stats(reps):
+    """Median, min and max per iteration over @reps, and how far apart the
+    medians of the boots are (in percent of the overall median)."""
     per = [r["insns"] / r["iters"] for r in reps]
-    return {"median": statistics.median(per), "min": min(per),
-            "max": max(per), "reps": len(per)}
+    boots = {}
+    for r in reps:
+        boots.setdefault(r.get("boot", 0), []).append(r["insns"] / r["iters"])
+    meds = [statistics.median(b) for b in boots.values()]
+    median = statistics.median(per)
+    return {"median": median, "min": min(per), "max": max(per),
+            "reps": len(per),
+            "boot_medians": meds,
+            "boot_spread": 100.0 * (max(meds) - min(meds)) / median
+            if median else 0.0}
 
 
 def sections(vmlinux):
@@ -309,8 +319,8 @@ def pct(value, base):
 
 
 def table(results, sizes, variants):
-    rows = ["| measure | kernel | median | min | max | vs off |",
-            "|---|---|---:|---:|---:|---:|"]
+    rows = ["| measure | kernel | median | min | max | boots apart | vs off |",
+            "|---|---|---:|---:|---:|---:|---:|"]
     base = results.get("off", {})
     for w in WORKLOADS:
         for v in variants:
@@ -319,9 +329,10 @@ def table(results, sizes, variants):
                 continue
             delta = pct(s["median"], base[w]["median"]) \
                 if v != "off" and w in base else ""
-            rows.append("| %s: %s, insns/iter | %s | %.1f | %.1f | %.1f | %s |"
+            rows.append("| %s: %s, insns/iter | %s | %.1f | %.1f | %.1f "
+                        "| %.2f%% | %s |"
                         % (w, WORKLOADS[w], VARIANTS[v][2], s["median"],
-                           s["min"], s["max"], delta))
+                           s["min"], s["max"], s["boot_spread"], delta))
     labels = [("text_section", ".text section, bytes (2 MiB aligned)"),
               ("size_text", "size(1) text, bytes"),
               ("func_bytes", "FUNC symbols, summed size, bytes"),
@@ -339,7 +350,7 @@ def table(results, sizes, variants):
         for b in ("off", "on"):
             v = sizes[b][key]
             delta = pct(v, sizes["off"][key]) if b == "on" else ""
-            rows.append("| %s | layer %s | %d | | | %s |"
+            rows.append("| %s | layer %s | %d | | | | %s |"
                         % (label, b, v, delta))
     return "\n".join(rows)
 
