@@ -153,8 +153,8 @@ def stats(reps):
     medians of the boots are (in percent of the overall median)."""
     per = [r["insns"] / r["iters"] for r in reps]
     boots = {}
-    for r in reps:
-        boots.setdefault(r.get("boot", 0), []).append(r["insns"] / r["iters"])
+    for r, x in zip(reps, per):
+        boots.setdefault(r.get("boot", 0), []).append(x)
     meds = [statistics.median(b) for b in boots.values()]
     median = statistics.median(per)
     return {"median": median, "min": min(per), "max": max(per),
