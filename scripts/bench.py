@@ -15,7 +15,8 @@ Variants:
   on         the layer, every site patched (the default)
   noinline   the layer with paravirt_patch=noinline: direct calls, no
              inline instructions
-  unpatched  the layer with paravirt_patch=off: every site an indirect call
+  unpatched  the layer with paravirt_patch=off: every site a call of its
+             trampoline, which jumps through pv_ops
 """
 
 import argparse

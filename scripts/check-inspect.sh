@@ -9,7 +9,8 @@
 # and its test module; BOOTLOG is the console log of that kernel's default
 # boot (page-table isolation off). The inspector's totals must equal the
 # kernel's own summary line and the test module's line, its --json output
-# must parse and hold one entry per record, and broken files (no
+# must parse and hold one entry per record, a site whose call misses its
+# operation's trampoline must be reported refused, and broken files (no
 # .parainstructions, a truncated one, a record pointing outside any
 # section) must be refused with a message and exit status 1.
 #
@@ -151,6 +152,77 @@ EOF
 	else
 		result FAIL "inspect/$what --json has one entry per record"
 	fi
+done
+
+# --- sites that do not call their trampoline --------------------------------
+
+# misdirect FILE SECTION ADDRESS: make the site at ADDRESS (as --json gives
+# it) call one byte past its trampoline: in a vmlinux its rel32, in a
+# module the addend of the relocation at the rel32, plus one.
+misdirect() {
+	python3 - "$@" <<'EOF'
+import struct, sys
+path, name, addr = sys.argv[1], sys.argv[2], int(sys.argv[3], 0)
+data = bytearray(open(path, "rb").read())
+etype, = struct.unpack_from("<H", data, 0x10)
+shoff, = struct.unpack_from("<Q", data, 0x28)
+shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+shs = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize)
+       for i in range(shnum)]
+def sname(h):
+    off = shs[shstrndx][4] + h[0]
+    return data[off:data.index(b"\0", off)].decode()
+sec = [i for i, h in enumerate(shs) if sname(h) == name][0]
+if etype == 2:
+    # ET_EXEC: the rel32 after the e8, in the section's file image
+    off = shs[sec][4] + addr - shs[sec][3] + 1
+    rel, = struct.unpack_from("<i", data, off)
+    struct.pack_into("<i", data, off, rel + 1)
+else:
+    # ET_REL: the addend of the RELA entry at the rel32
+    rels = [h for h in shs if h[1] == 4 and h[7] == sec]
+    for off in (o for h in rels for o in range(h[4], h[4] + h[5], 24)):
+        if struct.unpack_from("<Q", data, off)[0] == addr + 1:
+            a, = struct.unpack_from("<q", data, off + 16)
+            struct.pack_into("<q", data, off + 16, a + 1)
+            break
+    else:
+        sys.exit("no relocation at the site's call")
+open(path, "wb").write(data)
+EOF
+}
+
+for what in vmlinux module; do
+	if [ "$what" = vmlinux ]; then
+		cp "$vmlinux" "$tmp/misdirected"
+		args=("$tmp/misdirected")
+	else
+		cp "$module" "$tmp/misdirected"
+		args=(--vmlinux "$vmlinux" "$tmp/misdirected")
+	fi
+	# the first record's site, as the first JSON entry names it
+	read -r sec addr < <(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["sites"][0]
+print(s["section"], s["address"])' "$tmp/$what.json")
+	if misdirect "$tmp/misdirected" "$sec" "$addr" &&
+	   "$INSPECT" --json "${args[@]}" > "$tmp/misdirected.json" &&
+	   python3 - "$tmp/misdirected.json" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+s = doc["sites"][0]
+ok = (not s["original"] and s["form"] == "refused" and
+      doc["totals"]["refused"] == 1)
+if not ok:
+    print("record 0: %s, %s; totals %s" % (s["form"], s["note"], doc["totals"]))
+sys.exit(0 if ok else 1)
+EOF
+	then
+		result PASS "inspect/$what refuses a site that misses its trampoline"
+	else
+		result FAIL "inspect/$what refuses a site that misses its trampoline"
+	fi
+	rm -f "$tmp/misdirected" "$tmp/misdirected.json"
 done
 
 # --- broken files ------------------------------------------------------------

@@ -240,7 +240,7 @@ expect default "pvlayer-init: debugfs backend: native"
 expect default "pvlayer-init: debugfs count other 0"
 expect default "pvlayer-init: debugfs count indirect 0"
 expect default "x86/mm: Checked W\\+X mappings: passed, no W\\+X pages found"
-expect default "paravirt/sites: [0-9]+ lines, first: .*\+0x[0-9a-f]+/0x[0-9a-f]+	vmlinux	[a-z_0-9.]+	6	(inline|direct|nop)	([0-9a-f]{2} ){5}[0-9a-f]{2}"
+expect default "paravirt/sites: [0-9]+ lines, first: .*\+0x[0-9a-f]+/0x[0-9a-f]+	vmlinux	[a-z_0-9.]+	5	(inline|direct|nop)	([0-9a-f]{2} ){4}[0-9a-f]{2}"
 check "boot/default: debugfs sites and counts agree" debugfs_consistent default
 
 # The site inspector reads the same kernel and its test module: its

@@ -98,17 +98,19 @@ the tree's own paravirt core (arch/x86/kernel/paravirt.c) out of the
 build; the file stays in the tree, unused.
 
  - ops.c: pv_ops with the native implementation of every operation.
+ - tramp.c: the trampolines the sites call, one jump through each slot.
  - probe.c: the backend registry; at boot the backends are probed in
    priority order and the first that succeeds fills the slots it
    provides, every other slot keeps its native operation. Boot
    parameters force or refuse a backend.
  - patch.c: the patch pass. Each site whose bytes are still what the
    compiler emitted becomes the backend's inline bytes, a direct call,
-   NOPs, or stays the indirect call; anything else is refused and named.
+   NOPs, or stays the call of the trampoline; anything else is refused
+   and named.
  - module.c: a module's sites are patched when it loads and forgotten
    when it is freed.
  - repatch.c, debugfs.c: re-patching the running kernel (another
-   backend, back to indirect calls) through
+   backend, back to the calls of the trampolines) through
    /sys/kernel/debug/paravirt/control, SMP-safe with text_poke_bp(), and
    the listing of every site.
  - apic.c: the local APIC operations follow the APIC driver the kernel
@@ -234,8 +236,8 @@ of the pvlayer project. One table of operation pointers, pv_ops (CPU,
 IRQ, MMU and APIC operations), is filled at early boot by the backend
 that probes successfully, and a patch pass rewrites every call site of
 the kernel and of each module into the cheapest correct form: the
-native instructions inline, a direct call, nothing at all, or the
-indirect call it was. Three backends come with it: native, vmi (code
+native instructions inline, a direct call, nothing at all, or the call
+of the operation's trampoline (a jump through pv_ops) it was. Three backends come with it: native, vmi (code
 published by the hypervisor in an option ROM) and xen (HVM guests).
 
 The series is generated from the project's graft (scripts/graft.py) and

@@ -25,7 +25,7 @@
 #define TEMPLATE(fn, clob, ...)	TEMPLATE_IF(0, fn, clob, __VA_ARGS__)
 
 /*
- * Each template fills the whole six-byte site, so that the inline form is
+ * Each template fills the whole five-byte site, so that the inline form is
  * as many instructions as the kernel without the layer executes: the
  * instruction is preceded by DS segment-override prefixes (0x3e) instead of
  * being followed by a NOP. In 64-bit mode a DS override has no effect,
@@ -76,28 +76,28 @@ static void __used pv_native_load_tls_template(void)
 
 static const struct pv_template native_templates[] = {
 	/* pushf; pop %rax */
-	TEMPLATE(pv_native_save_fl, PV_CLOBBER_RAX, DS, DS, DS, DS, 0x9c, 0x58),
+	TEMPLATE(pv_native_save_fl, PV_CLOBBER_RAX, DS, DS, DS, 0x9c, 0x58),
 	/* cli */
-	TEMPLATE(pv_native_irq_disable, 0, DS, DS, DS, DS, DS, 0xfa),
+	TEMPLATE(pv_native_irq_disable, 0, DS, DS, DS, DS, 0xfa),
 	/* sti */
-	TEMPLATE(pv_native_irq_enable, 0, DS, DS, DS, DS, DS, 0xfb),
+	TEMPLATE(pv_native_irq_enable, 0, DS, DS, DS, DS, 0xfb),
 	/* mov %cr2, %rax */
-	TEMPLATE(pv_native_read_cr2, PV_CLOBBER_RAX, DS, DS, DS, 0x0f, 0x20, 0xd0),
+	TEMPLATE(pv_native_read_cr2, PV_CLOBBER_RAX, DS, DS, 0x0f, 0x20, 0xd0),
 	/* mov %cr3, %rax */
-	TEMPLATE(pv_native_read_cr3, PV_CLOBBER_RAX, DS, DS, DS, 0x0f, 0x20, 0xd8),
+	TEMPLATE(pv_native_read_cr3, PV_CLOBBER_RAX, DS, DS, 0x0f, 0x20, 0xd8),
 	/* mov %rdi, %cr3 */
-	TEMPLATE(pv_native_write_cr3, 0, DS, DS, DS, 0x0f, 0x22, 0xdf),
+	TEMPLATE(pv_native_write_cr3, 0, DS, DS, 0x0f, 0x22, 0xdf),
 	/* mov %cr0, %rax */
-	TEMPLATE(pv_native_read_cr0, PV_CLOBBER_RAX, DS, DS, DS, 0x0f, 0x20, 0xc0),
+	TEMPLATE(pv_native_read_cr0, PV_CLOBBER_RAX, DS, DS, 0x0f, 0x20, 0xc0),
 	/* mov %rdi, %rax: every page-table entry/value conversion */
-	TEMPLATE(_paravirt_ident_64, PV_CLOBBER_RAX, DS, DS, DS, 0x48, 0x89, 0xf8),
+	TEMPLATE(_paravirt_ident_64, PV_CLOBBER_RAX, DS, DS, 0x48, 0x89, 0xf8),
 	/* cpuid, with the registers of the instruction at its sites */
-	TEMPLATE(pv_native_cpuid, PV_CLOBBER_CPUID, DS, DS, DS, DS, 0x0f, 0xa2),
+	TEMPLATE(pv_native_cpuid, PV_CLOBBER_CPUID, DS, DS, DS, 0x0f, 0xa2),
 	/* wbinvd */
-	TEMPLATE(pv_native_wbinvd, 0, DS, DS, DS, DS, 0x0f, 0x09),
+	TEMPLATE(pv_native_wbinvd, 0, DS, DS, DS, 0x0f, 0x09),
 	/* invlpg (%rdi), all there is to it without page-table isolation */
 	TEMPLATE_IF(PV_TEMPLATE_NOT_PTI, native_flush_tlb_one_user, 0,
-		    DS, DS, DS, 0x0f, 0x01, 0x3f),
+		    DS, DS, 0x0f, 0x01, 0x3f),
 #ifdef CONFIG_SMP
 	{
 		.func = pv_native_load_tls,
@@ -107,15 +107,15 @@ static const struct pv_template native_templates[] = {
 	},
 #endif
 	/* mov %rsi, (%rdi): set_pte, set_pmd and set_pud store the entry */
-	TEMPLATE(pv_native_set_pte, 0, DS, DS, DS, 0x48, 0x89, 0x37),
-	TEMPLATE(pv_native_set_pmd, 0, DS, DS, DS, 0x48, 0x89, 0x37),
-	TEMPLATE(pv_native_set_pud, 0, DS, DS, DS, 0x48, 0x89, 0x37),
+	TEMPLATE(pv_native_set_pte, 0, DS, DS, 0x48, 0x89, 0x37),
+	TEMPLATE(pv_native_set_pmd, 0, DS, DS, 0x48, 0x89, 0x37),
+	TEMPLATE(pv_native_set_pud, 0, DS, DS, 0x48, 0x89, 0x37),
 	/* xor %eax, %eax; xchg %rax, (%rdi): take the entry, leave zero */
 	TEMPLATE(pv_native_ptep_modify_prot_start, PV_CLOBBER_RAX,
-		 DS, 0x31, 0xc0, 0x48, 0x87, 0x07),
+		 0x31, 0xc0, 0x48, 0x87, 0x07),
 	/* mov %rsi, (%rdi): store the new entry */
 	TEMPLATE(pv_native_ptep_modify_prot_commit, 0,
-		 DS, DS, DS, 0x48, 0x89, 0x37),
+		 DS, DS, 0x48, 0x89, 0x37),
 };
 
 PV_BACKEND(native) = {

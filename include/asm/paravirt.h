@@ -171,7 +171,7 @@ static inline void __cpuid(unsigned int *eax, unsigned int *ebx,
 	asm_inline __volatile__(PV_SITE_ASM(PV_CLOBBER_CPUID)
 				: "=a" (*eax), "=b" (*ebx), "=c" (*ecx),
 				  "=d" (*edx), ASM_CALL_CONSTRAINT
-				: [pv_slot] "i" (&pv_ops.cpu.cpuid.func),
+				: PV_SITE_OPS(cpu.cpuid),
 				  "0" (*eax), "2" (*ecx)
 				: "memory");
 }
@@ -341,7 +341,7 @@ static inline unsigned long paravirt_store_tr(void)
 
 /*
  * The load_tls site is PV_LOAD_TLS_SITE_LEN bytes: the call, four 11-byte
- * NOPs and a 2-byte one, room for the native inline form.
+ * NOPs and a 3-byte one, room for the native inline form.
  */
 static inline void load_TLS(struct thread_struct *t, unsigned int cpu)
 {
@@ -350,7 +350,7 @@ static inline void load_TLS(struct thread_struct *t, unsigned int cpu)
 	__PV_SITE(PV_SITE_ASM_PAD(PV_CLOBBER_C_ABI,
 				  _ASM_BYTES(BYTES_NOP11) _ASM_BYTES(BYTES_NOP11)
 				  _ASM_BYTES(BYTES_NOP11) _ASM_BYTES(BYTES_NOP11)
-				  _ASM_BYTES(BYTES_NOP2)),
+				  _ASM_BYTES(BYTES_NOP3)),
 		  cpu.load_tls, __PV_OUT_C_ABI, __PV_CLOBBERS_C_ABI,
 		  PV_ARG1(t), PV_ARG2(cpu));
 }
@@ -758,13 +758,13 @@ static inline void __set_fixmap(unsigned int idx, phys_addr_t phys,
 
 /*
  * The native inline form of save_fl, as the native backend's template
- * writes it: pushf with four DS prefixes, then pop %rax (six bytes, two
+ * writes it: pushf with three DS prefixes, then pop %rax (five bytes, two
  * instructions).
  */
 static __always_inline unsigned long arch_local_save_flags(void)
 {
 	return PVOP_CALLEE_LAYOUT(unsigned long, irq.save_fl,
-				  ".byte 0x3e, 0x3e, 0x3e, 0x3e, 0x9c; pop %%rax");
+				  ".byte 0x3e, 0x3e, 0x3e, 0x9c; pop %%rax");
 }
 
 static __always_inline void arch_local_irq_disable(void)
@@ -797,10 +797,7 @@ void native_pv_lock_init(void) __init;
  */
 .macro PV_SAVE_FL_SITE
 	.set .L_PV_SITE_\@, .
-	ANNOTATE_RETPOLINE_SAFE
-	/* call *pv_ops+PV_IRQ_save_fl(%rip), spelt as its bytes */
-	.byte 0xff, 0x15
-	.long pv_ops + PV_IRQ_save_fl - (. + 4)
+	call __pv_noinstr_tramps + PV_TRAMP_STRIDE * PV_TRAMP_SAVE_FL_RANK
 	.pushsection .parainstructions, "a"
 	.balign 4
 	.long .L_PV_SITE_\@ - .
@@ -814,11 +811,11 @@ void native_pv_lock_init(void) __init;
 
 /*
  * As in C, an inert alternative shows objtool the inline form's layout:
- * pushf with four DS prefixes, then pop %rax.
+ * pushf with three DS prefixes, then pop %rax.
  */
 #define SAVE_FLAGS							\
 	ALTERNATIVE "PV_SAVE_FL_SITE",					\
-		    ".byte 0x3e, 0x3e, 0x3e, 0x3e, 0x9c; pop %rax",	\
+		    ".byte 0x3e, 0x3e, 0x3e, 0x9c; pop %rax",	\
 		    ALT_NOT(X86_FEATURE_ALWAYS)
 #endif
 

@@ -143,8 +143,23 @@ enum pv_form pv_site_plan(const struct pv_site *site, const void *slot,
  * pv_site_original - the bytes the compiler emitted at a site
  * @site: the record
  * @buf: receives @site->len bytes
+ *
+ * The call of the site's trampoline, redirected to the trampoline's
+ * call-depth accounting thunk if the kernel uses them, as the kernel
+ * leaves direct calls before the patch pass. The caller holds text_mutex.
  */
 void pv_site_original(const struct pv_site *site, u8 *buf);
+
+/**
+ * pv_tramp_addr - the trampoline an operation's sites call
+ * @op: slot index
+ *
+ * The trampoline jumps through the slot: a site that calls it behaves as
+ * an indirect call of the slot's value.
+ *
+ * Return: its entry, or NULL if @op is not an operation.
+ */
+const void *pv_tramp_addr(unsigned int op);
 
 /**
  * pv_patch_sites - patch a range of site records

@@ -34,8 +34,8 @@
 #define PV_CLOBBER_CPUID	(PV_CLOBBER_RAX | PV_CLOBBER_RBX |	\
 				 PV_CLOBBER_RCX | PV_CLOBBER_RDX)
 
-/* Length of a site as the macros emit it: ff 15 <disp32>. */
-#define PV_SITE_LEN		6
+/* Length of a site as the macros emit it: e8 <rel32>, a direct call. */
+#define PV_SITE_LEN		5
 
 /*
  * Length of the load_tls sites: the call and NOPs that leave room for the

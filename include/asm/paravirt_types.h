@@ -5,8 +5,8 @@
  * list of operations in paravirt_ops_list.h.
  *
  * See Documentation/ of the layer for the design. In short: every call of an
- * operation is an indirect call through its pv_ops slot, six bytes long
- * ("call *pv_ops+off(%rip)"), with one struct pv_site record in the
+ * operation is a direct call, five bytes long, of a trampoline that jumps
+ * through its pv_ops slot, with one struct pv_site record in the
  * .parainstructions section. At boot the patch pass rewrites each site into the
  * backend's inline instructions, a direct call, NOPs, or leaves it alone.
  */
@@ -25,11 +25,28 @@
 
 #ifdef CONFIG_PARAVIRT
 
+/*
+ * Trampolines: each is PV_TRAMP_STRIDE bytes, PV_TRAMP_PAD bytes of 0x90
+ * and PV_TRAMP_CODE of code (see pv_tramp_offset()). The save_fl site of
+ * the entry code is the trampoline PV_TRAMP_SAVE_FL_RANK of the noinstr
+ * table, which the trampolines' file checks.
+ */
+#ifdef CONFIG_CALL_PADDING
+#define PV_TRAMP_PAD		CONFIG_FUNCTION_PADDING_BYTES
+#else
+#define PV_TRAMP_PAD		0
+#endif
+#define PV_TRAMP_CODE		16
+#define PV_TRAMP_STRIDE		(PV_TRAMP_PAD + PV_TRAMP_CODE)
+
+#define PV_TRAMP_SAVE_FL_RANK	3
+
 #ifndef __ASSEMBLY__
 #include <linux/types.h>
 #include <linux/stddef.h>
 #include <linux/stringify.h>
 
+#include <asm-generic/bitops/const_hweight.h>
 #include <asm/desc_defs.h>
 #include <asm/pgtable_types.h>
 #include <asm/nospec-branch.h>
@@ -272,29 +289,90 @@ extern struct paravirt_patch_template pv_ops;
 int paravirt_disable_iospace(void);
 
 /*
- * The site: an indirect call through the slot, and its record. The record
- * goes to .parainstructions, the name objtool knows for paravirt site
- * records; the linker keeps it for the life of the kernel.
- * Operand %[pv_slot] is the slot's address; the assembler derives the
- * slot's index from it. PV_SITE_ASM_PAD() follows the call with @pad, NOPs
- * that make room for a longer inline form; they must be the NOPs the patch
- * pass writes (x86_nops[], longest first).
+ * Trampolines. A site is a direct call, five bytes, of its operation's
+ * trampoline, which jumps through the slot (arch/x86/paravirt/tramp.c).
+ * Before each entry are PV_TRAMP_PAD bytes of 0x90, as before every
+ * function of the kernel (call-depth tracking writes its accounting
+ * there); the entry is ENDBR and the jump. The trampolines of the
+ * operations that noinstr code calls form a second table, in
+ * .noinstr.text; objtool checks that noinstr code calls no other and that
+ * the native functions of their slots are noinstr too.
  */
+#define __PV_OP_BIT(op)		(1ULL << PV_OP_INDEX(op))
+
+/* The operations whose sites may be in noinstr code (slots 0 to 63). */
+#define PV_NOINSTR_MASK							\
+	(__PV_OP_BIT(cpu.get_debugreg) | __PV_OP_BIT(cpu.set_debugreg) |	\
+	 __PV_OP_BIT(cpu.wbinvd) | __PV_OP_BIT(irq.save_fl) |		\
+	 __PV_OP_BIT(irq.irq_disable) | __PV_OP_BIT(irq.irq_enable) |	\
+	 __PV_OP_BIT(irq.safe_halt) | __PV_OP_BIT(mmu.read_cr2) |	\
+	 __PV_OP_BIT(mmu.write_cr2))
+
+/* The tables' first entries (arch/x86/paravirt/tramp.c). */
+extern const u8 __pv_tramps[], __pv_noinstr_tramps[];
+
+/* Is operation @op's trampoline in the noinstr table? */
+static __always_inline bool pv_op_noinstr(unsigned int op)
+{
+	return op < 64 && ((PV_NOINSTR_MASK >> op) & 1);
+}
+
+/*
+ * Offset of operation @op's trampoline from the start of its table: each
+ * table holds its operations in slot order.
+ */
+static __always_inline unsigned int pv_tramp_offset(unsigned int op)
+{
+	unsigned int below = __const_hweight64(PV_NOINSTR_MASK &
+					       ((op < 64 ? 1ULL << op : 0) - 1));
+
+	return PV_TRAMP_STRIDE * (pv_op_noinstr(op) ? below : op - below);
+}
+
+/*
+ * What a site's text needs to know of its operation, as one constant for
+ * the assembler: the slot index in bits 0-7, "noinstr table" in bit 8, the
+ * trampoline's offset from bit 16.
+ */
+static __always_inline unsigned int pv_site_code(unsigned int op)
+{
+	return op | (unsigned int)pv_op_noinstr(op) << 8 |
+	       pv_tramp_offset(op) << 16;
+}
+
+/*
+ * The site: the call of the trampoline, and its record. The record goes
+ * to .parainstructions, the name objtool knows for paravirt site records;
+ * the linker keeps it for the life of the kernel. PV_SITE_OPS(slot) is the
+ * operand the site's text reads (pv_site_code()); PV_SITE_CALL is the call
+ * alone, as it is emitted. PV_SITE_ASM_PAD() follows the call with @pad,
+ * NOPs that make room for a longer inline form; they must be the NOPs the
+ * patch pass writes (x86_nops[], longest first).
+ */
+#define PV_SITE_CALL							\
+	".if %c[pv_site] & 0x100\n\t"					\
+	"call __pv_noinstr_tramps + (%c[pv_site] >> 16)\n\t"		\
+	".else\n\t"							\
+	"call __pv_tramps + (%c[pv_site] >> 16)\n\t"			\
+	".endif\n\t"
+
 #define PV_SITE_ASM_PAD(clobbers, pad)					\
 	"881:\n\t"							\
-	ANNOTATE_RETPOLINE_SAFE						\
-	"call *%c[pv_slot](%%rip)\n\t"					\
+	PV_SITE_CALL							\
 	pad								\
 	"\n882:\n\t"							\
 	".pushsection .parainstructions, \"a\"\n\t"			\
 	".balign 4\n\t"							\
 	".long 881b - .\n\t"						\
-	".word (%c[pv_slot] - pv_ops) / 8\n\t"				\
+	".word %c[pv_site] & 0xff\n\t"					\
 	".word " __stringify(clobbers) "\n\t"				\
 	".byte 882b - 881b\n\t"						\
 	".byte 0\n\t"							\
 	".word 0\n\t"							\
 	".popsection\n\t"
+
+#define PV_SITE_OPS(slot)						\
+	[pv_site] "i" (pv_site_code(PV_OP_INDEX(slot)))
 
 #define PV_SITE_ASM(clobbers)	PV_SITE_ASM_PAD(clobbers, "")
 
@@ -346,7 +424,7 @@ int paravirt_disable_iospace(void);
 	({								\
 		asm_inline __volatile__(site_asm			\
 			     : outputs, ASM_CALL_CONSTRAINT		\
-			     : [pv_slot] "i" (&pv_ops.slot), ##__VA_ARGS__ \
+			     : PV_SITE_OPS(slot), ##__VA_ARGS__ \
 			     : clobbers);				\
 	})
 

@@ -15,6 +15,7 @@
 #include <linux/pgtable.h>
 #include <linux/processor.h>
 #include <linux/string.h>
+#include <linux/unaligned.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/insn.h>
@@ -122,6 +123,40 @@ static void pv_ops_table_complete(struct kunit *test)
 }
 
 /*
+ * Every operation's trampoline is ENDBR (or the NOP that seals it), then
+ * "jmp *slot(%rip)" through its own slot, and no two share an entry.
+ */
+static void pv_tramps_jump_through_slots(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < PV_OP_COUNT; i++) {
+		const u8 *t = pv_tramp_addr(i);
+		struct insn insn;
+
+		KUNIT_ASSERT_NOT_NULL(test, t);
+		if (i)
+			KUNIT_EXPECT_PTR_NE(test, t, pv_tramp_addr(i - 1));
+		KUNIT_ASSERT_GE(test, insn_decode_kernel(&insn, t), 0);
+		if (IS_ENABLED(CONFIG_X86_KERNEL_IBT)) {
+			KUNIT_EXPECT_EQ_MSG(test, insn.length, 4, "%s",
+					    pv_op_name(i));
+			t += insn.length;
+			KUNIT_ASSERT_GE(test, insn_decode_kernel(&insn, t), 0);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, insn.opcode.bytes[0], 0xff, "%s",
+				    pv_op_name(i));
+		KUNIT_EXPECT_EQ_MSG(test, insn.modrm.bytes[0], 0x25, "%s",
+				    pv_op_name(i));
+		KUNIT_EXPECT_PTR_EQ_MSG(test,
+					t + insn.length + insn.displacement.value,
+					(const u8 *)&pv_ops + i * sizeof(void *),
+					"%s", pv_op_name(i));
+	}
+	KUNIT_EXPECT_NULL(test, pv_tramp_addr(PV_OP_COUNT));
+}
+
+/*
  * Check one live site by decoding its bytes, independently of the patch
  * pass. Returns NULL if the site holds what the backend requires, else
  * what is wrong; *form receives the form found.
@@ -141,25 +176,25 @@ static const char *pv_check_live_site(const struct pv_site *s,
 		return "undecodable";
 
 	if (insn.opcode.bytes[0] == 0xe8) {
+		const void *dest = ip + insn.length + insn.immediate.value;
+		const void *tramp = pv_tramp_addr(s->op);
+
+		if (!pv_all_nops(ip + insn.length, s->len - insn.length))
+			return "call not padded with NOPs";
+		if (dest == tramp ||
+		    dest == callthunks_translate_call_dest((void *)tramp)) {
+			/* the trampoline: only when patching is off */
+			*form = PV_FORM_INDIRECT;
+			if (!(st->flags & PV_PLAN_NO_PATCH))
+				return "left calling the trampoline";
+			return NULL;
+		}
 		/* direct: a call of exactly the slot's function */
 		*form = PV_FORM_DIRECT;
-		if (ip + insn.length + insn.immediate.value !=
-		    callthunks_translate_call_dest((void *)slot))
+		if (dest != callthunks_translate_call_dest((void *)slot))
 			return "direct call to the wrong function";
 		if (could_inline)
 			return "direct call where the template fits";
-		if (!pv_all_nops(ip + insn.length, s->len - insn.length))
-			return "direct call not padded with NOPs";
-		return NULL;
-	}
-	if (insn.opcode.bytes[0] == 0xff && insn.modrm.bytes[0] == 0x15) {
-		/* indirect: only when patching is off */
-		*form = PV_FORM_INDIRECT;
-		if (ip + insn.length + insn.displacement.value !=
-		    (const u8 *)&pv_ops + s->op * sizeof(void *))
-			return "indirect call through the wrong slot";
-		if (!(st->flags & PV_PLAN_NO_PATCH))
-			return "left indirect";
 		return NULL;
 	}
 	if (pv_all_nops(ip, s->len)) {
@@ -224,7 +259,7 @@ static void pv_live_sites_match_backend(struct kunit *test)
  */
 static void pv_flush_one_user_form(struct kunit *test)
 {
-	static const u8 invlpg_rdi[] = { 0x3e, 0x3e, 0x3e, 0x0f, 0x01, 0x3f };
+	static const u8 invlpg_rdi[] = { 0x3e, 0x3e, 0x0f, 0x01, 0x3f };
 	unsigned int op = PV_OP_INDEX(mmu.flush_tlb_one_user);
 	unsigned int flags = pv_boot_stats.flags;
 	const void *slot = pv_slot_value(op);
@@ -276,10 +311,9 @@ static noinline unsigned long pv_scratch_save_fl(void)
 {
 	unsigned long ret;
 
-	asm volatile(ANNOTATE_RETPOLINE_SAFE
-		     "call *%[s]\n\t"
+	asm volatile(PV_SITE_CALL
 		     : "=a" (ret), ASM_CALL_CONSTRAINT
-		     : [s] "m" (pv_ops.irq.save_fl.func)
+		     : PV_SITE_OPS(irq.save_fl)
 		     : "memory", "cc", "rdi", SCRATCH_CLOBBERS);
 	return ret;
 }
@@ -288,10 +322,9 @@ static noinline unsigned long pv_scratch_pte_val(unsigned long val)
 {
 	unsigned long ret;
 
-	asm volatile(ANNOTATE_RETPOLINE_SAFE
-		     "call *%[s]\n\t"
+	asm volatile(PV_SITE_CALL
 		     : "=a" (ret), "+D" (val), ASM_CALL_CONSTRAINT
-		     : [s] "m" (pv_ops.mmu.pte_val.func)
+		     : PV_SITE_OPS(mmu.pte_val)
 		     : "memory", "cc", SCRATCH_CLOBBERS);
 	return ret;
 }
@@ -300,20 +333,18 @@ static noinline unsigned long pv_scratch_read_cr0(void)
 {
 	unsigned long ret;
 
-	asm volatile(ANNOTATE_RETPOLINE_SAFE
-		     "call *%[s]\n\t"
+	asm volatile(PV_SITE_CALL
 		     : "=a" (ret), ASM_CALL_CONSTRAINT
-		     : [s] "m" (pv_ops.cpu.read_cr0)
+		     : PV_SITE_OPS(cpu.read_cr0)
 		     : "memory", "cc", "rdi", SCRATCH_CLOBBERS);
 	return ret;
 }
 
 static noinline void pv_scratch_exit_mmap(void)
 {
-	asm volatile(ANNOTATE_RETPOLINE_SAFE
-		     "call *%[s]\n\t"
+	asm volatile(PV_SITE_CALL
 		     : ASM_CALL_CONSTRAINT
-		     : [s] "m" (pv_ops.mmu.exit_mmap), "D" (NULL)
+		     : PV_SITE_OPS(mmu.exit_mmap), "D" (NULL)
 		     : "memory", "cc", "rax", SCRATCH_CLOBBERS);
 }
 
@@ -343,9 +374,17 @@ static void pv_scratch_write(void *dst, const void *src, size_t len)
 	mutex_unlock(&text_mutex);
 }
 
+/* pv_site_original() of the scratch record; it needs the text lock. */
+static void pv_scratch_original(u8 *buf)
+{
+	mutex_lock(&text_mutex);
+	pv_site_original(&pv_scratch_rec, buf);
+	mutex_unlock(&text_mutex);
+}
+
 /*
  * Point the scratch record at the site inside @fn: the first place in its
- * first bytes that holds the original call through slot @op.
+ * first bytes that holds the original call of slot @op's trampoline.
  */
 static u8 *pv_scratch_setup(struct kunit *test, void *fn, unsigned int op,
 			    u16 clobbers)
@@ -359,7 +398,7 @@ static u8 *pv_scratch_setup(struct kunit *test, void *fn, unsigned int op,
 	pv_scratch_rec.len = PV_SITE_LEN;
 	for (i = 0; i < 64; i++, p++) {
 		pv_scratch_rec.addr = (long)p - (long)&pv_scratch_rec.addr;
-		pv_site_original(&pv_scratch_rec, orig);
+		pv_scratch_original(orig);
 		if (!memcmp(p, orig, PV_SITE_LEN))
 			return p;
 	}
@@ -371,7 +410,7 @@ static void pv_scratch_restore(void)
 {
 	u8 orig[PV_SITE_LEN];
 
-	pv_site_original(&pv_scratch_rec, orig);
+	pv_scratch_original(orig);
 	pv_scratch_write(pv_site_addr(&pv_scratch_rec), orig, PV_SITE_LEN);
 }
 
@@ -381,7 +420,7 @@ static void pv_scratch_patch(struct kunit *test, unsigned int flags,
 	u8 orig[PV_SITE_LEN];
 
 	memset(st, 0, sizeof(*st));
-	pv_site_original(&pv_scratch_rec, orig);
+	pv_scratch_original(orig);
 	KUNIT_ASSERT_EQ_MSG(test, memcmp(pv_site_addr(&pv_scratch_rec), orig,
 					 PV_SITE_LEN), 0,
 			    "scratch site is not in its original state");
@@ -398,7 +437,7 @@ static void pv_patch_scratch_inline(struct kunit *test)
 	u8 *site;
 	unsigned long flags;
 
-	/* native's is pushf behind four DS prefixes, then pop %rax */
+	/* native's is pushf behind three DS prefixes, then pop %rax */
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	site = pv_scratch_setup(test, pv_scratch_save_fl,
 				PV_OP_INDEX(irq.save_fl), PV_CLOBBER_CALLEE_SAVE);
@@ -425,9 +464,10 @@ static void pv_patch_scratch_inline_needs_clobbers(struct kunit *test)
 				PV_OP_INDEX(mmu.pte_val), 0);
 	pv_scratch_patch(test, 0, &st);
 	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_DIRECT], 1);
-	/* one instruction: cs call rel32 */
-	KUNIT_EXPECT_EQ(test, site[0], 0x2e);
-	KUNIT_EXPECT_EQ(test, site[1], 0xe8);
+	/* one instruction, call rel32, to the function and not its trampoline */
+	KUNIT_EXPECT_EQ(test, site[0], 0xe8);
+	KUNIT_EXPECT_PTR_NE(test, site + PV_SITE_LEN + get_unaligned((s32 *)(site + 1)),
+			    pv_tramp_addr(PV_OP_INDEX(mmu.pte_val)));
 	KUNIT_EXPECT_EQ(test, pv_scratch_pte_val(0x1234567890ULL),
 			0x1234567890ULL);
 	pv_scratch_restore();
@@ -487,7 +527,7 @@ static void pv_patch_scratch_indirect(struct kunit *test)
 
 	site = pv_scratch_setup(test, pv_scratch_save_fl,
 				PV_OP_INDEX(irq.save_fl), PV_CLOBBER_CALLEE_SAVE);
-	pv_site_original(&pv_scratch_rec, orig);
+	pv_scratch_original(orig);
 	pv_scratch_patch(test, PV_PLAN_NO_PATCH, &st);
 	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_INDIRECT], 1);
 	KUNIT_EXPECT_EQ(test, memcmp(site, orig, PV_SITE_LEN), 0);
@@ -522,12 +562,15 @@ static void pv_patch_scratch_tampered(struct kunit *test)
 	struct pv_patch_stats st = { };
 	u8 *site;
 	u8 orig[PV_SITE_LEN], bad[PV_SITE_LEN];
+	s32 rel;
 
 	site = pv_scratch_setup(test, pv_scratch_read_cr0,
 				PV_OP_INDEX(cpu.read_cr0), PV_CLOBBER_C_ABI);
-	pv_site_original(&pv_scratch_rec, orig);
+	pv_scratch_original(orig);
+	/* a call of the next operation's trampoline: not this site's call */
 	memcpy(bad, orig, PV_SITE_LEN);
-	bad[2] ^= 0x08;		/* another slot: not this site's call */
+	rel = get_unaligned((s32 *)(bad + 1)) + PV_TRAMP_STRIDE;
+	put_unaligned(rel, (s32 *)(bad + 1));
 	pv_scratch_write(site, bad, PV_SITE_LEN);
 
 	pv_scratch_patch_locked(0, &st);
@@ -772,6 +815,7 @@ static void pv_semantics_debug_regs(struct kunit *test)
 static struct kunit_case pv_site_cases[] = {
 	KUNIT_CASE(pv_site_table_integrity),
 	KUNIT_CASE(pv_ops_table_complete),
+	KUNIT_CASE(pv_tramps_jump_through_slots),
 	KUNIT_CASE(pv_live_sites_match_backend),
 	KUNIT_CASE(pv_flush_one_user_form),
 	{}

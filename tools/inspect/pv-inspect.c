@@ -9,6 +9,13 @@
  * decision is pv_site_plan()'s, taken from data read out of the kernel
  * image: the initial contents of pv_ops, nop_func and native_templates.
  *
+ * A site as the compiler emits it is a five-byte direct call, e8 <rel32>,
+ * of its operation's trampoline, the function "__pv_tramp.<group.member>"
+ * that jumps through the slot (arch/x86/paravirt/tramp.c). The trampolines
+ * are found by their symbols in the kernel image; in a module the call is
+ * a relocation against one of the kernel's two tables of trampolines,
+ * __pv_tramps and __pv_noinstr_tramps, checked against that kernel.
+ *
  * The record layout, the clobber bits and the template layout come from
  * asm/paravirt_site.h and the operation names from asm/paravirt_ops_list.h,
  * the same headers the kernel is built with.
@@ -55,12 +62,18 @@ static_assert(sizeof(void *) == 8 &&
 	      "struct pv_template is not laid out as on x86_64");
 
 /* x86-64 instruction facts the patch pass relies on. */
-#define OP_INDIRECT_CALL	0xff
-#define MODRM_RIP_CALL		0x15
 #define OP_CALL_REL32		0xe8
-#define PREFIX_CS		0x2e
 #define CALL_REL32_LEN		5
 #define NOP_MAX			11
+
+/* The original site is exactly the call of the trampoline. */
+static_assert(PV_SITE_LEN == CALL_REL32_LEN,
+	      "a site is not one call rel32 long");
+
+/* Symbols of the trampolines: the prefix, then the operation's name. */
+#define TRAMP_PREFIX		"__pv_tramp."
+#define TRAMP_TABLE		"__pv_tramps"
+#define TRAMP_NOINSTR_TABLE	"__pv_noinstr_tramps"
 
 /* The kernel's 64-bit NOPs, by length (asm/nops.h). */
 static const u8 nops[NOP_MAX + 1][NOP_MAX] = {
@@ -424,19 +437,59 @@ struct template {
 };
 
 struct kernel_tables {
-	uint64_t pv_ops;
+	const char *path;		/* the kernel image read */
 	uint64_t slots[ARRAY_SIZE(ops)];
 	const char *slot_names[ARRAY_SIZE(ops)];
+	uint64_t tramps[ARRAY_SIZE(ops)];	/* 0: no trampoline */
+	size_t nr_tramps;
+	uint64_t tramp_table;		/* __pv_tramps, 0 if none */
+	uint64_t noinstr_tramp_table;	/* __pv_noinstr_tramps, 0 if none */
 	uint64_t nop_func;
 	struct template *templates;
 	size_t nr_templates;
 };
+
+/*
+ * The trampolines' addresses, by operation, in one pass over the symbols:
+ * "__pv_tramp." and the operation's name. They are local symbols, one of
+ * each name in a kernel image; an operation whose symbol is missing keeps
+ * 0, and none of its sites is the original (read_sites() says so).
+ */
+static void read_tramps(const struct image *vm, struct kernel_tables *kt)
+{
+	const size_t plen = strlen(TRAMP_PREFIX);
+	const struct symbol *s;
+	size_t i, op;
+
+	for (i = 0; i < vm->nr_sorted; i++) {
+		s = vm->sorted[i];
+		if (strncmp(s->name, TRAMP_PREFIX, plen))
+			continue;
+		for (op = 0; op < ARRAY_SIZE(ops); op++)
+			if (!strcmp(s->name + plen, ops[op].name))
+				break;
+		if (op == ARRAY_SIZE(ops))
+			continue;
+		if (kt->tramps[op] && kt->tramps[op] != s->value)
+			die("%s: more than one symbol %s", vm->path, s->name);
+		if (!kt->tramps[op])
+			kt->nr_tramps++;
+		kt->tramps[op] = s->value;
+	}
+
+	s = sym_by_name(vm, TRAMP_TABLE, false);
+	kt->tramp_table = s ? s->value : 0;
+	s = sym_by_name(vm, TRAMP_NOINSTR_TABLE, false);
+	kt->noinstr_tramp_table = s ? s->value : 0;
+}
 
 static void read_tables(const struct image *vm, struct kernel_tables *kt)
 {
 	const struct symbol *s;
 	u8 buf[PV_TEMPLATE_SIZE];
 	size_t i;
+
+	kt->path = vm->path;
 
 	s = sym_by_name(vm, "pv_ops", false);
 	if (!s || s->shndx >= vm->nr_secs)
@@ -446,7 +499,6 @@ static void read_tables(const struct image *vm, struct kernel_tables *kt)
 		die("%s: pv_ops has %llu slots, the inspector's list %zu: rebuild it",
 		    vm->path, (unsigned long long)s->size / 8,
 		    ARRAY_SIZE(ops));
-	kt->pv_ops = s->value;
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		u8 v[8];
 
@@ -455,6 +507,7 @@ static void read_tables(const struct image *vm, struct kernel_tables *kt)
 		kt->slot_names[i] = kt->slots[i] ?
 				    sym_name_at(vm, kt->slots[i]) : NULL;
 	}
+	read_tramps(vm, kt);
 
 	s = sym_by_name(vm, "nop_func", false);
 	if (!s)
@@ -541,7 +594,8 @@ static void plan_site(struct site *s, const struct kernel_tables *kt,
 	}
 	if (!s->original) {
 		s->form = FORM_REFUSED;
-		s->note = "not the compiler's bytes";
+		if (!s->note)
+			s->note = "not the compiler's bytes";
 		return;
 	}
 	if (!strcmp(ops[s->rec.op].group, APIC_GROUP)) {
@@ -587,23 +641,30 @@ static void plan_site(struct site *s, const struct kernel_tables *kt,
 	s->target = kt->slot_names[s->rec.op];
 	if (!s->target)
 		s->target = "?";
+	/* call rel32 of the function, then NOPs to the site's end */
 	if (!img->rel) {
-		int32_t rel = (int32_t)(slot - (s->addr + CALL_REL32_LEN + 1));
+		int32_t rel = (int32_t)(slot - (s->addr + CALL_REL32_LEN));
 		uint32_t u = (uint32_t)rel;
 
-		s->plan[0] = PREFIX_CS;
-		s->plan[1] = OP_CALL_REL32;
+		s->plan[0] = OP_CALL_REL32;
 		for (i = 0; i < 4; i++)
-			s->plan[2 + i] = u >> (8 * i);
-		fill_nops(s->plan + CALL_REL32_LEN + 1,
-			  len - CALL_REL32_LEN - 1);
+			s->plan[1 + i] = u >> (8 * i);
+		fill_nops(s->plan + CALL_REL32_LEN, len - CALL_REL32_LEN);
 		s->have_plan = true;
 	}
 }
 
-/* Is there a relocation of pv_ops + @op * 8 - 4 at @off of section @shndx? */
+/*
+ * Is the call's rel32, at @off of section @shndx, relocated to the
+ * trampoline of @op? The compiler's "call __pv_tramps + OFF" (or of
+ * __pv_noinstr_tramps) is a PLT32 or PC32 relocation against the
+ * kernel's table, undefined in the module, with addend OFF - 4: the
+ * table's value in the kernel image @kt was read from, plus the addend and
+ * the four bytes of the rel32, must be the trampoline's address there.
+ */
 static bool module_site_reloc(const struct image *img, unsigned int shndx,
-			      uint64_t off, unsigned int op)
+			      uint64_t off, unsigned int op,
+			      const struct kernel_tables *kt)
 {
 	size_t i, j;
 
@@ -613,6 +674,7 @@ static bool module_site_reloc(const struct image *img, unsigned int shndx,
 		if (r->type != SHT_RELA || r->info != shndx || !r->edata)
 			continue;
 		for (j = 0; j < r->size / sizeof(elf_rela_t); j++) {
+			uint64_t table;
 			elf_rela_t rela;
 			size_t k;
 
@@ -620,21 +682,58 @@ static bool module_site_reloc(const struct image *img, unsigned int shndx,
 			    rela.r_offset != off)
 				continue;
 			k = GELF_R_SYM(rela.r_info);
-			return (GELF_R_TYPE(rela.r_info) == R_X86_64_PC32 ||
-				GELF_R_TYPE(rela.r_info) == R_X86_64_PLT32) &&
-			       k < img->nr_syms &&
-			       !strcmp(img->syms[k].name, "pv_ops") &&
-			       rela.r_addend == (int64_t)op * 8 - 4;
+			if ((GELF_R_TYPE(rela.r_info) != R_X86_64_PC32 &&
+			     GELF_R_TYPE(rela.r_info) != R_X86_64_PLT32) ||
+			    k >= img->nr_syms ||
+			    img->syms[k].shndx != SHN_UNDEF)
+				return false;
+			if (!strcmp(img->syms[k].name, TRAMP_TABLE))
+				table = kt->tramp_table;
+			else if (!strcmp(img->syms[k].name,
+					 TRAMP_NOINSTR_TABLE))
+				table = kt->noinstr_tramp_table;
+			else
+				return false;
+			return table &&
+			       table + rela.r_addend + 4 == kt->tramps[op];
 		}
 	}
 	return false;
 }
 
-/* Locate each record's site: link-time address, or section and offset. */
+/*
+ * Say once per operation, or once for all if the kernel image has none,
+ * that its sites cannot be the original: there is no trampoline to call.
+ */
+static void warn_no_tramp(const struct kernel_tables *kt, unsigned int op,
+			  bool *warned)
+{
+	if (!kt->nr_tramps) {
+		if (!warned[0])
+			fprintf(stderr,
+				"%s: %s: no trampolines (" TRAMP_PREFIX
+				"*): a kernel whose sites do not call them, or without local symbols; no site is original\n",
+				prog, kt->path);
+		warned[0] = true;
+		return;
+	}
+	if (!warned[op])
+		fprintf(stderr,
+			"%s: %s: no trampoline " TRAMP_PREFIX
+			"%s: its sites are not original\n",
+			prog, kt->path, ops[op].name);
+	warned[op] = true;
+}
+
+/*
+ * Locate each record's site (link-time address, or section and offset),
+ * read its bytes and decide whether they are the compiler's.
+ */
 static struct site *read_sites(const struct image *img,
 			       const struct kernel_tables *kt, size_t *count)
 {
 	const struct section *pi, *rs = NULL;
+	bool warned[ARRAY_SIZE(ops)] = { false };
 	struct site *sites;
 	size_t pidx, i, n;
 
@@ -732,20 +831,26 @@ static struct site *read_sites(const struct image *img,
 			s->nr_bytes = sec->size - start;
 		memcpy(s->bytes, sec->data + start, s->nr_bytes);
 
-		if (s->nr_bytes < PV_SITE_LEN || s->bytes[0] != OP_INDIRECT_CALL ||
-		    s->bytes[1] != MODRM_RIP_CALL ||
-		    s->rec.op >= ARRAY_SIZE(ops)) {
+		/* the original: call rel32 of the operation's trampoline */
+		if (s->rec.op >= ARRAY_SIZE(ops)) {
+			s->original = false;
+		} else if (!kt->tramps[s->rec.op]) {
+			s->original = false;
+			s->note = "no trampoline in the kernel image";
+			warn_no_tramp(kt, s->rec.op, warned);
+		} else if (s->nr_bytes < PV_SITE_LEN ||
+			   s->bytes[0] != OP_CALL_REL32) {
 			s->original = false;
 		} else if (img->rel) {
 			s->original = module_site_reloc(img, s->shndx,
-							start + 2, s->rec.op);
+							start + 1, s->rec.op,
+							kt);
 		} else {
-			int64_t disp = kt->pv_ops + s->rec.op * 8 -
-				       (s->addr + PV_SITE_LEN);
-			int32_t d32;
+			int32_t rel;
 
-			memcpy(&d32, s->bytes + 2, sizeof(d32));
-			s->original = d32 == disp;
+			memcpy(&rel, s->bytes + 1, sizeof(rel));
+			s->original = s->addr + CALL_REL32_LEN + (int64_t)rel ==
+				      kt->tramps[s->rec.op];
 		}
 	}
 	*count = n;
@@ -923,7 +1028,8 @@ static noreturn void print_usage(int status)
 	fprintf(status ? stderr : stdout,
 		"usage: %s [--json] [--pti] [--vmlinux VMLINUX] FILE\n"
 		"  FILE           a vmlinux or a module (.ko) built with the layer\n"
-		"  --vmlinux PATH the kernel a module is for (its pv_ops and templates)\n"
+		"  --vmlinux PATH the kernel a module is for (its pv_ops, trampolines\n"
+		"                 and templates)\n"
 		"  --json         one JSON object instead of the table\n"
 		"  --pti          decide as with page-table isolation on\n",
 		prog);

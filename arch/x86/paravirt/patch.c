@@ -7,7 +7,10 @@
  *   site	the bytes at a call site, PV_SITE_LEN long
  *   record	its struct pv_site in .parainstructions
  *   slot	the pv_ops member the site calls through
- *   original	ff 15 <disp32>, "call *slot(%rip)", as the compiler emitted it
+ *   trampoline	the function that jumps through the slot (tramp.c)
+ *   original	e8 <rel32>, "call trampoline", as the compiler emitted it,
+ *		or with the call redirected to the trampoline's call-depth
+ *		accounting thunk, as callthunks_patch_*_calls() leave it
  *
  * For every site the pass computes the wanted bytes in a buffer
  * (pv_site_plan(), which writes nothing but that buffer), compares the site with
@@ -35,7 +38,6 @@
 
 #define CALL_INSN_OPCODE_BYTE	0xe8
 #define CALL_INSN_LEN		5
-#define CS_PREFIX_BYTE		0x2e
 
 /*
  * Names of the operations and whether they return a value (only those
@@ -123,15 +125,37 @@ static void *pv_slot_addr(unsigned int op)
 	return (void **)&pv_ops + op;
 }
 
-void pv_site_original(const struct pv_site *site, u8 *buf)
+/* "call @dest" at @site, then NOPs to the site's end. */
+static void pv_site_call(const struct pv_site *site, const void *dest, u8 *buf)
 {
 	unsigned long ip = (unsigned long)pv_site_addr(site);
-	s32 disp = (long)pv_slot_addr(site->op) - (long)(ip + PV_SITE_LEN);
+	s32 rel = (long)dest - (long)(ip + CALL_INSN_LEN);
 
-	buf[0] = 0xff;
-	buf[1] = 0x15;
-	memcpy(&buf[2], &disp, sizeof(disp));
-	pv_fill_nops(buf + PV_SITE_LEN, site->len - PV_SITE_LEN);
+	buf[0] = CALL_INSN_OPCODE_BYTE;
+	memcpy(&buf[1], &rel, sizeof(rel));
+	pv_fill_nops(buf + CALL_INSN_LEN, site->len - CALL_INSN_LEN);
+}
+
+void pv_site_original(const struct pv_site *site, u8 *buf)
+{
+	pv_site_call(site, callthunks_translate_call_dest((void *)
+				pv_tramp_addr(site->op)), buf);
+}
+
+/*
+ * Does @ip hold the compiler's bytes? With call-depth tracking, the kernel
+ * redirects the call to the trampoline's accounting thunk before the patch
+ * pass runs, except in init text; either form is the original.
+ */
+static bool pv_site_is_original(const struct pv_site *site, const u8 *ip)
+{
+	u8 buf[PV_SITE_MAX];
+
+	pv_site_original(site, buf);
+	if (!memcmp(ip, buf, site->len))
+		return true;
+	pv_site_call(site, pv_tramp_addr(site->op), buf);
+	return !memcmp(ip, buf, site->len);
 }
 
 /* Do @t's conditions hold on this machine? */
@@ -162,11 +186,9 @@ enum pv_form pv_site_plan(const struct pv_site *site, const void *slot,
 			  u8 *buf)
 {
 	const struct pv_template *t;
-	unsigned long ip = (unsigned long)pv_site_addr(site);
-	s32 rel;
 
 	if ((flags & PV_PLAN_NO_PATCH) || !slot ||
-	    site->op >= PV_OP_COUNT || site->len < CALL_INSN_LEN + 1) {
+	    site->op >= PV_OP_COUNT || site->len < CALL_INSN_LEN) {
 		pv_site_original(site, buf);
 		return PV_FORM_INDIRECT;
 	}
@@ -188,18 +210,8 @@ enum pv_form pv_site_plan(const struct pv_site *site, const void *slot,
 		}
 	}
 
-	/*
-	 * "cs call rel32": the segment prefix, ignored in 64-bit mode, makes
-	 * the call fill six bytes, so a site of the usual length is one
-	 * instruction and the call returns to its end, as the indirect call
-	 * did.
-	 */
-	slot = callthunks_translate_call_dest((void *)slot);
-	rel = (long)slot - (long)(ip + CALL_INSN_LEN + 1);
-	buf[0] = CS_PREFIX_BYTE;
-	buf[1] = CALL_INSN_OPCODE_BYTE;
-	memcpy(&buf[2], &rel, sizeof(rel));
-	pv_fill_nops(buf + CALL_INSN_LEN + 1, site->len - CALL_INSN_LEN - 1);
+	/* A call of the slot's function: the trampoline's, without the jump. */
+	pv_site_call(site, callthunks_translate_call_dest((void *)slot), buf);
 	return PV_FORM_DIRECT;
 }
 
@@ -236,13 +248,13 @@ void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
 
 		slot = *(const void **)pv_slot_addr(s->op);
 		form = pv_site_plan(s, slot, pv_active_backend, flags, want);
-		pv_site_original(s, orig);
 
 		if (!memcmp(ip, want, s->len)) {
 			stats->forms[form]++;
 			continue;
 		}
-		if (memcmp(ip, orig, s->len)) {
+		if (!pv_site_is_original(s, ip)) {
+			pv_site_original(s, orig);
 			pr_err("refusing site %pS (%s): found %*ph, expected %*ph\n",
 			       ip, pv_op_name(s->op), s->len, ip, s->len, orig);
 			stats->refused++;
@@ -267,8 +279,7 @@ enum pv_form __pv_site_state(const struct pv_site *s, unsigned int flags)
 	form = pv_site_plan(s, slot, pv_active_backend, flags, buf);
 	if (!memcmp(ip, buf, s->len))
 		return form;
-	pv_site_original(s, buf);
-	if (!memcmp(ip, buf, s->len))
+	if (pv_site_is_original(s, ip))
 		return PV_FORM_INDIRECT;
 	return PV_FORM_COUNT;
 }

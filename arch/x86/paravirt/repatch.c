@@ -339,7 +339,7 @@ static void pv_report_failure(struct pv_switch *sw)
  *	     have probed successfully at boot (pv_backend_available())
  * @flags: PV_PLAN_* mode of the new state: 0 patches fully,
  *	   PV_PLAN_NO_INLINE leaves no inline form, PV_PLAN_NO_PATCH leaves
- *	   every site the indirect call the compiler emitted
+ *	   every site the call of its trampoline, as the compiler emitted it
  * @stats: if not NULL, receives the forms of all sites after the request
  *
  * Installs @backend's operations in pv_ops and rewrites each site whose
