@@ -178,6 +178,37 @@ def sections(vmlinux):
     return res
 
 
+def kept_text(vmlinux):
+    """size(1)'s text less what the kernel frees after boot.
+
+    The read-only allocated sections (code and data, as size(1) counts
+    them) that do not lie between __init_begin and __init_end: the init
+    code and the tables of sites the kernel patches once (.call_sites and
+    the like) go."""
+    syms = {}
+    out = run(["nm", vmlinux], stdout=subprocess.PIPE, text=True).stdout
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[2] in ("__init_begin", "__init_end"):
+            syms[f[2]] = int(f[0], 16)
+    out = run(["readelf", "-SW", vmlinux], stdout=subprocess.PIPE,
+              text=True).stdout
+    kept = 0
+    for line in out.splitlines():
+        m = re.match(r"\s*\[\s*\d+\]\s+\S+\s+(\S+)\s+([0-9a-f]+)\s+"
+                     r"[0-9a-f]+\s+([0-9a-f]+)\s+[0-9a-f]+\s+(\S*)\s", line)
+        if not m or m.group(1) == "NOBITS":
+            continue
+        addr, size, flags = int(m.group(2), 16), int(m.group(3), 16), \
+            m.group(4)
+        if "A" not in flags or "W" in flags:
+            continue
+        if syms.get("__init_begin", 1) <= addr < syms.get("__init_end", 0):
+            continue
+        kept += size
+    return kept
+
+
 def func_symbols(elf):
     """(name, size, section index) of every defined FUNC symbol of @elf."""
     out = run(["readelf", "-sW", elf], stdout=subprocess.PIPE,
@@ -215,6 +246,7 @@ def code_size(build):
     text_ndx = secs[".text"][0]
     out = run(["size", vmlinux], stdout=subprocess.PIPE, text=True).stdout
     res = {"size_text": int(out.splitlines()[1].split()[0]),
+           "kept_text": kept_text(vmlinux),
            "text_section": secs[".text"][1],
            "func_bytes": 0, "func_count": 0, "func_text_bytes": 0,
            "func_layer_bytes": 0, "func_tests_bytes": 0,
@@ -336,6 +368,8 @@ def table(results, sizes, variants):
                            s["min"], s["max"], s["boot_spread"], delta))
     labels = [("text_section", ".text section, bytes (2 MiB aligned)"),
               ("size_text", "size(1) text, bytes"),
+              ("kept_text", "read-only sections kept after boot (size(1) "
+               "text less init), bytes"),
               ("func_bytes", "FUNC symbols, summed size, bytes"),
               ("func_no_tests_bytes",
                "FUNC symbols less the layer's built-in KUnit suites, bytes"),
