@@ -86,6 +86,8 @@ static void __init __used pv_emit_noinstr_tramps(void)
 #undef PV_OP
 	       0);
 
+	/* pv_site_code() has eight bits for the slot index. */
+	BUILD_BUG_ON(PV_OP_COUNT > 0x100);
 	/* The entry code's save_fl site names its trampoline by this rank. */
 	BUILD_BUG_ON(!pv_op_noinstr(PV_OP_INDEX(irq.save_fl)) ||
 		     pv_tramp_offset(PV_OP_INDEX(irq.save_fl)) !=
