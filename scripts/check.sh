@@ -348,8 +348,10 @@ if [ -f "$roms/vmi.rom" ]; then
 	expect vmi "paravirt: backend vmi: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
 	expect vmi "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
 	expect vmi "pvlayer-init: debugfs backend: vmi"
-	# read_msr and write_msr declare clobbers; CPUID takes pointers.
+	# read_msr declares clobbers; write_msr takes the value in halves;
+	# CPUID takes pointers.
 	expect vmi "paravirt: vmi: entry 13 clobbers 0x7: called through a wrapper that saves them"
+	expect vmi "paravirt: vmi: entry 14 takes the value in halves: called through a wrapper that splits it"
 	expect vmi "paravirt: vmi: entry 15 takes pointers: called through a wrapper that passes the registers"
 	expect vmi "# vmi_wrapped_entries: 3 entries called through wrappers"
 	expect vmi "# pv_repatch_storm: [0-9]+ switches \\(vmi, native\\)"

@@ -208,26 +208,32 @@ const void *vmi_unwrap(const void *target)
 
 /*
  * An entry of the C convention that a callee-save site calls: through a
- * wrapper that saves what it declares it clobbers. The CPUID entry: through
- * a wrapper that passes it the instruction's registers.
+ * wrapper that saves what it declares it clobbers. The write_msr entry:
+ * through one that also splits the value the sites pass whole. The CPUID
+ * entry: through a wrapper that passes it the instruction's registers.
  */
 static u8 *__init vmi_wrap_for(unsigned int op, u8 *entry, u16 clobbers,
 			       unsigned int *used)
 {
 	u8 *w = vmi_wrap + *used * VMI_WRAP_SIZE;
 	bool cpuid = op == VMI_OP_CPUID;
+	bool split = op == VMI_OP_WRITE_MSR;
 
-	if (!cpuid && (!(VMI_WRAPPED_OPS & VMI_BIT(op)) ||
-		       !(clobbers & ~PV_CLOBBER_RAX)))
+	if (!cpuid && !split && (!(VMI_WRAPPED_OPS & VMI_BIT(op)) ||
+				 !(clobbers & ~PV_CLOBBER_RAX)))
 		return entry;
 	if (*used >= VMI_WRAP_COUNT)
 		return NULL;
 	if (cpuid ? !vmi_wrap_cpuid(w, (unsigned long)w, (unsigned long)entry) :
-	    !vmi_wrap_entry(w, (unsigned long)w, (unsigned long)entry, clobbers))
+	    !vmi_wrap_entry(w, (unsigned long)w, (unsigned long)entry, clobbers,
+			    split))
 		return NULL;
 	(*used)++;
 	if (cpuid)
 		pr_info("entry %u takes pointers: called through a wrapper that passes the registers\n",
+			op);
+	else if (split)
+		pr_info("entry %u takes the value in halves: called through a wrapper that splits it\n",
 			op);
 	else
 		pr_info("entry %u clobbers %#x: called through a wrapper that saves them\n",
@@ -267,7 +273,8 @@ static void __init vmi_install(const u8 *rom)
 		}
 		*(void **)((u8 *)(i >= VMI_OP_APIC_READ ? &vmi_apic_entries :
 				  &vmi_ops) + vmi_slot_offset[i]) = target;
-		if (d->kind == VMI_KIND_INLINE) {
+		/* a wrapper adapts the interface: the bytes alone do not */
+		if (d->kind == VMI_KIND_INLINE && target == entry) {
 			vmi_templates[i].func = entry;
 			vmi_templates[i].bytes = entry;
 			vmi_templates[i].len = d->inline_len;

@@ -18,6 +18,7 @@
 
 #define CLOBBER_C_ABI		0x01ff
 #define CLOBBER_CALLEE_SAVE	0x0001
+#define CLOBBER_RDX		0x0004
 
 static const char *const vmi_error_names[VMI_ERR_COUNT] = {
 	[VMI_OK]		= "valid",
@@ -184,21 +185,32 @@ static const u8 vmi_push[8][2] = {
  * @at: the address the code will run at
  * @entry: the address of the entry it calls
  * @clobbers: the PV_CLOBBER_* mask the entry declares
+ * @split: the caller passes a 64-bit value in %rsi that the entry takes as
+ *	   two halves, the low one in %esi and the high one in %edx
  *
  * The code starts with endbr64, pushes every register of @clobbers but
  * %rax, calls @entry, pops them and returns: an entry of the C convention
- * becomes callable from a callee-save site. The rest of @buf is int3.
+ * becomes callable from a callee-save site. With @split, it also saves
+ * %rdx and loads it with bits 63:32 of %rsi before the call. The rest of
+ * @buf is int3.
  *
  * Return: the length of the code, or 0 if @entry is out of reach of a
  * 32-bit call displacement.
  */
-unsigned int vmi_wrap_entry(u8 *buf, u64 at, u64 entry, u16 clobbers)
+unsigned int vmi_wrap_entry(u8 *buf, u64 at, u64 entry, u16 clobbers,
+			    bool split)
 {
 	static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	/* mov %rsi, %rdx; shr $32, %rdx */
+	static const u8 high_to_rdx[] = {
+		0x48, 0x89, 0xf2, 0x48, 0xc1, 0xea, 0x20,
+	};
 	unsigned int n = 0, i;
 	s64 rel;
 	s32 rel32;
 
+	if (split)
+		clobbers |= CLOBBER_RDX;
 	memset(buf, 0xcc, VMI_WRAP_SIZE);
 	memcpy(buf, endbr64, sizeof(endbr64));
 	n = sizeof(endbr64);
@@ -208,6 +220,10 @@ unsigned int vmi_wrap_entry(u8 *buf, u64 at, u64 entry, u16 clobbers)
 		buf[n++] = vmi_push[i][0];
 		if (vmi_push[i][1])
 			buf[n++] = vmi_push[i][1];
+	}
+	if (split) {
+		memcpy(buf + n, high_to_rdx, sizeof(high_to_rdx));
+		n += sizeof(high_to_rdx);
 	}
 	rel = (s64)(entry - (at + n + 5));
 	rel32 = (s32)rel;

@@ -200,7 +200,8 @@ const char *vmi_rom_error_name(enum vmi_rom_error err);
 /*
  * Operations the ROM ABI gives the C convention but whose kernel sites are
  * callee-save: the kernel calls an entry of these that declares clobbers
- * other than %rax through a wrapper of vmi_wrap_entry().
+ * other than %rax through a wrapper of vmi_wrap_entry(). That of write_msr
+ * always: the ABI takes the value in two halves, the sites pass it whole.
  */
 #define VMI_WRAPPED_OPS							\
 	(VMI_BIT(VMI_OP_READ_MSR) | VMI_BIT(VMI_OP_WRITE_MSR) |	\
@@ -213,7 +214,8 @@ const char *vmi_rom_error_name(enum vmi_rom_error err);
  */
 #define VMI_WRAP_SIZE		96
 
-unsigned int vmi_wrap_entry(u8 *buf, u64 at, u64 entry, u16 clobbers);
+unsigned int vmi_wrap_entry(u8 *buf, u64 at, u64 entry, u16 clobbers,
+			    bool split);
 unsigned int vmi_wrap_cpuid(u8 *buf, u64 at, u64 entry);
 
 #endif /* _PV_VMI_ROM_H */

@@ -233,22 +233,27 @@ static inline u64 paravirt_read_msr(unsigned int msr)
 	return PVOP_CALLEE(u64, cpu.read_msr, PV_ARG1(msr));
 }
 
-static inline void paravirt_write_msr(unsigned int msr, u32 low, u32 high)
+static inline void paravirt_write_msr(unsigned int msr, u64 val)
 {
-	PVOP_VCALLEE(cpu.write_msr, PV_ARG1(msr), PV_ARG2(low),
-		     PV_ARG3(high));
+	PVOP_VCALLEE(cpu.write_msr, PV_ARG1(msr), PV_ARG2(val));
 }
 
+/* The value in %rax, the error (0 or -EIO) in %rdx: no pointer to pass. */
 static inline u64 paravirt_read_msr_safe(unsigned int msr, int *err)
 {
-	return PVOP_CALLEE(u64, cpu.read_msr_safe, PV_ARG1(msr),
-			   PV_ARG2(err));
+	__PV_REGS_CALLEE_SAVE_PAIR;
+
+	__PV_SITE(PV_SITE_ASM(PV_CLOBBER_RAX | PV_CLOBBER_RDX),
+		  cpu.read_msr_safe.func, __PV_OUT_CALLEE_SAVE_PAIR,
+		  __PV_CLOBBERS_CALLEE_SAVE, PV_ARG1(msr));
+	*err = (int)__pv_rdx;
+	return __pv_rax;
 }
 
-static inline int paravirt_write_msr_safe(unsigned int msr, u32 low, u32 high)
+static inline int paravirt_write_msr_safe(unsigned int msr, u64 val)
 {
 	return PVOP_CALLEE(int, cpu.write_msr_safe, PV_ARG1(msr),
-			   PV_ARG2(low), PV_ARG3(high));
+			   PV_ARG2(val));
 }
 
 #define rdmsr(msr, val1, val2)					\
@@ -258,16 +263,23 @@ do {								\
 	(val2) = __pv_msr_val >> 32;				\
 } while (0)
 
-#define wrmsr(msr, val1, val2)	paravirt_write_msr(msr, val1, val2)
+/* The MSR writes take the value whole, as the sites pass it. */
+static inline void wrmsr(unsigned int msr, u32 low, u32 high)
+{
+	paravirt_write_msr(msr, (u64)high << 32 | low);
+}
 
 #define rdmsrl(msr, val)	((val) = paravirt_read_msr(msr))
 
 static inline void wrmsrl(unsigned int msr, u64 val)
 {
-	paravirt_write_msr(msr, (u32)val, (u32)(val >> 32));
+	paravirt_write_msr(msr, val);
 }
 
-#define wrmsr_safe(msr, a, b)	paravirt_write_msr_safe(msr, a, b)
+static inline int wrmsr_safe(unsigned int msr, u32 low, u32 high)
+{
+	return paravirt_write_msr_safe(msr, (u64)high << 32 | low);
+}
 
 #define rdmsr_safe(msr, a, b)					\
 ({								\
@@ -680,7 +692,8 @@ static inline void __set_fixmap(unsigned int idx, phys_addr_t phys,
 #define DECLARE_PV_CALLEE_SAVE(func)					\
 	void __pv_callee_save_##func(void)
 
-#define __PV_CALLEE_SAVE_REGS_THUNK(func, section)			\
+/* The thunk, around the pushes and the pops of the registers it keeps. */
+#define __PV_THUNK(func, section, push, pop)				\
 	asm(".pushsection " section ", \"ax\"\n"			\
 	    ".globl __pv_callee_save_" #func "\n"			\
 	    ".type __pv_callee_save_" #func ", @function\n"		\
@@ -688,18 +701,40 @@ static inline void __set_fixmap(unsigned int idx, phys_addr_t phys,
 	    "__pv_callee_save_" #func ":\n\t"				\
 	    ASM_ENDBR							\
 	    FRAME_BEGIN							\
-	    "push %rcx\n\tpush %rdx\n\tpush %rsi\n\tpush %rdi\n\t"	\
-	    "push %r8\n\tpush %r9\n\tpush %r10\n\tpush %r11\n\t"	\
+	    push							\
 	    "call " #func "\n\t"					\
-	    "pop %r11\n\tpop %r10\n\tpop %r9\n\tpop %r8\n\t"		\
-	    "pop %rdi\n\tpop %rsi\n\tpop %rdx\n\tpop %rcx\n\t"		\
+	    pop								\
 	    FRAME_END							\
 	    ASM_RET							\
 	    ".size __pv_callee_save_" #func ", . - __pv_callee_save_" #func "\n" \
 	    ".popsection")
 
+#define __PV_PUSH_R8_R11						\
+	"push %r8\n\tpush %r9\n\tpush %r10\n\tpush %r11\n\t"
+#define __PV_POP_R8_R11							\
+	"pop %r11\n\tpop %r10\n\tpop %r9\n\tpop %r8\n\t"
+
+#define __PV_CALLEE_SAVE_REGS_THUNK(func, section)			\
+	__PV_THUNK(func, section,					\
+		   "push %rcx\n\tpush %rdx\n\tpush %rsi\n\tpush %rdi\n\t"	\
+		   __PV_PUSH_R8_R11,					\
+		   __PV_POP_R8_R11					\
+		   "pop %rdi\n\tpop %rsi\n\tpop %rdx\n\tpop %rcx\n\t")
+
 #define PV_CALLEE_SAVE_REGS_THUNK(func)					\
 	__PV_CALLEE_SAVE_REGS_THUNK(func, ".text")
+
+/*
+ * PV_CALLEE_SAVE_PAIR_THUNK - the same for a C function that returns two
+ * words, a struct such as struct pv_msr_safe_result: the thunk, in .text,
+ * hands on %rax and %rdx and keeps every other register.
+ */
+#define PV_CALLEE_SAVE_PAIR_THUNK(func)					\
+	__PV_THUNK(func, ".text",					\
+		   "push %rcx\n\tpush %rsi\n\tpush %rdi\n\t"		\
+		   __PV_PUSH_R8_R11,					\
+		   __PV_POP_R8_R11					\
+		   "pop %rdi\n\tpop %rsi\n\tpop %rcx\n\t")
 
 #define PV_CALLEE_SAVE(func)						\
 	((struct paravirt_callee_save) { __pv_callee_save_##func })

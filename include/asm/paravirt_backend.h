@@ -17,6 +17,19 @@
 
 struct vm_area_struct;
 
+/**
+ * struct pv_msr_safe_result - what cpu.read_msr_safe returns
+ * @val: the MSR's value, zero if the read failed
+ * @err: 0, or -EIO if the read failed
+ *
+ * Returned in %rax and %rdx: a C function returning this struct, wrapped
+ * with PV_CALLEE_SAVE_PAIR_THUNK(), implements the operation.
+ */
+struct pv_msr_safe_result {
+	u64 val;
+	long err;
+};
+
 /* struct pv_template and PV_TEMPLATE_NOT_PTI: see asm/paravirt_site.h. */
 
 /**

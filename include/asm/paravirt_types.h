@@ -142,10 +142,11 @@ struct pv_cpu_ops {
 
 	/*
 	 * Callee-save: u64 read_msr(unsigned int msr),
-	 * void write_msr(unsigned int msr, u32 low, u32 high),
-	 * u64 read_msr_safe(unsigned int msr, int *err), which sets *err
-	 * to 0 or -EIO, and int write_msr_safe(unsigned int msr, u32 low,
-	 * u32 high), which returns 0 or -EIO.
+	 * void write_msr(unsigned int msr, u64 val) and
+	 * int write_msr_safe(unsigned int msr, u64 val), which returns 0 or
+	 * -EIO. read_msr_safe(unsigned int msr) returns the value in %rax
+	 * and 0 or -EIO in %rdx, and keeps every other register (see
+	 * PV_CALLEE_SAVE_PAIR_THUNK()).
 	 */
 	struct paravirt_callee_save read_msr;
 	struct paravirt_callee_save write_msr;
@@ -417,6 +418,15 @@ static __always_inline unsigned int pv_site_code(unsigned int op)
 #else
 #define __PV_REGS_CALLEE_SAVE	unsigned long __pv_rax
 #define __PV_OUT_CALLEE_SAVE	"=a" (__pv_rax)
+#endif
+
+/* Callee-save with a second result in %rdx. */
+#ifdef CONFIG_ZERO_CALL_USED_REGS
+#define __PV_REGS_CALLEE_SAVE_PAIR	__PV_REGS_C_ABI
+#define __PV_OUT_CALLEE_SAVE_PAIR	__PV_OUT_C_ABI
+#else
+#define __PV_REGS_CALLEE_SAVE_PAIR	unsigned long __pv_rax, __pv_rdx
+#define __PV_OUT_CALLEE_SAVE_PAIR	"=a" (__pv_rax), "=d" (__pv_rdx)
 #endif
 
 /* asm_inline: a site weighs as one instruction when inlining is decided. */

@@ -2,13 +2,14 @@
 /*
  * What the layer's pure files and the host tools take from the kernel,
  * for building them in user space on x86-64: the fixed-size integer types,
- * the attributes the kernel spells __packed, __printf and __noreturn, and
- * ARRAY_SIZE. Included before anything of the layer (the Makefile passes
+ * bool, the attributes the kernel spells __packed, __printf and
+ * __noreturn, and ARRAY_SIZE. Included before anything of the layer (the Makefile passes
  * it with -include).
  */
 #ifndef _PV_HOST_H
 #define _PV_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef unsigned char u8;

@@ -1104,6 +1104,43 @@ static void test_wrap_cpuid(u8 *img, u8 *code)
 }
 
 /*
+ * The write_msr entry takes the value in %esi (low) and %edx (high); the
+ * kernel's sites pass it whole in %rsi and keep %rdx. An entry that joins
+ * the halves into %rax, wrapped with the split, returns the value the
+ * site passed and changes nothing else.
+ */
+static void test_wrap_split(u8 *code)
+{
+	static const u8 join[] = {
+		0x89, 0xf0,			/* mov %esi, %eax */
+		0x48, 0xc1, 0xe2, 0x20,		/* shl $32, %rdx */
+		0x48, 0x09, 0xd0,		/* or %rdx, %rax */
+		0xc3,				/* ret */
+	};
+	struct regs in, out;
+	unsigned int n;
+
+	begin();
+	if (mprotect(code, 4096, PROT_READ | PROT_WRITE))
+		fail("cannot make memory writable");
+	memset(code, 0xcc, 64);
+	memcpy(code, join, sizeof(join));
+	n = vmi_wrap_entry(code + 64, (unsigned long)(code + 64),
+			   (unsigned long)code, 0x0005, true);
+	if (!n || n > VMI_WRAP_SIZE || code[64 + n] != 0xcc)
+		fail("split wrapper of %u bytes", n);
+	if (mprotect(code, 4096, PROT_READ | PROT_EXEC))
+		fail("cannot make memory executable");
+	fill_regs(&in);
+	in.rsi = 0x8000000512345678ull;
+	run_code("split wrapper", code + 64, &in, &out, 0x0001);
+	if (out.rax != in.rsi)
+		fail("the entry got %#llx, not %#llx",
+		     (unsigned long long)out.rax, (unsigned long long)in.rsi);
+	end("wrap: write_msr's entry gets the value in halves, nothing changes");
+}
+
+/*
  * The set_pte entry of vmi-clobbering.rom changes eight registers, as the
  * C convention allows; the wrapper vmi_wrap_entry() writes around it must
  * change none, and still store.
@@ -1133,7 +1170,7 @@ static void test_wrap(const char *dir)
 	memcpy(code, img + table_off(img) + VMI_OP_SET_PTE * VMI_ENTRY_SIZE,
 	       VMI_ENTRY_SIZE);
 	n = vmi_wrap_entry(code + 64, (unsigned long)(code + 64),
-			   (unsigned long)code, clob);
+			   (unsigned long)code, clob, false);
 	if (!n || n > VMI_WRAP_SIZE || code[64 + n] != 0xcc)
 		fail("wrapper of %u bytes", n);
 	if (mprotect(code, page, PROT_READ | PROT_EXEC))
@@ -1154,13 +1191,14 @@ static void test_wrap(const char *dir)
 	end("wrap: an entry that clobbers, wrapped, clobbers nothing");
 
 	test_wrap_cpuid(img, code);
+	test_wrap_split(code);
 
 	begin();
 	if (vmi_wrap_cpuid(img, 0x100000000ull, 0x10))
 		fail("wrapped the CPUID entry 4 GiB away");
-	if (vmi_wrap_entry(img, 0x100000000ull, 0x10, 0x01fe))
+	if (vmi_wrap_entry(img, 0x100000000ull, 0x10, 0x01fe, false))
 		fail("wrapped an entry 4 GiB away");
-	if (vmi_wrap_entry(img, 0x1000, 0x2000, 0) != 4 + 5 + 1)
+	if (vmi_wrap_entry(img, 0x1000, 0x2000, 0, false) != 4 + 5 + 1)
 		fail("no clobbers: not endbr64, call, ret");
 	end("wrap: refuses a far entry; nothing to save, nothing pushed");
 	munmap(code, page);

@@ -628,6 +628,11 @@ static const unsigned int pv_test_leaves[][2] = {
 /* IA32_PKRS, the supervisor protection-key rights (not in msr-index.h) */
 #define PV_TEST_MSR_PKRS	0x6e1
 
+/* MSRs to read: one every CPU has, then indices no CPU defines. */
+static const unsigned int pv_test_read_msrs[] = {
+	MSR_IA32_APICBASE, 0x3fff, 0xc0011fff, 0x4fffffff,
+};
+
 static void pv_semantics_msr_cpuid(struct kunit *test)
 {
 	unsigned int a, b, c, d, na, nb, nc, nd, i;
@@ -665,6 +670,25 @@ static void pv_semantics_msr_cpuid(struct kunit *test)
 	 */
 	KUNIT_EXPECT_EQ(test, wrmsr_safe(PV_TEST_MSR_PKRS, 0, 1), -EIO);
 	KUNIT_EXPECT_EQ(test, wrmsrl_safe(PV_TEST_MSR_PKRS, 1ULL << 63), -EIO);
+
+	/*
+	 * Reads: the value and the error come back through the site as the
+	 * native accessor gives them, for an MSR that exists and for ones
+	 * no CPU defines (hardware and Xen fault on those; QEMU's TCG reads
+	 * them as zero). pv_pair_thunk_interface covers a failed read's
+	 * error on its way back.
+	 */
+	for (i = 0; i < ARRAY_SIZE(pv_test_read_msrs); i++) {
+		int nerr, got;
+
+		v = ~0ULL;
+		got = rdmsrl_safe(pv_test_read_msrs[i], &v);
+		changed = native_read_msr_safe(pv_test_read_msrs[i], &nerr);
+		KUNIT_EXPECT_EQ_MSG(test, got, nerr, "MSR %#x",
+				    pv_test_read_msrs[i]);
+		KUNIT_EXPECT_EQ_MSG(test, v, changed, "MSR %#x",
+				    pv_test_read_msrs[i]);
+	}
 
 	/* Leaf and subleaf reach the operation; all four results return. */
 	for (i = 0; i < ARRAY_SIZE(pv_test_leaves); i++) {
@@ -733,6 +757,57 @@ static void pv_cpuid_thunk_interface(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d, want[3]);
 	KUNIT_EXPECT_EQ(test, rsi, 0x5151515151515151UL);
 	KUNIT_EXPECT_EQ(test, rdi, 0xd1d1d1d1d1d1d1d1UL);
+	KUNIT_EXPECT_EQ(test, r8, 0x0808080808080808UL);
+	KUNIT_EXPECT_EQ(test, r9, 0x0909090909090909UL);
+	KUNIT_EXPECT_EQ(test, r10, 0x1010101010101010UL);
+	KUNIT_EXPECT_EQ(test, r11, 0x1111111111111111UL);
+}
+
+/* What pv_test_pair() returns for @msr: a value and an error. */
+static struct pv_msr_safe_result pv_test_pair_result(unsigned int msr)
+{
+	struct pv_msr_safe_result r = {
+		.val = (u64)msr << 32 | (msr ^ 0xa5a5a5a5),
+		.err = -EIO,
+	};
+
+	return r;
+}
+
+static struct pv_msr_safe_result __used pv_test_pair(unsigned int msr)
+{
+	return pv_test_pair_result(msr);
+}
+
+DECLARE_PV_CALLEE_SAVE(pv_test_pair);
+PV_CALLEE_SAVE_PAIR_THUNK(pv_test_pair);
+
+/*
+ * PV_CALLEE_SAVE_PAIR_THUNK() hands on both words a C function returns,
+ * as read_msr_safe's sites take them (%rax and %rdx), and keeps every
+ * other register.
+ */
+static void pv_pair_thunk_interface(struct kunit *test)
+{
+	register unsigned long r8 asm("r8") = 0x0808080808080808UL;
+	register unsigned long r9 asm("r9") = 0x0909090909090909UL;
+	register unsigned long r10 asm("r10") = 0x1010101010101010UL;
+	register unsigned long r11 asm("r11") = 0x1111111111111111UL;
+	unsigned long rcx = 0xc1c1c1c1c1c1c1c1UL, rsi = 0x5151515151515151UL;
+	unsigned long rdi = 0xc0000103, rax = 0xaaaaaaaaaaaaaaaaUL;
+	unsigned long rdx = 0xd2d2d2d2d2d2d2d2UL;
+	struct pv_msr_safe_result want = pv_test_pair_result(rdi);
+
+	asm volatile("call __pv_callee_save_pv_test_pair"
+		     : "+a" (rax), "+c" (rcx), "+d" (rdx), "+S" (rsi),
+		       "+D" (rdi), "+r" (r8), "+r" (r9), "+r" (r10),
+		       "+r" (r11), ASM_CALL_CONSTRAINT
+		     : : "memory");
+	KUNIT_EXPECT_EQ(test, rax, want.val);
+	KUNIT_EXPECT_EQ(test, (long)rdx, want.err);
+	KUNIT_EXPECT_EQ(test, rcx, 0xc1c1c1c1c1c1c1c1UL);
+	KUNIT_EXPECT_EQ(test, rsi, 0x5151515151515151UL);
+	KUNIT_EXPECT_EQ(test, rdi, 0xc0000103);
 	KUNIT_EXPECT_EQ(test, r8, 0x0808080808080808UL);
 	KUNIT_EXPECT_EQ(test, r9, 0x0909090909090909UL);
 	KUNIT_EXPECT_EQ(test, r10, 0x1010101010101010UL);
@@ -847,6 +922,7 @@ static struct kunit_case pv_semantics_cases[] = {
 	KUNIT_CASE(pv_semantics_control_regs),
 	KUNIT_CASE(pv_semantics_msr_cpuid),
 	KUNIT_CASE(pv_cpuid_thunk_interface),
+	KUNIT_CASE(pv_pair_thunk_interface),
 	KUNIT_CASE(pv_semantics_page_table_values),
 	KUNIT_CASE(pv_semantics_descriptors),
 	KUNIT_CASE(pv_semantics_load_tls),

@@ -38,9 +38,9 @@ void pv_apic_report(void);
 
 /* The native MSR accessors behind the callee-save thunks (ops.c). */
 u64 pv_native_read_msr(unsigned int msr);
-void pv_native_write_msr(unsigned int msr, u32 low, u32 high);
-u64 pv_native_read_msr_safe(unsigned int msr, int *err);
-int pv_native_write_msr_safe(unsigned int msr, u32 low, u32 high);
+void pv_native_write_msr(unsigned int msr, u64 val);
+struct pv_msr_safe_result pv_native_read_msr_safe(unsigned int msr);
+int pv_native_write_msr_safe(unsigned int msr, u64 val);
 
 /* Has the boot patch pass run? */
 extern bool pv_boot_patched;

@@ -111,28 +111,34 @@ void pv_native_load_tls(struct thread_struct *t, unsigned int cpu)
 /*
  * MSR accesses, callee-save: the kernel's native accessors, with their
  * exception fixups and tracepoints, behind thunks that keep every register
- * but %rax. A site's caller then keeps its values in registers across the
- * access, which may happen on any path of the function, even a cold one.
+ * but %rax (and %rdx, read_msr_safe's error). A site's caller then keeps
+ * its values in registers across the access, which may happen on any path
+ * of the function, even a cold one.
  */
 __visible notrace u64 pv_native_read_msr(unsigned int msr)
 {
 	return native_read_msr(msr);
 }
 
-__visible notrace void pv_native_write_msr(unsigned int msr, u32 low, u32 high)
+__visible notrace void pv_native_write_msr(unsigned int msr, u64 val)
 {
-	native_write_msr(msr, low, high);
+	native_write_msr(msr, (u32)val, val >> 32);
 }
 
-__visible notrace u64 pv_native_read_msr_safe(unsigned int msr, int *err)
+__visible notrace struct pv_msr_safe_result
+pv_native_read_msr_safe(unsigned int msr)
 {
-	return native_read_msr_safe(msr, err);
+	struct pv_msr_safe_result r;
+	int err;
+
+	r.val = native_read_msr_safe(msr, &err);
+	r.err = err;
+	return r;
 }
 
-__visible notrace int pv_native_write_msr_safe(unsigned int msr, u32 low,
-					       u32 high)
+__visible notrace int pv_native_write_msr_safe(unsigned int msr, u64 val)
 {
-	return native_write_msr_safe(msr, low, high);
+	return native_write_msr_safe(msr, (u32)val, val >> 32);
 }
 
 DECLARE_PV_CALLEE_SAVE(pv_native_read_msr);
@@ -141,7 +147,7 @@ DECLARE_PV_CALLEE_SAVE(pv_native_read_msr_safe);
 DECLARE_PV_CALLEE_SAVE(pv_native_write_msr_safe);
 PV_CALLEE_SAVE_REGS_THUNK(pv_native_read_msr);
 PV_CALLEE_SAVE_REGS_THUNK(pv_native_write_msr);
-PV_CALLEE_SAVE_REGS_THUNK(pv_native_read_msr_safe);
+PV_CALLEE_SAVE_PAIR_THUNK(pv_native_read_msr_safe);
 PV_CALLEE_SAVE_REGS_THUNK(pv_native_write_msr_safe);
 
 /*
