@@ -216,6 +216,14 @@ expect() {
 	check "boot/$1: $2" grep -a -q -E "$2" "$logs/boot-$1.log"
 }
 
+# expect_none NAME REGEX: boot NAME's log has no line matching REGEX.
+absent() {
+	! grep -a -q -E "$2" "$logs/boot-$1.log"
+}
+expect_none() {
+	check "boot/$1: no line matches $2" absent "$1" "$2"
+}
+
 # debugfs_consistent NAME: the sites file lists as many sites as counts has.
 debugfs_consistent() {
 	local log=$logs/boot-$1.log counted listed
@@ -299,6 +307,22 @@ expect unpatched "pv_test_module: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, \\1
 expect unpatched "pvlayer-init: debugfs backend: native \\(patching off\\)"
 check "boot/unpatched: debugfs sites and counts agree" debugfs_consistent unpatched
 
+# Call-depth tracking (retbleed=stuff, on a CPU model it applies to; QEMU's
+# TCG CPUs do not enable it otherwise): every call of a site goes through
+# the accounting thunk in front of its destination, also after init has
+# unpatched and patched again, and calls into code of no function (the
+# xen backend's pages) are left as they are.
+boot calldepth --qemu-arg "-cpu Skylake-Client-v4" retbleed=stuff spectre_v2=retpoline
+expect calldepth "RETBleed: Mitigation: Stuffing"
+expect calldepth "callthunks: Setting up call depth tracking"
+expect calldepth "# pv_live_sites_match_backend: call-depth tracking on: [1-9][0-9]* of [0-9]+ calls through accounting thunks"
+expect calldepth "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
+expect calldepth "pvlayer-init: after unpatch: other 0, sites ([0-9]+), indirect \\1[[:space:]]*$"
+expect calldepth "pvlayer-init: after patch: other 0, indirect 0[[:space:]]*$"
+# (the tree's own srso_safe_ret has no padding either: not the layer's)
+expect_none calldepth "callthunks: Invalid padding area for ([^s]|s[^r])"
+expect default "# pv_live_sites_match_backend: call-depth tracking off: 0 of [0-9]+ calls through accounting thunks"
+
 boot badparam paravirt_patch=sideways
 expect badparam "paravirt: unknown value 'sideways' for paravirt_patch=, ignored"
 expect badparam "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
@@ -364,6 +388,22 @@ if [ -f "$roms/vmi.rom" ]; then
 	expect storm-vmi "pvlayer-init: control: backend vmi"
 	expect storm-vmi "pvlayer-init: control: unverified 0"
 	expect vmi "x86/mm: Checked W\\+X mappings: passed, no W\\+X pages found"
+
+	# with page-table isolation (which a ROM knows nothing of): the
+	# kernel's own set_p4d and user TLB flushes, and user space runs
+	romboot vmi-pti "$roms/vmi.rom" pti=on
+	expect vmi-pti "Kernel/User page tables isolation: enabled"
+	expect vmi-pti "paravirt: using backend vmi"
+	expect vmi-pti "pvlayer-init: control: unverified 0"
+
+	# with call-depth tracking: the calls of the ROM's entries and
+	# wrappers are left as they are
+	romboot vmi-calldepth "$roms/vmi.rom" --qemu-arg "-cpu Skylake-Client-v4" \
+		retbleed=stuff spectre_v2=retpoline
+	expect vmi-calldepth "callthunks: Setting up call depth tracking"
+	expect vmi-calldepth "paravirt: using backend vmi"
+	expect vmi-calldepth "# pv_live_sites_match_backend: call-depth tracking on: [1-9][0-9]* of [0-9]+ calls through accounting thunks"
+	expect_none vmi-calldepth "callthunks: Invalid padding area for ([^s]|s[^r])"
 
 	# A valid ROM whose set_pte/pmd/pud entries clobber what the C
 	# convention allows: callee-save sites reach them through wrappers.

@@ -64,6 +64,15 @@ EDITS = [
      "\tcallthunks_patch_builtin_calls();\n",
      "\tcallthunks_patch_builtin_calls();\n\n"
      "\tparavirt_patch_kernel();\n"),
+    ("callthunks.c: leave calls into code of no function alone",
+     "arch/x86/kernel/callthunks.c",
+     "\t/* Accounts directly */\n\tif (dest == ret_from_fork)\n\t\treturn true;\n",
+     "\t/* Accounts directly */\n\tif (dest == ret_from_fork)\n\t\treturn true;\n"
+     "#ifdef CONFIG_PARAVIRT\n"
+     "\t/* A hypercall page or a ROM's code: no padding, plain ret */\n"
+     "\tif (paravirt_foreign_text(dest))\n"
+     "\t\treturn true;\n"
+     "#endif\n"),
     ("module.c: include the layer's interface",
      "arch/x86/kernel/module.c",
      "#include <asm/unwind.h>\n",

@@ -67,11 +67,12 @@ Replace asm/paravirt.h and asm/paravirt_types.h with the headers of the
 paravirt layer and add the headers it shares between the core, the
 backends and host tools:
 
- - paravirt.h: the call sites. Every privileged operation is an indirect
-   call through one slot of pv_ops, padded to the site's reserved length
-   and described by a record in .parainstructions (where the site is,
-   its length, the operation and the registers the callee may clobber),
-   for C callers as inline asm and for assembly callers as macros.
+ - paravirt.h: the call sites. Every privileged operation is a direct
+   call of its operation's trampoline, which jumps through the slot of
+   pv_ops, padded to the site's reserved length and described by a
+   record in .parainstructions (where the site is, its length, the
+   operation and the registers the callee may clobber), for C callers as
+   inline asm and for assembly callers as macros.
  - paravirt_types.h: the operation table and the calling conventions.
  - paravirt_ops_list.h: the list of operations, one line each, from
    which the table, the names and the checks are generated.
@@ -90,6 +91,7 @@ know the new table; the next commit replaces it.
         "edits": ["arch/x86/Kconfig", "arch/x86/Kbuild",
                   "arch/x86/kernel/Makefile", "arch/x86/kernel/vmlinux.lds.S",
                   "arch/x86/kernel/setup.c", "arch/x86/kernel/alternative.c",
+                  "arch/x86/kernel/callthunks.c",
                   "arch/x86/kernel/module.c"],
         "subject": "x86/paravirt: Add the paravirt layer core and hook it in",
         "body": """\
@@ -111,7 +113,8 @@ build; the file stays in the tree, unused.
    when it is freed.
  - repatch.c, debugfs.c: re-patching the running kernel (another
    backend, back to the calls of the trampolines) through
-   /sys/kernel/debug/paravirt/control, SMP-safe with text_poke_bp(), and
+   /sys/kernel/debug/paravirt/control, written with every CPU held in
+   stop_machine() once no sleeping task is inside a changing site, and
    the listing of every site.
  - apic.c: the local APIC operations follow the APIC driver the kernel
    chose.
@@ -120,7 +123,10 @@ Kconfig gets the layer's options (sourced from arch/x86/Kconfig), Kbuild
 builds arch/x86/paravirt/, vmlinux.lds.S keeps the site records and the
 backend descriptors, setup.c probes the backends once the hypervisor
 platform is known, alternative.c patches the kernel's sites after the
-alternatives and module.c does the same for each module.
+alternatives and module.c does the same for each module. Call-depth
+tracking leaves calls into a backend's foreign text alone (a hypercall
+page, a ROM's code): it has no padding for the accounting thunk and
+returns with a plain ret.
 
 The native backend, which the core falls back to, comes in the next
 commit; until then the kernel does not link with the layer on.

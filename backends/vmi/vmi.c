@@ -22,6 +22,7 @@
 #include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/objtool.h>
+#include <linux/pgtable.h>
 #include <linux/string.h>
 #include <linux/sync_core.h>
 #include <asm/apic.h>
@@ -156,6 +157,68 @@ static void vmi_apic_override(struct pv_apic_ops *ops)
 	vmi_apic_apply(ops, x2apic_mode);
 }
 
+/*
+ * Page-table isolation is decided after the backends are probed, and a
+ * ROM knows nothing of it. Under isolation a top-level entry must also go
+ * into the user's copy of the table, and a flush of the user's TLB
+ * entries must also reach the user's address space; only the kernel's own
+ * functions do that. The slots of these operations hold functions that
+ * choose, at each call, the ROM's entry or the kernel's function.
+ */
+static void (*vmi_rom_set_p4d)(p4d_t *p4dp, p4d_t p4d) __ro_after_init;
+static void (*vmi_rom_flush_tlb_user)(void) __ro_after_init;
+static void (*vmi_rom_flush_tlb_one_user)(unsigned long addr) __ro_after_init;
+
+static void vmi_set_p4d(p4d_t *p4dp, p4d_t p4d)
+{
+	if (boot_cpu_has(X86_FEATURE_PTI))
+		native_set_p4d(p4dp, p4d);
+	else
+		vmi_rom_set_p4d(p4dp, p4d);
+}
+
+static void vmi_flush_tlb_user(void)
+{
+	if (boot_cpu_has(X86_FEATURE_PTI))
+		native_flush_tlb_local();
+	else
+		vmi_rom_flush_tlb_user();
+}
+
+static void vmi_flush_tlb_one_user(unsigned long addr)
+{
+	if (boot_cpu_has(X86_FEATURE_PTI))
+		native_flush_tlb_one_user(addr);
+	else
+		vmi_rom_flush_tlb_one_user(addr);
+}
+
+static const struct {
+	unsigned int op;
+	void *choose;
+	void **rom;
+} vmi_pti_ops[] = {
+	{ VMI_OP_SET_P4D, vmi_set_p4d, (void **)&vmi_rom_set_p4d },
+	{ VMI_OP_FLUSH_TLB_USER, vmi_flush_tlb_user,
+	  (void **)&vmi_rom_flush_tlb_user },
+	{ VMI_OP_FLUSH_TLB_ONE_USER, vmi_flush_tlb_one_user,
+	  (void **)&vmi_rom_flush_tlb_one_user },
+};
+
+/* The slot value for operation @op whose ROM code is at @target. */
+static void *__init vmi_pti_choice(unsigned int op, void *target)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmi_pti_ops); i++) {
+		if (vmi_pti_ops[i].op == op) {
+			*vmi_pti_ops[i].rom = target;
+			return vmi_pti_ops[i].choose;
+		}
+	}
+	return target;
+}
+
 static const u8 vmi_endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 static const u8 vmi_mov_rdi_rax[] = { 0x48, 0x89, 0xf8 };
 
@@ -185,13 +248,19 @@ int vmi_foreign_conversion(const struct vmi_rom_info *info, const u8 *table)
  * vmi_unwrap - the entry behind an operation's target
  * @target: what a pv_ops slot holds
  *
- * Return: the entry a wrapper in vmi_wrap calls, or @target itself.
+ * Return: the entry a wrapper in vmi_wrap calls, or that a chooser between
+ * the ROM and the kernel (page-table isolation) calls, or @target itself.
  */
 const void *vmi_unwrap(const void *target)
 {
-	const u8 *p = target;
+	const u8 *p;
 	unsigned int i;
 	s32 rel;
+
+	for (i = 0; i < ARRAY_SIZE(vmi_pti_ops); i++)
+		if (target == vmi_pti_ops[i].choose)
+			target = *vmi_pti_ops[i].rom;
+	p = target;
 
 	if (p < vmi_wrap || p >= vmi_wrap_end ||
 	    (p - vmi_wrap) % VMI_WRAP_SIZE)
@@ -271,9 +340,13 @@ static void __init vmi_install(const u8 *rom)
 			pr_info("entry %u cannot be wrapped, kept native\n", i);
 			continue;
 		}
+		target = vmi_pti_choice(i, target);
 		*(void **)((u8 *)(i >= VMI_OP_APIC_READ ? &vmi_apic_entries :
 				  &vmi_ops) + vmi_slot_offset[i]) = target;
-		/* a wrapper adapts the interface: the bytes alone do not */
+		/*
+		 * A wrapper adapts the interface, a chooser may call the
+		 * kernel instead: the bytes alone do neither.
+		 */
 		if (d->kind == VMI_KIND_INLINE && target == entry) {
 			vmi_templates[i].func = entry;
 			vmi_templates[i].bytes = entry;
@@ -331,6 +404,13 @@ static int __init vmi_probe(void)
 	return -ENODEV;
 }
 
+/* The ROM's copied entries and their wrappers: no padding, plain ret. */
+static const struct pv_text_range vmi_foreign_text[] = {
+	{ vmi_code, VMI_CODE_SIZE },
+	{ vmi_wrap, VMI_WRAP_COUNT * VMI_WRAP_SIZE },
+	{ }
+};
+
 PV_BACKEND(vmi) = {
 	.name = "vmi",
 	.priority = 10,
@@ -339,4 +419,5 @@ PV_BACKEND(vmi) = {
 	.templates = vmi_templates,
 	.nr_templates = ARRAY_SIZE(vmi_templates),
 	.apic_override = vmi_apic_override,
+	.foreign_text = vmi_foreign_text,
 };

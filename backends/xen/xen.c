@@ -359,11 +359,21 @@ static int __init xen_probe(void)
 	return 0;
 }
 
+/* The pages Xen (or the tests) fill: no function padding, plain ret. */
+static const struct pv_text_range xen_foreign_text[] = {
+	{ xen_hypercall_page, PAGE_SIZE },
+#ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
+	{ xen_sim_page, PAGE_SIZE },
+#endif
+	{ }
+};
+
 PV_BACKEND(xen) = {
 	.name = "xen",
 	.priority = 20,
 	.probe = xen_probe,
 	.ops = &xen_ops,
+	.foreign_text = xen_foreign_text,
 };
 
 /*

@@ -91,6 +91,18 @@ void paravirt_module_finalize(const struct elf64_hdr *hdr,
  */
 void paravirt_module_cleanup(struct module *mod);
 
+/**
+ * paravirt_foreign_text - is @addr in code a backend calls but did not compile
+ * @addr: the destination of a call
+ *
+ * Such code (see &pv_backend.foreign_text) has no padding before its
+ * entries for call-depth tracking's accounting thunk and returns with a
+ * plain ``ret``: the tracking leaves calls into it as they are.
+ *
+ * Return: true if @addr lies in a backend's foreign text.
+ */
+bool paravirt_foreign_text(const void *addr);
+
 static inline void slow_down_io(void)
 {
 	PVOP_VCALL(cpu.io_delay);

@@ -33,6 +33,16 @@ struct pv_msr_safe_result {
 /* struct pv_template and PV_TEMPLATE_NOT_PTI: see asm/paravirt_site.h. */
 
 /**
+ * struct pv_text_range - a stretch of kernel text
+ * @start: its first byte
+ * @size: its length in bytes
+ */
+struct pv_text_range {
+	const void *start;
+	unsigned long size;
+};
+
+/**
  * struct pv_backend - descriptor of one backend
  * @name:	short name, used on the command line and in messages
  * @priority:	backends are probed from the highest priority down; native
@@ -49,6 +59,12 @@ struct pv_msr_safe_result {
  *		backend's own. It must not sleep and must decide from the
  *		driver (x2apic_mode, the functions in @apic) and the backend's
  *		own state only.
+ * @foreign_text: optional; the code in kernel text that the backend calls
+ *		but did not compile (a hypercall page, a ROM's copied
+ *		entries, wrappers written at boot), ending with an empty
+ *		range. It has no function padding and returns with a plain
+ *		``ret``, so call-depth tracking must leave calls into it
+ *		alone (paravirt_foreign_text()).
  */
 struct pv_backend {
 	const char *name;
@@ -58,6 +74,7 @@ struct pv_backend {
 	const struct pv_template *templates;
 	unsigned int nr_templates;
 	void (*apic_override)(struct pv_apic_ops *apic);
+	const struct pv_text_range *foreign_text;
 };
 
 /**

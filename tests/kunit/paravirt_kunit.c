@@ -157,13 +157,67 @@ static void pv_tramps_jump_through_slots(struct kunit *test)
 }
 
 /*
+ * What the backends declare as foreign text (code they call but did not
+ * compile) is, byte for byte, what paravirt_foreign_text() reports to the
+ * call-depth tracking, and nothing the kernel compiled is: not a
+ * trampoline, not a native function in a slot. The tracking leaves calls
+ * into foreign text as they are, and with it on, sends the trampolines'
+ * calls through their accounting thunks.
+ */
+static void pv_foreign_text_ranges(struct kunit *test)
+{
+	bool depth = cpu_feature_enabled(X86_FEATURE_CALL_DEPTH);
+	const struct pv_text_range *r;
+	const struct pv_backend *b;
+	unsigned int ranges = 0, i;
+
+	mutex_lock(&text_mutex);
+	for (b = __start_pv_backends; b < __stop_pv_backends; b++) {
+		for (r = b->foreign_text; r && r->start; r++) {
+			const u8 *p = r->start;
+
+			ranges++;
+			KUNIT_EXPECT_GT(test, r->size, 0);
+			KUNIT_EXPECT_TRUE(test, paravirt_foreign_text(p));
+			KUNIT_EXPECT_TRUE(test,
+					  paravirt_foreign_text(p + r->size - 1));
+			KUNIT_EXPECT_PTR_EQ(test,
+					    callthunks_translate_call_dest((void *)p + 32),
+					    (void *)p + 32);
+		}
+	}
+	for (i = 0; i < PV_OP_COUNT; i++) {
+		void *t = (void *)pv_tramp_addr(i);
+
+		KUNIT_EXPECT_FALSE_MSG(test, paravirt_foreign_text(t), "%s",
+				       pv_op_name(i));
+		if (pv_active_backend == pv_native_backend)
+			KUNIT_EXPECT_FALSE_MSG(test,
+					       paravirt_foreign_text(pv_slot_value(i)),
+					       "%s", pv_op_name(i));
+		if (depth)
+			KUNIT_EXPECT_PTR_NE_MSG(test,
+						callthunks_translate_call_dest(t),
+						t, "%s", pv_op_name(i));
+	}
+	mutex_unlock(&text_mutex);
+	KUNIT_EXPECT_FALSE(test, paravirt_foreign_text(NULL));
+	KUNIT_EXPECT_EQ(test, ranges,
+			(IS_ENABLED(CONFIG_PARAVIRT_BACKEND_XEN) ? 2 : 0) +
+			(IS_ENABLED(CONFIG_PARAVIRT_BACKEND_VMI) ? 2 : 0));
+	kunit_info(test, "%u ranges of foreign text, call-depth tracking %s\n",
+		   ranges, depth ? "on" : "off");
+}
+
+/*
  * Check one live site by decoding its bytes, independently of the patch
  * pass. Returns NULL if the site holds what the backend requires, else
- * what is wrong; *form receives the form found.
+ * what is wrong; *form receives the form found, *thunked whether the site
+ * calls the call-depth accounting thunk before its destination.
  */
 static const char *pv_check_live_site(const struct pv_site *s,
 				      const struct pv_patch_stats *st,
-				      enum pv_form *form)
+				      enum pv_form *form, bool *thunked)
 {
 	const u8 *ip = pv_site_addr(s);
 	const void *slot = pv_slot_value(s->op);
@@ -185,12 +239,14 @@ static const char *pv_check_live_site(const struct pv_site *s,
 		    dest == callthunks_translate_call_dest((void *)tramp)) {
 			/* the trampoline: only when patching is off */
 			*form = PV_FORM_INDIRECT;
+			*thunked = dest != tramp;
 			if (!(st->flags & PV_PLAN_NO_PATCH))
 				return "left calling the trampoline";
 			return NULL;
 		}
 		/* direct: a call of exactly the slot's function */
 		*form = PV_FORM_DIRECT;
+		*thunked = dest != slot;
 		if (dest != callthunks_translate_call_dest((void *)slot))
 			return "direct call to the wrong function";
 		if (could_inline)
@@ -217,7 +273,7 @@ static void pv_live_sites_match_backend(struct kunit *test)
 {
 	const struct pv_patch_stats *st = &pv_boot_stats;
 	unsigned int forms[PV_FORM_COUNT] = { };
-	unsigned int bad = 0;
+	unsigned int bad = 0, calls = 0, thunked = 0;
 	const struct pv_site *s;
 
 	KUNIT_ASSERT_NOT_NULL(test, pv_active_backend);
@@ -227,10 +283,15 @@ static void pv_live_sites_match_backend(struct kunit *test)
 	mutex_lock(&text_mutex);
 	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
 		enum pv_form form = PV_FORM_COUNT;
-		const char *err = pv_check_live_site(s, st, &form);
+		bool through_thunk = false;
+		const char *err = pv_check_live_site(s, st, &form,
+						     &through_thunk);
 
 		if (form < PV_FORM_COUNT)
 			forms[form]++;
+		if (form == PV_FORM_DIRECT || form == PV_FORM_INDIRECT)
+			calls++;
+		thunked += through_thunk;
 		if (err && bad++ < 10)
 			KUNIT_FAIL(test, "site %pS (%s): %s: %*ph",
 				   pv_site_addr(s), pv_op_name(s->op), err,
@@ -249,6 +310,20 @@ static void pv_live_sites_match_backend(struct kunit *test)
 		if (!(st->flags & PV_PLAN_NO_INLINE))
 			KUNIT_EXPECT_GT(test, forms[PV_FORM_INLINE], 0);
 	}
+
+	/*
+	 * With call-depth tracking the sites' calls go through the
+	 * accounting thunk in front of their destination, as the kernel's
+	 * other calls do (a call into foreign text excepted); without,
+	 * none does.
+	 */
+	kunit_info(test, "call-depth tracking %s: %u of %u calls through accounting thunks\n",
+		   cpu_feature_enabled(X86_FEATURE_CALL_DEPTH) ? "on" : "off",
+		   thunked, calls);
+	if (cpu_feature_enabled(X86_FEATURE_CALL_DEPTH))
+		KUNIT_EXPECT_GT(test, thunked, 0);
+	else
+		KUNIT_EXPECT_EQ(test, thunked, 0);
 }
 
 /*
@@ -891,6 +966,7 @@ static struct kunit_case pv_site_cases[] = {
 	KUNIT_CASE(pv_site_table_integrity),
 	KUNIT_CASE(pv_ops_table_complete),
 	KUNIT_CASE(pv_tramps_jump_through_slots),
+	KUNIT_CASE(pv_foreign_text_ranges),
 	KUNIT_CASE(pv_live_sites_match_backend),
 	KUNIT_CASE(pv_flush_one_user_form),
 	{}

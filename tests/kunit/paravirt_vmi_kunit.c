@@ -145,7 +145,8 @@ static void vmi_sites_use_rom_code(struct kunit *test)
 		if (!in_vmi_code(entry))
 			continue;
 		d = &vmi_rom.desc[(entry - vmi_code) / VMI_ENTRY_SIZE];
-		if (d->kind == VMI_KIND_INLINE && d->inline_len <= s->len &&
+		if (d->kind == VMI_KIND_INLINE && target == entry &&
+		    d->inline_len <= s->len &&
 		    !(pv_patch_flags & PV_PLAN_NO_INLINE) &&
 		    !(d->clobbers & ~s->clobbers)) {
 			KUNIT_EXPECT_EQ_MSG(test, memcmp(ip, entry, d->inline_len),

@@ -122,6 +122,22 @@ const struct pv_backend *pv_backend_find(const char *name)
 	return NULL;
 }
 
+/*
+ * Any backend's, not only the active one's: the calls into it are in the
+ * kernel's text whichever backend runs. No lock: the list is constant.
+ */
+bool paravirt_foreign_text(const void *addr)
+{
+	const struct pv_backend *b;
+	const struct pv_text_range *r;
+
+	for (b = __start_pv_backends; b < __stop_pv_backends; b++)
+		for (r = b->foreign_text; r && r->start; r++)
+			if (addr >= r->start && addr - r->start < r->size)
+				return true;
+	return false;
+}
+
 /**
  * pv_backend_ops - the operations table a backend runs with
  * @b: the backend
