@@ -171,7 +171,7 @@ static void (*vmi_rom_flush_tlb_one_user)(unsigned long addr) __ro_after_init;
 
 static void vmi_set_p4d(p4d_t *p4dp, p4d_t p4d)
 {
-	if (boot_cpu_has(X86_FEATURE_PTI))
+	if (static_cpu_has(X86_FEATURE_PTI))
 		native_set_p4d(p4dp, p4d);
 	else
 		vmi_rom_set_p4d(p4dp, p4d);
@@ -179,7 +179,7 @@ static void vmi_set_p4d(p4d_t *p4dp, p4d_t p4d)
 
 static void vmi_flush_tlb_user(void)
 {
-	if (boot_cpu_has(X86_FEATURE_PTI))
+	if (static_cpu_has(X86_FEATURE_PTI))
 		native_flush_tlb_local();
 	else
 		vmi_rom_flush_tlb_user();
@@ -187,7 +187,7 @@ static void vmi_flush_tlb_user(void)
 
 static void vmi_flush_tlb_one_user(unsigned long addr)
 {
-	if (boot_cpu_has(X86_FEATURE_PTI))
+	if (static_cpu_has(X86_FEATURE_PTI))
 		native_flush_tlb_one_user(addr);
 	else
 		vmi_rom_flush_tlb_one_user(addr);

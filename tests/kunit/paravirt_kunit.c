@@ -805,16 +805,32 @@ static void __used pv_test_cpuid(unsigned int *eax, unsigned int *ebx,
 DECLARE_PV_CPUID(pv_test_cpuid);
 PV_CPUID_THUNK(pv_test_cpuid);
 
+/* What r8 to r11 hold around a thunk's call, to see that it keeps them. */
+#define PV_TEST_R8	0x0808080808080808UL
+#define PV_TEST_R9	0x0909090909090909UL
+#define PV_TEST_R10	0x1010101010101010UL
+#define PV_TEST_R11	0x1111111111111111UL
+
+static void pv_expect_r8_r11(struct kunit *test, unsigned long r8,
+			     unsigned long r9, unsigned long r10,
+			     unsigned long r11)
+{
+	KUNIT_EXPECT_EQ(test, r8, PV_TEST_R8);
+	KUNIT_EXPECT_EQ(test, r9, PV_TEST_R9);
+	KUNIT_EXPECT_EQ(test, r10, PV_TEST_R10);
+	KUNIT_EXPECT_EQ(test, r11, PV_TEST_R11);
+}
+
 /*
  * PV_CPUID_THUNK() turns a C function of pointers into the instruction's
  * interface: results in the four registers, every other register kept.
  */
 static void pv_cpuid_thunk_interface(struct kunit *test)
 {
-	register unsigned long r8 asm("r8") = 0x0808080808080808UL;
-	register unsigned long r9 asm("r9") = 0x0909090909090909UL;
-	register unsigned long r10 asm("r10") = 0x1010101010101010UL;
-	register unsigned long r11 asm("r11") = 0x1111111111111111UL;
+	register unsigned long r8 asm("r8") = PV_TEST_R8;
+	register unsigned long r9 asm("r9") = PV_TEST_R9;
+	register unsigned long r10 asm("r10") = PV_TEST_R10;
+	register unsigned long r11 asm("r11") = PV_TEST_R11;
 	unsigned long rsi = 0x5151515151515151UL, rdi = 0xd1d1d1d1d1d1d1d1UL;
 	unsigned int a = 0x40000010, b = 0xbbbbbbbb, c = 3, d = 0xdddddddd;
 	unsigned int want[4];
@@ -832,10 +848,7 @@ static void pv_cpuid_thunk_interface(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d, want[3]);
 	KUNIT_EXPECT_EQ(test, rsi, 0x5151515151515151UL);
 	KUNIT_EXPECT_EQ(test, rdi, 0xd1d1d1d1d1d1d1d1UL);
-	KUNIT_EXPECT_EQ(test, r8, 0x0808080808080808UL);
-	KUNIT_EXPECT_EQ(test, r9, 0x0909090909090909UL);
-	KUNIT_EXPECT_EQ(test, r10, 0x1010101010101010UL);
-	KUNIT_EXPECT_EQ(test, r11, 0x1111111111111111UL);
+	pv_expect_r8_r11(test, r8, r9, r10, r11);
 }
 
 /* What pv_test_pair() returns for @msr: a value and an error. */
@@ -864,10 +877,10 @@ PV_CALLEE_SAVE_PAIR_THUNK(pv_test_pair);
  */
 static void pv_pair_thunk_interface(struct kunit *test)
 {
-	register unsigned long r8 asm("r8") = 0x0808080808080808UL;
-	register unsigned long r9 asm("r9") = 0x0909090909090909UL;
-	register unsigned long r10 asm("r10") = 0x1010101010101010UL;
-	register unsigned long r11 asm("r11") = 0x1111111111111111UL;
+	register unsigned long r8 asm("r8") = PV_TEST_R8;
+	register unsigned long r9 asm("r9") = PV_TEST_R9;
+	register unsigned long r10 asm("r10") = PV_TEST_R10;
+	register unsigned long r11 asm("r11") = PV_TEST_R11;
 	unsigned long rcx = 0xc1c1c1c1c1c1c1c1UL, rsi = 0x5151515151515151UL;
 	unsigned long rdi = 0xc0000103, rax = 0xaaaaaaaaaaaaaaaaUL;
 	unsigned long rdx = 0xd2d2d2d2d2d2d2d2UL;
@@ -883,10 +896,7 @@ static void pv_pair_thunk_interface(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rcx, 0xc1c1c1c1c1c1c1c1UL);
 	KUNIT_EXPECT_EQ(test, rsi, 0x5151515151515151UL);
 	KUNIT_EXPECT_EQ(test, rdi, 0xc0000103);
-	KUNIT_EXPECT_EQ(test, r8, 0x0808080808080808UL);
-	KUNIT_EXPECT_EQ(test, r9, 0x0909090909090909UL);
-	KUNIT_EXPECT_EQ(test, r10, 0x1010101010101010UL);
-	KUNIT_EXPECT_EQ(test, r11, 0x1111111111111111UL);
+	pv_expect_r8_r11(test, r8, r9, r10, r11);
 }
 
 static void pv_semantics_page_table_values(struct kunit *test)
