@@ -24,6 +24,16 @@
 #   make check-patches  apply the series with git am and patch -p1 and
 #                compare the result with the graft; ends with
 #                "N passed, N failed"
+#   make config-distro  Debian's own configuration of its 6.12 kernel
+#                (package linux-config-6.12) with the layer: modules off,
+#                configs/distro.config merged in, every guest on; in
+#                $(PVLAYER_CACHE)/build-distro
+#   make kernel-distro  build the kernel of that configuration
+#   make config-distro-diff  every difference between Debian's
+#                configuration and that one, with its reason from
+#                configs/distro-diff.txt; fails on one without a reason
+#                and on a stale entry
+#   make run DISTRO=1  build and boot that kernel instead of build-on's
 #
 # The Linux tree and the build directories live outside the repository, in
 # $(PVLAYER_CACHE), and are reused: a second build is incremental.
@@ -36,6 +46,7 @@ LINUX_TARBALL	?= /usr/src/linux-source-6.12.tar.xz
 TREE		:= $(PVLAYER_CACHE)/linux-source-6.12
 BUILD_ON	:= $(PVLAYER_CACHE)/build-on
 BUILD_OFF	:= $(PVLAYER_CACHE)/build-off
+BUILD_DISTRO	:= $(PVLAYER_CACHE)/build-distro
 NPROC		:= $(shell nproc 2>/dev/null || echo 2)
 CCACHE		:= $(shell command -v ccache >/dev/null 2>&1 && echo "ccache ")
 KMAKE		= $(MAKE) -s -C $(TREE) ARCH=x86_64 CC="$(CCACHE)gcc" \
@@ -44,11 +55,13 @@ KMAKE		= $(MAKE) -s -C $(TREE) ARCH=x86_64 CC="$(CCACHE)gcc" \
 SMP		?= 4
 CMDLINE		?=
 BACKEND		?=
+DISTRO		?=
 
-export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF SMP
+export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF BUILD_DISTRO SMP
 
 .PHONY: all run check xen-check bench docs deps tree graft kernel kernel-off \
-	initramfs config-on config-off clean-cache patches check-patches
+	initramfs config-on config-off clean-cache patches check-patches \
+	config-distro kernel-distro config-distro-diff
 
 all: kernel
 
@@ -101,17 +114,53 @@ kernel-off: config-off
 	@$(KMAKE) O=$(BUILD_OFF) -j$(NPROC) bzImage 2>&1 | tee $(BUILD_OFF)/build.log
 	@test -s $(BUILD_OFF)/arch/x86/boot/bzImage
 
+# The distribution configuration: Debian's own (linux-config-6.12, fetched
+# once into $(DISTRO_DIR)) with modules off, configs/distro.config merged in
+# and every guest on; made again when Debian's file, the fragment or the
+# layer's Kconfig changes. See scripts/distro-config.py.
+DISTRO_DIR	:= $(PVLAYER_CACHE)/distro
+DISTRO_CONFIG	:= $(DISTRO_DIR)/config.amd64_none_amd64
+
+$(DISTRO_CONFIG): | deps
+	@python3 scripts/distro-config.py fetch $(PVLAYER_CACHE)
+
+$(BUILD_DISTRO)/.config: $(DISTRO_CONFIG) configs/distro.config Kconfig | graft
+	@python3 scripts/distro-config.py make $(TREE) $(BUILD_DISTRO) \
+		$(DISTRO_CONFIG) CC="$(CCACHE)gcc"
+
+config-distro: graft $(BUILD_DISTRO)/.config
+
+kernel-distro: config-distro
+	@echo "build: Debian's configuration with the layer ($(BUILD_DISTRO))"
+	@$(KMAKE) O=$(BUILD_DISTRO) -j$(NPROC) bzImage modules 2>&1 | tee $(BUILD_DISTRO)/build.log
+	@test -s $(BUILD_DISTRO)/arch/x86/boot/bzImage
+
+# Ends with one line of totals; the whole list is also in
+# $(BUILD_DISTRO)/config-diff.log.
+config-distro-diff: config-distro
+	@python3 scripts/distro-config.py diff $(DISTRO_CONFIG) \
+		$(BUILD_DISTRO)/.config | tee $(BUILD_DISTRO)/config-diff.log
+
 INITRAMFS := $(PVLAYER_CACHE)/initramfs.cpio
 
 # Holds the test module of the layer-on build: made after the kernel.
 initramfs: deps
 	@scripts/mkinitramfs.sh $(INITRAMFS)
 
-run: kernel $(if $(filter vmi,$(BACKEND)),rom)
-	@$(MAKE) -s initramfs
+# DISTRO=1: the kernel of Debian's configuration (make kernel-distro), with
+# its own test module in the initramfs.
+RUN_DISTRO	= $(filter-out 0,$(DISTRO))
+RUN_BUILD	= $(if $(RUN_DISTRO),$(BUILD_DISTRO),$(BUILD_ON))
+
+INITRAMFS_DISTRO := $(PVLAYER_CACHE)/initramfs-distro.cpio
+
+run: $(if $(RUN_DISTRO),kernel-distro,kernel) $(if $(filter vmi,$(BACKEND)),rom)
+	@$(if $(RUN_DISTRO),,$(MAKE) -s initramfs)
+	@$(if $(RUN_DISTRO),BUILD_ON=$(BUILD_DISTRO) scripts/mkinitramfs.sh $(INITRAMFS_DISTRO))
 	@scripts/boot.sh --summary \
+		$(if $(RUN_DISTRO),--initrd $(INITRAMFS_DISTRO)) \
 		$(if $(filter vmi,$(BACKEND)),--bios seabios --qemu-arg "-option-rom $(ROM_DIR)/vmi.rom") \
-		$(BUILD_ON)/arch/x86/boot/bzImage \
+		$(RUN_BUILD)/arch/x86/boot/bzImage \
 		$(if $(BACKEND),paravirt=$(BACKEND)) kunit.enable=0 $(CMDLINE)
 
 check: deps
@@ -165,7 +214,8 @@ check-patches: patches
 	@LINUX_TARBALL=$(LINUX_TARBALL) scripts/check-patches.sh
 
 clean-cache:
-	rm -rf $(BUILD_ON) $(BUILD_OFF) $(INITRAMFS)
+	rm -rf $(BUILD_ON) $(BUILD_OFF) $(BUILD_DISTRO) $(INITRAMFS) \
+		$(INITRAMFS_DISTRO)
 
 # --- the vmi ROM and the host tests ------------------------------------------
 #

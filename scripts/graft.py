@@ -25,6 +25,19 @@ EDITS = [
      "arch/x86/Kconfig",
      "config PARAVIRT_SPINLOCKS\n",
      'source "arch/x86/paravirt/Kconfig"\n\nconfig PARAVIRT_SPINLOCKS\n'),
+    ("xen/Kconfig: no Xen PV guest on the layer yet",
+     "arch/x86/xen/Kconfig",
+     "\tdepends on XEN\n\tdepends on X86_64\n\tselect PARAVIRT_XXL\n",
+     "\tdepends on XEN\n\tdepends on X86_64\n"
+     "\t# Its operations use conventions the paravirt layer changed\n"
+     "\tdepends on !PARAVIRT_LAYER\n\tselect PARAVIRT_XXL\n"),
+    ("xen/Kconfig: say why Xen PV is not offered",
+     "arch/x86/xen/Kconfig",
+     "\t  Support running as a Xen PV guest.\n",
+     "\t  Support running as a Xen PV guest.\n\n"
+     "\t  Not available with the paravirt layer (PARAVIRT_LAYER) yet:\n"
+     "\t  the Xen PV code fills operations whose calling convention\n"
+     "\t  the layer changed.\n"),
     ("Kbuild: build the layer",
      "arch/x86/Kbuild",
      "obj-y += kernel/\n",

@@ -92,7 +92,7 @@ know the new table; the next commit replaces it.
                   "arch/x86/kernel/Makefile", "arch/x86/kernel/vmlinux.lds.S",
                   "arch/x86/kernel/setup.c", "arch/x86/kernel/alternative.c",
                   "arch/x86/kernel/callthunks.c",
-                  "arch/x86/kernel/module.c"],
+                  "arch/x86/kernel/module.c", "arch/x86/xen/Kconfig"],
         "subject": "x86/paravirt: Add the paravirt layer core and hook it in",
         "body": """\
 Add the core of the paravirt layer under arch/x86/paravirt/core and take
@@ -118,6 +118,12 @@ build; the file stays in the tree, unused.
    the listing of every site.
  - apic.c: the local APIC operations follow the APIC driver the kernel
    chose.
+
+The kernel's own guest code (KVM, Xen HVM and PVH, Hyper-V, VMware, TDX,
+SEV) fills pv_ops as before, the spinlock group included; what it stores
+after the probe becomes the native table at the boot pass. Xen PV puts
+plain C functions into slots whose convention the layer changed, so
+XEN_PV now depends on !PARAVIRT_LAYER.
 
 Kconfig gets the layer's options (sourced from arch/x86/Kconfig), Kbuild
 builds arch/x86/paravirt/, vmlinux.lds.S keeps the site records and the

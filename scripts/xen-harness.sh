@@ -4,8 +4,11 @@
 # Boot a kernel as an HVM guest of a real Xen, itself running under QEMU
 # (TCG), and keep the guest's console output.
 #
-# usage: xen-harness.sh [--log FILE] [--guest-log FILE] BZIMAGE INITRAMFS
-#                       [GUEST KERNEL ARGS...]
+# usage: xen-harness.sh [--log FILE] [--guest-log FILE] [--type hvm|pvh]
+#                       BZIMAGE INITRAMFS [GUEST KERNEL ARGS...]
+#
+# --type pvh boots the guest as a PVH guest (no device model; the kernel
+# needs CONFIG_XEN_PVH); the default is an HVM guest.
 #
 # Everything comes from Debian's archive: the hypervisor
 # (xen-hypervisor-4.17-amd64), a stock Debian kernel for dom0, the Xen
@@ -34,15 +37,21 @@ set -eu
 xdir=$PVLAYER_CACHE/xen
 log=""
 guest_log=""
+gtype=hvm
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--log) log=$2; shift ;;
 	--guest-log) guest_log=$2; shift ;;
+	--type) gtype=$2; shift ;;
 	*) break ;;
 	esac
 	shift
 done
-[ $# -ge 2 ] || { echo "usage: $0 [--log F] [--guest-log F] BZIMAGE INITRAMFS [ARGS...]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 [--log F] [--guest-log F] [--type hvm|pvh] BZIMAGE INITRAMFS [ARGS...]" >&2; exit 2; }
+case "$gtype" in
+hvm|pvh) ;;
+*) echo "xen-harness: unknown guest type $gtype" >&2; exit 2 ;;
+esac
 bzimage=$1
 initramfs=$2
 shift 2
@@ -236,22 +245,27 @@ guest_cpio() {
 	cp "$bzimage" "$g/guest/bzImage"
 	cp "$initramfs" "$g/guest/initramfs.cpio"
 	cat > "$g/guest/guest.cfg" <<CFG
-type = "hvm"
+type = "$gtype"
 name = "pvguest"
 memory = 384
 vcpus = 2
 kernel = "/guest/bzImage"
 ramdisk = "/guest/initramfs.cpio"
 cmdline = "$guest_args"
-serial = "file:/var/log/guest-serial.log"
-vga = "none"
-nographic = 1
 vif = []
 disk = []
 on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "destroy"
 CFG
+	# an emulated PC's devices exist only for HVM guests
+	if [ "$gtype" = hvm ]; then
+		cat >> "$g/guest/guest.cfg" <<CFG
+serial = "file:/var/log/guest-serial.log"
+vga = "none"
+nographic = 1
+CFG
+	fi
 	(cd "$g" && find guest | cpio -o -H newc -R 0:0 --quiet) > "$1"
 	rm -rf "$g"
 }

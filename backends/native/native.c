@@ -116,6 +116,14 @@ static const struct pv_template native_templates[] = {
 	/* mov %rsi, (%rdi): store the new entry */
 	TEMPLATE(pv_native_ptep_modify_prot_commit, 0,
 		 DS, DS, 0x48, 0x89, 0x37),
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+	/* movb $0, (%rdi): release the lock */
+	TEMPLATE(__raw_callee_save___native_queued_spin_unlock, 0,
+		 DS, DS, 0xc6, 0x07, 0x00),
+	/* xor %eax, %eax: a CPU of bare hardware is never preempted */
+	TEMPLATE(__raw_callee_save___native_vcpu_is_preempted, PV_CLOBBER_RAX,
+		 DS, DS, DS, 0x31, 0xc0),
+#endif
 };
 
 PV_BACKEND(native) = {

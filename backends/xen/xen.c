@@ -48,6 +48,7 @@
 #include <asm/paravirt_backend.h>
 #include <asm/tlb.h>
 #include <asm/tlbflush.h>
+#include <asm/hypervisor.h>
 #include <asm/x86_init.h>
 
 #include "xen.h"
@@ -352,7 +353,8 @@ static int __init xen_probe(void)
 	pr_info("halt: %s, flush_tlb_multi: %s, io_delay: none, safe_halt: native\n",
 		xen_hv.has_halt ? "SCHEDOP_block" : "native",
 		xen_hv.has_flush ? "HVMOP_flush_tlbs" : "native");
-	if (xen_x2apic_available()) {
+	/* Leave the choice to the kernel's Xen code where it owns Xen. */
+	if (hypervisor_is_type(X86_HYPER_NATIVE) && xen_x2apic_available()) {
 		x86_init.hyper.x2apic_available = xen_x2apic_available;
 		pr_info("local APIC: x2APIC mode allowed without interrupt remapping\n");
 	}

@@ -47,10 +47,21 @@ static inline u64 paravirt_steal_clock(int cpu)
 	return static_call(pv_steal_clock)(cpu);
 }
 
-/* The layer provides no paravirt spinlocks: no capability to set. */
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+/*
+ * The kernel's paravirt-spinlocks.c: the native unlock and
+ * vcpu_is_preempted, and which of the two a guest replaced.
+ */
+__visible void __native_queued_spin_unlock(struct qspinlock *lock);
+bool pv_is_native_spin_unlock(void);
+__visible bool __native_vcpu_is_preempted(long cpu);
+bool pv_is_native_vcpu_is_preempted(void);
+void paravirt_set_cap(void);
+#else
 static inline void paravirt_set_cap(void)
 {
 }
+#endif
 
 /**
  * paravirt_probe - pick the backend and fill pv_ops
@@ -168,6 +179,12 @@ static inline void halt(void)
 	PVOP_VCALL(irq.halt);
 }
 
+/*
+ * The operations below exist only with PARAVIRT_XXL, which the layer
+ * selects; code built without it (the 32-bit vDSO undefines it) gets the
+ * tree's native definitions instead.
+ */
+#ifdef CONFIG_PARAVIRT_XXL
 static inline void load_sp0(unsigned long sp0)
 {
 	PVOP_VCALL(cpu.load_sp0, PV_ARG1(sp0));
@@ -687,30 +704,40 @@ static inline void __set_fixmap(unsigned int idx, phys_addr_t phys,
 	PVOP_VCALL(mmu.set_fixmap, PV_ARG1(idx), PV_ARG2(phys),
 		   PV_ARG3(pgprot_val(flags)));
 }
+#else	/* !CONFIG_PARAVIRT_XXL */
+static inline void paravirt_enter_mmap(struct mm_struct *mm)
+{
+}
+#endif	/* CONFIG_PARAVIRT_XXL */
 
 /*
  * PV_CALLEE_SAVE_REGS_THUNK - wrap a C function in the callee-save convention
  *
- * Emits __pv_callee_save_<func>, which preserves every register but %rax
- * around a call of @func, in @section (".noinstr.text" if the operation is
- * used from noinstr code). DECLARE_PV_CALLEE_SAVE(func) declares it, and
- * PV_CALLEE_SAVE(func) names it as a struct paravirt_callee_save:
+ * Emits __raw_callee_save_<func> (the name the kernel's guest code knows),
+ * which preserves every register but %rax around a call of @func, in
+ * @section (".noinstr.text" if the operation is used from noinstr code),
+ * and declares it to C. PV_CALLEE_SAVE(func) names it as a struct
+ * paravirt_callee_save:
  *
- *	DECLARE_PV_CALLEE_SAVE(my_save_fl);
  *	__PV_CALLEE_SAVE_REGS_THUNK(my_save_fl, ".text");
  *	...
  *	.irq.save_fl = PV_CALLEE_SAVE(my_save_fl),
+ *
+ * DECLARE_PV_CALLEE_SAVE(func) declares the thunk alone, for a table
+ * initialised before the thunk is emitted. C knows a thunk as a label, not
+ * as a function: its convention is not C's, so nothing in C may call it.
  */
 #define DECLARE_PV_CALLEE_SAVE(func)					\
-	void __pv_callee_save_##func(void)
+	extern char __raw_callee_save_##func[]
 
 /* The thunk, around the pushes and the pops of the registers it keeps. */
 #define __PV_THUNK(func, section, push, pop)				\
+	extern char __raw_callee_save_##func[];			\
 	asm(".pushsection " section ", \"ax\"\n"			\
-	    ".globl __pv_callee_save_" #func "\n"			\
-	    ".type __pv_callee_save_" #func ", @function\n"		\
+	    ".globl __raw_callee_save_" #func "\n"			\
+	    ".type __raw_callee_save_" #func ", @function\n"		\
 	    ASM_FUNC_ALIGN "\n"						\
-	    "__pv_callee_save_" #func ":\n\t"				\
+	    "__raw_callee_save_" #func ":\n\t"				\
 	    ASM_ENDBR							\
 	    FRAME_BEGIN							\
 	    push							\
@@ -718,7 +745,7 @@ static inline void __set_fixmap(unsigned int idx, phys_addr_t phys,
 	    pop								\
 	    FRAME_END							\
 	    ASM_RET							\
-	    ".size __pv_callee_save_" #func ", . - __pv_callee_save_" #func "\n" \
+	    ".size __raw_callee_save_" #func ", . - __raw_callee_save_" #func "\n" \
 	    ".popsection")
 
 #define __PV_PUSH_R8_R11						\
@@ -748,12 +775,12 @@ static inline void __set_fixmap(unsigned int idx, phys_addr_t phys,
 		   __PV_POP_R8_R11					\
 		   "pop %rdi\n\tpop %rsi\n\tpop %rcx\n\t")
 
-#define PV_CALLEE_SAVE(func)						\
-	((struct paravirt_callee_save) { __pv_callee_save_##func })
+#define PV_CALLEE_SAVE(fn)						\
+	((struct paravirt_callee_save) { .func = __raw_callee_save_##fn })
 
 /* For functions written in assembly that already preserve everything. */
-#define __PV_IS_CALLEE_SAVE(func)					\
-	((struct paravirt_callee_save) { func })
+#define __PV_IS_CALLEE_SAVE(fn)						\
+	((struct paravirt_callee_save) { .func = fn })
 
 /*
  * PV_CPUID_THUNK - give a C function the interface of the cpuid instruction
@@ -800,9 +827,10 @@ static inline void __set_fixmap(unsigned int idx, phys_addr_t phys,
 	    ".size __pv_cpuid_" #func ", . - __pv_cpuid_" #func "\n"	\
 	    ".popsection")
 
-#define PV_CPUID(func)							\
-	((struct paravirt_cpuid_call) { __pv_cpuid_##func })
+#define PV_CPUID(fn)							\
+	((struct paravirt_cpuid_call) { .func = __pv_cpuid_##fn })
 
+#ifdef CONFIG_PARAVIRT_XXL
 /*
  * The native inline form of save_fl, as the native backend's template
  * writes it: pushf with three DS prefixes, then pop %rax (five bytes, two
@@ -831,13 +859,52 @@ static __always_inline unsigned long arch_local_irq_save(void)
 	arch_local_irq_disable();
 	return flags;
 }
+#endif	/* CONFIG_PARAVIRT_XXL */
+
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+/*
+ * Spinlock sites. Natively the unlock is one byte store and
+ * vcpu_is_preempted is false: both are written inline; the slow path is a
+ * direct call, wait and kick are NOPs.
+ */
+static __always_inline void pv_queued_spin_lock_slowpath(struct qspinlock *lock,
+							 u32 val)
+{
+	PVOP_VCALL(lock.queued_spin_lock_slowpath, PV_ARG1(lock), PV_ARG2(val));
+}
+
+static __always_inline void pv_queued_spin_unlock(struct qspinlock *lock)
+{
+	PVOP_VCALLEE(lock.queued_spin_unlock, PV_ARG1(lock));
+}
+
+static __always_inline void pv_wait(u8 *ptr, u8 val)
+{
+	PVOP_VCALL(lock.wait, PV_ARG1(ptr), PV_ARG2(val));
+}
+
+static __always_inline void pv_kick(int cpu)
+{
+	PVOP_VCALL(lock.kick, PV_ARG1(cpu));
+}
+
+static __always_inline bool pv_vcpu_is_preempted(long cpu)
+{
+	/* A bool is returned in %al alone: the rest of %rax is undefined. */
+	return PVOP_CALLEE(u8, lock.vcpu_is_preempted, PV_ARG1(cpu));
+}
+
+/* The native operations' thunks, in the kernel's paravirt-spinlocks.c. */
+DECLARE_PV_CALLEE_SAVE(__native_queued_spin_unlock);
+DECLARE_PV_CALLEE_SAVE(__native_vcpu_is_preempted);
+#endif
 
 void default_banner(void);
 void native_pv_lock_init(void) __init;
 
 #else	/* __ASSEMBLY__ */
 
-#ifdef CONFIG_DEBUG_ENTRY
+#if defined(CONFIG_PARAVIRT_XXL) && defined(CONFIG_DEBUG_ENTRY)
 /*
  * SAVE_FLAGS for entry code: the save_fl site in assembly, with the same
  * record as the C sites. Only %rax changes.

@@ -224,6 +224,15 @@ enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags);
  */
 unsigned int pv_count_forms(unsigned int *forms);
 
+unsigned int pv_count_op_range(unsigned int first, unsigned int last,
+			       unsigned int *forms);
+bool pv_op_set_by_guest(unsigned int op);
+
+#ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
+/* The tests' stand-in for guest code, called at the end of the probe. */
+void pv_test_guest_init(void);
+#endif
+
 struct apic;
 bool pv_op_is_apic(unsigned int op);
 void pv_apic_driver_ops(const struct apic *drv, struct pv_apic_ops *ops);

@@ -15,7 +15,9 @@
  * that read kernel images (tools/inspect) name operations from it too.
  *
  * A new group of operations goes at the end of the table and is a block
- * of lines at the end of this list, in its members' order.
+ * of lines at the end of this list, in its members' order. The lock group
+ * is in the kernel's table only with CONFIG_PARAVIRT_SPINLOCKS; host tools
+ * always know its names (a kernel without it has no site that uses them).
  */
 #ifndef PV_OP
 #error "define PV_OP(group, member, returns) before including this list"
@@ -112,3 +114,12 @@ PV_OP(apic, eoi, 0)
 PV_OP(apic, icr_read, 1)
 PV_OP(apic, icr_write, 0)
 PV_OP(apic, wait_icr_idle, 0)
+
+/* struct pv_lock_ops */
+#if !defined(__KERNEL__) || defined(CONFIG_PARAVIRT_SPINLOCKS)
+PV_OP(lock, queued_spin_lock_slowpath, 0)
+PV_OP(lock, queued_spin_unlock, 0)
+PV_OP(lock, wait, 0)
+PV_OP(lock, kick, 0)
+PV_OP(lock, vcpu_is_preempted, 1)
+#endif

@@ -69,22 +69,45 @@ static inline void *pv_site_addr(const struct pv_site *s)
 }
 
 /*
- * A function pointer whose target uses the callee-save convention: it
- * preserves every register except %rax. Wrap a C function with
- * PV_CALLEE_SAVE_REGS_THUNK() to get one.
+ * Never defined: the type of the first member of the slots below, so that
+ * a plain C function put in such a slot by a static initialiser (where C
+ * lets the braces of the slot's struct be left out) is a pointer of an
+ * incompatible type, which the kernel's build refuses
+ * (-Werror=incompatible-pointer-types), instead of a function called with
+ * the wrong convention.
+ */
+struct pv_not_a_c_function;
+
+/**
+ * struct paravirt_callee_save - a function of the callee-save convention
+ * @__thunk_only: never used: makes a plain C function a type error here
+ * @func: the function; it preserves every register except %rax
+ *
+ * Wrap a C function with PV_CALLEE_SAVE_REGS_THUNK() and store
+ * PV_CALLEE_SAVE(func), or store __PV_IS_CALLEE_SAVE(func) for a function
+ * written in assembly that keeps the registers itself. A plain C function
+ * does not compile here (see struct pv_not_a_c_function).
  */
 struct paravirt_callee_save {
-	void *func;
+	union {
+		struct pv_not_a_c_function *__thunk_only;
+		void *func;
+	};
 };
 
-/*
- * A function pointer whose target has the interface of the cpuid
- * instruction: the leaf in %eax and the subleaf in %ecx, the results in
- * %eax, %ebx, %ecx and %edx, every other register preserved. Wrap a C
- * function with PV_CPUID_THUNK() to get one.
+/**
+ * struct paravirt_cpuid_call - a function with the interface of cpuid
+ * @__thunk_only: never used: makes a plain C function a type error here
+ * @func: the function: the leaf in %eax and the subleaf in %ecx, the
+ *	  results in %eax, %ebx, %ecx and %edx, every other register kept
+ *
+ * Wrap a C function with PV_CPUID_THUNK() and store PV_CPUID(func).
  */
 struct paravirt_cpuid_call {
-	void *func;
+	union {
+		struct pv_not_a_c_function *__thunk_only;
+		void *func;
+	};
 };
 
 /**
@@ -263,12 +286,37 @@ struct pv_apic_ops {
 	void (*wait_icr_idle)(void);
 } __no_randomize_layout;
 
+struct qspinlock;
+
+/**
+ * struct pv_lock_ops - queued spinlocks of a guest
+ * @queued_spin_lock_slowpath: take a contended lock
+ * @queued_spin_unlock: release a lock; callee-save, the lock in %rdi
+ * @wait: block while the byte at @ptr holds @val (or until kicked)
+ * @kick: wake CPU @cpu blocked in @wait
+ * @vcpu_is_preempted: is the virtual CPU in %rdi not running? callee-save,
+ *	the answer (bool) in %al
+ *
+ * The members and types of the kernel's own paravirt spinlocks, so that
+ * the kernel's KVM, Xen and Hyper-V code fills them as it does upstream.
+ * The native unlock and vcpu_is_preempted are written inline at their
+ * sites; wait and kick do nothing.
+ */
+struct pv_lock_ops {
+	void (*queued_spin_lock_slowpath)(struct qspinlock *lock, u32 val);
+	struct paravirt_callee_save queued_spin_unlock;
+	void (*wait)(u8 *ptr, u8 val);
+	void (*kick)(int cpu);
+	struct paravirt_callee_save vcpu_is_preempted;
+} __no_randomize_layout;
+
 /**
  * struct paravirt_patch_template - the operations table
  * @cpu: CPU state operations
  * @irq: interrupt flag and halt operations
  * @mmu: MMU operations
  * @apic: local APIC operations
+ * @lock: spinlock operations (with CONFIG_PARAVIRT_SPINLOCKS)
  *
  * Every member is a pointer; a site names its slot by index (byte offset
  * divided by the pointer size), see PV_OP_INDEX().
@@ -278,6 +326,9 @@ struct paravirt_patch_template {
 	struct pv_irq_ops irq;
 	struct pv_mmu_ops mmu;
 	struct pv_apic_ops apic;
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+	struct pv_lock_ops lock;
+#endif
 } __no_randomize_layout;
 
 extern struct pv_info pv_info;

@@ -886,7 +886,7 @@ static void pv_pair_thunk_interface(struct kunit *test)
 	unsigned long rdx = 0xd2d2d2d2d2d2d2d2UL;
 	struct pv_msr_safe_result want = pv_test_pair_result(rdi);
 
-	asm volatile("call __pv_callee_save_pv_test_pair"
+	asm volatile("call __raw_callee_save_pv_test_pair"
 		     : "+a" (rax), "+c" (rcx), "+d" (rdx), "+S" (rsi),
 		       "+D" (rdi), "+r" (r8), "+r" (r9), "+r" (r10),
 		       "+r" (r11), ASM_CALL_CONSTRAINT

@@ -14,13 +14,16 @@
 #include <linux/kallsyms.h>
 #include <linux/kthread.h>
 #include <linux/memory.h>
+#include <linux/mm_types.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <asm/apic.h>
 #include <asm/paravirt.h>
+#include <asm/paravirt_apic.h>
 #include <asm/paravirt_backend.h>
 #include <asm/special_insns.h>
 #include <asm/text-patching.h>
@@ -135,6 +138,113 @@ static void pv_repatch_backends(struct kunit *test)
 	KUNIT_EXPECT_GE(test, tried, 1);
 	pv_restore_boot_state(test);
 	pv_expect_state(test, pv_boot_stats.flags, "restored");
+}
+
+/*
+ * A stand-in for the kernel's guest code: with paravirt_test_guest on the
+ * command line, it stores a slot after the probe and before the boot
+ * patch pass, as KVM's late init and the spinlock set-up do.
+ */
+static bool pv_test_guest __initdata;
+static bool pv_test_guest_stored;
+static atomic_t pv_test_guest_calls;
+
+static int __init pv_parse_test_guest(char *arg)
+{
+	pv_test_guest = true;
+	return 0;
+}
+early_param("paravirt_test_guest", pv_parse_test_guest);
+
+static void pv_test_guest_enter_mmap(struct mm_struct *mm)
+{
+	atomic_inc(&pv_test_guest_calls);
+}
+
+void __init pv_test_guest_init(void)
+{
+	if (!pv_test_guest)
+		return;
+	pv_ops.mmu.enter_mmap = pv_test_guest_enter_mmap;
+	pv_test_guest_stored = true;
+}
+
+/*
+ * Every slot the guest code set still holds what it stored, and its
+ * sites call it directly; the stand-in's function is reached through
+ * its site.
+ */
+static void pv_expect_guest_ops(struct kunit *test, void *const *kept,
+				const char *when)
+{
+	void *const *slots = (void *const *)&pv_ops;
+	unsigned int forms[PV_FORM_COUNT + 1], i, n;
+	int calls = atomic_read(&pv_test_guest_calls);
+
+	for (i = 0; i < PV_OP_COUNT; i++) {
+		if (!pv_op_set_by_guest(i))
+			continue;
+		KUNIT_EXPECT_PTR_EQ_MSG(test, slots[i], kept[i], "%s: %s",
+					when, pv_op_name(i));
+		n = pv_count_op_range(i, i, forms);
+		if (n && !(pv_patch_flags & PV_PLAN_NO_PATCH))
+			KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_DIRECT], n,
+					    "%s: %s sites not direct calls",
+					    when, pv_op_name(i));
+	}
+	if (!pv_test_guest_stored)
+		return;
+	paravirt_enter_mmap(&init_mm);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&pv_test_guest_calls), calls + 1,
+			    "%s: the site did not call the guest's function",
+			    when);
+}
+
+/*
+ * A slot the kernel's guest code stored after the probe (the stand-in's,
+ * or a real guest's such as Xen's spinlocks) is the native base from then
+ * on: unpatch and patch, every backend that probed, and a new APIC driver
+ * all keep it.
+ */
+static void pv_repatch_keeps_guest_ops(struct kunit *test)
+{
+	void *kept[PV_OP_COUNT];
+	const struct pv_backend *b;
+	unsigned int busy = 0, i, n = 0;
+
+	for (i = 0; i < PV_OP_COUNT; i++) {
+		kept[i] = ((void **)&pv_ops)[i];
+		n += pv_op_set_by_guest(i);
+	}
+	if (!n)
+		kunit_skip(test, "no guest code stored a slot after the probe");
+	kunit_info(test, "%u operations set by guest code\n", n);
+	if (pv_test_guest_stored) {
+		KUNIT_EXPECT_TRUE(test,
+				  pv_op_set_by_guest(PV_OP_INDEX(mmu.enter_mmap)));
+		KUNIT_EXPECT_PTR_EQ(test, (void *)pv_ops.mmu.enter_mmap,
+				    (void *)pv_test_guest_enter_mmap);
+	}
+	KUNIT_EXPECT_FALSE(test, pv_op_set_by_guest(PV_OP_INDEX(mmu.read_cr3)));
+	pv_expect_guest_ops(test, kept, "boot");
+
+	KUNIT_ASSERT_EQ(test, pv_switch(NULL, PV_PLAN_NO_PATCH, &busy), 0);
+	pv_expect_guest_ops(test, kept, "unpatched");
+	KUNIT_ASSERT_EQ(test, pv_switch(NULL, 0, &busy), 0);
+	pv_expect_guest_ops(test, kept, "patched again");
+
+	for (b = __start_pv_backends; b < __stop_pv_backends; b++) {
+		if (!pv_backend_available(b))
+			continue;
+		KUNIT_ASSERT_EQ(test, pv_switch(b, 0, &busy), 0);
+		pv_expect_guest_ops(test, kept, b->name);
+	}
+
+	paravirt_apic_update();
+	pv_expect_guest_ops(test, kept, "APIC driver installed again");
+
+	pv_restore_boot_state(test);
+	pv_expect_guest_ops(test, kept, "restored");
 }
 
 /* A site only this test runs: its bytes can be tampered with safely. */
@@ -424,6 +534,7 @@ static void pv_repatch_storm(struct kunit *test)
 static struct kunit_case pv_repatch_cases[] = {
 	KUNIT_CASE(pv_repatch_modes),
 	KUNIT_CASE(pv_repatch_backends),
+	KUNIT_CASE(pv_repatch_keeps_guest_ops),
 	KUNIT_CASE(pv_repatch_refuses_tampered),
 	KUNIT_CASE(pv_repatch_bad_request),
 	KUNIT_CASE(pv_repatch_task_walk),

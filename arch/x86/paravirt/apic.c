@@ -63,20 +63,8 @@ EXPORT_SYMBOL_GPL(pv_op_is_apic);
  */
 unsigned int pv_apic_count(unsigned int *forms)
 {
-	const struct pv_site *s;
-	unsigned int n = 0;
-
-	memset(forms, 0, (PV_FORM_COUNT + 1) * sizeof(*forms));
-	mutex_lock(&text_mutex);
-	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
-		if (!pv_op_is_apic(s->op) ||
-		    !core_kernel_text((unsigned long)pv_site_addr(s)))
-			continue;
-		forms[__pv_site_state(s, pv_patch_flags)]++;
-		n++;
-	}
-	mutex_unlock(&text_mutex);
-	return n;
+	return pv_count_op_range(PV_OP_INDEX(apic.read),
+				 PV_OP_INDEX(apic.wait_icr_idle), forms);
 }
 EXPORT_SYMBOL_GPL(pv_apic_count);
 

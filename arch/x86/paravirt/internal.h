@@ -33,6 +33,9 @@ unsigned int pv_backend_ops(const struct pv_backend *b,
 /* The native operations, the APIC driver's included (probe.c). */
 extern struct paravirt_patch_template pv_native_ops;
 
+/* Keep what the kernel's guest code stored in pv_ops since the probe. */
+void pv_adopt_guest_ops(void);
+
 /* Print the APIC driver and the forms of the APIC sites. */
 void pv_apic_report(void);
 

@@ -16,6 +16,7 @@
 #include <linux/static_call.h>
 #include <linux/pgalloc.h>
 #include <linux/pgtable.h>
+#include <linux/spinlock.h>
 #include <linux/page_table_check.h>
 #include <asm/paravirt.h>
 #include <asm/desc.h>
@@ -33,14 +34,11 @@
 #include "internal.h"
 
 /*
- * The kernel's own guest code for these hypervisors expects interfaces of
- * the tree's paravirt core that the layer does not provide.
+ * Kconfig keeps Xen PV off (see the layer's Kconfig): its code fills slots
+ * whose convention the layer changed with plain C functions.
  */
-#if defined(CONFIG_KVM_GUEST) || defined(CONFIG_XEN) ||			\
-	defined(CONFIG_HYPERV) || defined(CONFIG_ACRN_GUEST) ||		\
-	defined(CONFIG_JAILHOUSE_GUEST) || defined(CONFIG_INTEL_TDX_GUEST) || \
-	defined(CONFIG_X86_VSMP) || defined(CONFIG_PARAVIRT_SPINLOCKS)
-#error "The paravirt layer does not support this guest code: see its Kconfig"
+#ifdef CONFIG_XEN_PV
+#error "Xen PV guests do not run on the paravirt layer yet"
 #endif
 
 /*
@@ -278,7 +276,7 @@ struct paravirt_patch_template pv_ops = {
 #endif
 	.cpu.wbinvd			= pv_native_wbinvd,
 	.cpu.cpuid			=
-		(struct paravirt_cpuid_call) { pv_native_cpuid },
+		(struct paravirt_cpuid_call) { .func = pv_native_cpuid },
 	.cpu.read_msr			= PV_CALLEE_SAVE(pv_native_read_msr),
 	.cpu.write_msr			= PV_CALLEE_SAVE(pv_native_write_msr),
 	.cpu.read_msr_safe		= PV_CALLEE_SAVE(pv_native_read_msr_safe),
@@ -348,6 +346,17 @@ struct paravirt_patch_template pv_ops = {
 	.apic.icr_read		= (void *)paravirt_ret0,
 	.apic.icr_write		= paravirt_nop,
 	.apic.wait_icr_idle	= paravirt_nop,
+
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+	/* Spinlocks: the kernel's own native functions (paravirt-spinlocks.c) */
+	.lock.queued_spin_lock_slowpath	= native_queued_spin_lock_slowpath,
+	.lock.queued_spin_unlock	=
+		PV_CALLEE_SAVE(__native_queued_spin_unlock),
+	.lock.wait			= paravirt_nop,
+	.lock.kick			= paravirt_nop,
+	.lock.vcpu_is_preempted		=
+		PV_CALLEE_SAVE(__native_vcpu_is_preempted),
+#endif
 };
 EXPORT_SYMBOL(pv_ops);
 

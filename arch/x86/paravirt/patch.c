@@ -381,6 +381,55 @@ unsigned int pv_count_forms(unsigned int *forms)
 }
 EXPORT_SYMBOL_GPL(pv_count_forms);
 
+/**
+ * pv_count_op_range - count the kernel image's sites of some operations
+ * @first: slot index of the first operation
+ * @last: slot index of the last one
+ * @forms: PV_FORM_COUNT + 1 counters, as for pv_count_forms()
+ *
+ * Only sites in present kernel text are counted. Takes text_mutex.
+ *
+ * Return: the number of sites counted.
+ */
+unsigned int pv_count_op_range(unsigned int first, unsigned int last,
+			       unsigned int *forms)
+{
+	const struct pv_site *s;
+	unsigned int n = 0;
+
+	memset(forms, 0, (PV_FORM_COUNT + 1) * sizeof(*forms));
+	mutex_lock(&text_mutex);
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		if (s->op < first || s->op > last ||
+		    !core_kernel_text((unsigned long)pv_site_addr(s)))
+			continue;
+		forms[__pv_site_state(s, pv_patch_flags)]++;
+		n++;
+	}
+	mutex_unlock(&text_mutex);
+	return n;
+}
+EXPORT_SYMBOL_GPL(pv_count_op_range);
+
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+/* One line: the forms of the spinlock sites. */
+static void __init pv_lock_report(void)
+{
+	unsigned int forms[PV_FORM_COUNT + 1];
+	unsigned int n;
+
+	n = pv_count_op_range(PV_OP_INDEX(lock.queued_spin_lock_slowpath),
+			      PV_OP_INDEX(lock.vcpu_is_preempted), forms);
+	pr_info("lock operations: %u sites: %u inline, %u direct, %u nop, %u indirect\n",
+		n, forms[PV_FORM_INLINE], forms[PV_FORM_DIRECT],
+		forms[PV_FORM_NOP], forms[PV_FORM_INDIRECT]);
+}
+#else
+static inline void pv_lock_report(void)
+{
+}
+#endif
+
 struct pv_patch_stats pv_boot_stats;
 bool pv_boot_patched;
 
@@ -440,6 +489,8 @@ void __init paravirt_patch_kernel(void)
 	for (i = 0; i < PV_OP_COUNT; i++)
 		WARN(!pv_op_descs[i].name, "paravirt: op %u has no name\n", i);
 
+	pv_adopt_guest_ops();
+
 	if (!pv_sites_in_text()) {
 		pr_err("site table is corrupt, leaving every site indirect\n");
 		flags |= PV_PLAN_NO_PATCH;
@@ -461,4 +512,5 @@ void __init paravirt_patch_kernel(void)
 	if (st->refused)
 		pr_err("%u sites refused and left as they were\n", st->refused);
 	pv_apic_report();
+	pv_lock_report();
 }

@@ -15,6 +15,7 @@
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <asm/hypervisor.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
 
@@ -80,11 +81,18 @@ static const struct pv_backend *__init pv_next_backend(const struct pv_backend *
 }
 
 /*
- * The native operations, as pv_ops held them before any backend was
- * installed: the base every backend's table is laid over. Its APIC group
- * follows the kernel's APIC driver (apic.c).
+ * The native operations: pv_ops before any backend was installed, with
+ * what the kernel's guest code stored after that and before the boot
+ * patch pass (pv_adopt_guest_ops()). The base every backend's table is
+ * laid over. Its APIC group follows the kernel's APIC driver (apic.c).
  */
 struct paravirt_patch_template pv_native_ops __ro_after_init;
+
+/* pv_ops as pv_install() left it: later stores are the guest code's. */
+static struct paravirt_patch_template pv_installed_ops __initdata;
+
+/* Slots the kernel's guest code set after the probe: no backend takes them. */
+static DECLARE_BITMAP(pv_guest_slots, PV_OP_COUNT) __ro_after_init;
 
 /* Backends whose probe succeeded at boot, by index in .pv_backends. */
 static unsigned long pv_available_mask __ro_after_init;
@@ -157,7 +165,7 @@ unsigned int pv_backend_ops(const struct pv_backend *b,
 	*ops = pv_native_ops;
 	if (src) {
 		for (i = 0; i < PV_OP_COUNT; i++) {
-			if (src[i]) {
+			if (src[i] && !test_bit(i, pv_guest_slots)) {
 				dst[i] = (void *)src[i];
 				n++;
 			}
@@ -168,16 +176,80 @@ unsigned int pv_backend_ops(const struct pv_backend *b,
 	return n;
 }
 
+/* The kernel's name of the hypervisor its own guest code runs on. */
+static const char *__init pv_guest_name(void)
+{
+	static const char *const names[] __initconst = {
+		[X86_HYPER_VMWARE] = "VMware",
+		[X86_HYPER_MS_HYPERV] = "Hyper-V",
+		[X86_HYPER_XEN_PV] = "Xen PV",
+		[X86_HYPER_XEN_HVM] = "Xen HVM",
+		[X86_HYPER_KVM] = "KVM",
+		[X86_HYPER_JAILHOUSE] = "Jailhouse",
+		[X86_HYPER_ACRN] = "ACRN",
+	};
+	unsigned int t;
+
+	if (hypervisor_is_type(X86_HYPER_NATIVE))
+		return NULL;
+	for (t = 0; t < ARRAY_SIZE(names); t++)
+		if (names[t] && hypervisor_is_type(t))
+			return names[t];
+	return "another hypervisor";
+}
+
 static void __init pv_install(const struct pv_backend *b)
 {
 	unsigned int n = pv_backend_ops(b, &pv_ops);
 
+	pv_installed_ops = pv_ops;
 	pv_active_backend = b;
 	pv_boot_backend = b;
-	if (b != pv_native_backend)
+	/* The kernel's guest code names its platform itself. */
+	if (b != pv_native_backend && !pv_guest_name())
 		pv_info.name = b->name;
 	pr_info("using backend %s (%u operations of its own, %u native)\n",
 		b->name, n, (unsigned int)PV_OP_COUNT - n);
+}
+
+/**
+ * pv_op_set_by_guest - did the kernel's guest code set an operation?
+ * @op: slot index
+ *
+ * Return: true if the kernel's own hypervisor guest code (KVM, Xen,
+ * Hyper-V, ...) stored the slot after the probe and before the boot patch
+ * pass; no backend of the layer replaces it then.
+ */
+bool pv_op_set_by_guest(unsigned int op)
+{
+	return op < PV_OP_COUNT && test_bit(op, pv_guest_slots);
+}
+
+/*
+ * Called by the boot patch pass. The kernel's guest code writes pv_ops as
+ * it does without the layer, some of it after the probe (KVM in its late
+ * init, the spinlock set-up in smp_prepare_boot_cpu()): those stores become
+ * the native base that re-patching and APIC changes return to, and stay
+ * in every backend's table. The APIC group is the driver's (apic.c).
+ */
+void __init pv_adopt_guest_ops(void)
+{
+	void *const *cur = (void *const *)&pv_ops;
+	void *const *installed = (void *const *)&pv_installed_ops;
+	void **native = (void **)&pv_native_ops;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < PV_OP_COUNT; i++) {
+		if (pv_op_is_apic(i) || cur[i] == installed[i])
+			continue;
+		native[i] = cur[i];
+		__set_bit(i, pv_guest_slots);
+		pr_info("operation %s set by the kernel's %s code: %ps\n",
+			pv_op_name(i), pv_guest_name() ?: "guest", cur[i]);
+		n++;
+	}
+	if (n)
+		pr_info("%u operations of the kernel's guest code kept\n", n);
 }
 
 /* Probe @b; on success mark it available. Returns the probe's result. */
@@ -225,12 +297,22 @@ void __init paravirt_probe(void)
 		}
 	}
 
+	if (forced && chosen == forced && pv_guest_name())
+		pr_warn("backend %s forced on %s, whose setup by the kernel's own guest code it may override\n",
+			forced->name, pv_guest_name());
+
 	while ((b = pv_next_backend(b))) {
 		if (b == pv_native_backend || b == forced)
 			continue;
 		if (pv_refused(b->name)) {
 			pr_info("backend %s: refused on the command line\n",
 				b->name);
+			continue;
+		}
+		/* The kernel's own guest code owns a platform it detected. */
+		if (pv_guest_name()) {
+			pr_info("backend %s: not probed: the kernel's %s guest code owns this machine\n",
+				b->name, pv_guest_name());
 			continue;
 		}
 		if (pv_try(b, false))
@@ -241,4 +323,7 @@ void __init paravirt_probe(void)
 			pr_info("backend %s: also available\n", b->name);
 	}
 	pv_install(chosen ?: pv_native_backend);
+#ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
+	pv_test_guest_init();
+#endif
 }
