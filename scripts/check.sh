@@ -518,7 +518,7 @@ fi
 grep "^xen-harness: Xen run took" "$logs/xen-harness.log"
 if [ -s "$xlog" ]; then
 	log_checks xen
-	expect xen "paravirt: xen: Xen [0-9]+\\.[0-9]+[^ ]* at CPUID 0x40000[01]00, features 0x[0-9a-f]{8}, hypercall page at 0x[0-9a-f]+ \\(MSR 0x4000[0-9a-f]{4}\\)"
+	expect xen "paravirt: xen: Xen [0-9]+\\.[0-9]+[^ ]* at CPUID 0x40000[01]00, features 0x[0-9a-f]{8}, hypercalls by vmmcall"
 	expect xen "paravirt: xen: halt: SCHEDOP_block, flush_tlb_multi: HVMOP_flush_tlbs, io_delay: none, safe_halt: native"
 	expect xen "paravirt: using backend xen \\(4 operations of its own, [0-9]+ native\\)"
 	expect xen "paravirt: backend xen: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"

@@ -193,8 +193,8 @@ build a ROM, and its broken variants, for QEMU's -option-rom.
         "subject": "x86/paravirt: Add the xen HVM backend",
         "body": """\
 Add the xen backend for HVM guests of Xen. It is found through the CPUID
-hypervisor leaves and sets up the hypercall page through the MSR Xen
-names. It provides a halt that blocks the vCPU in Xen
+hypervisor leaves and traps to Xen with vmcall or vmmcall, as the CPU
+vendor needs. It provides a halt that blocks the vCPU in Xen
 (SCHEDOP_block), remote TLB flushes in one hypercall (HVMOP_flush_tlbs)
 and an io_delay that does nothing; every other operation, safe_halt
 included, stays native.

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The xen backend: a guest of Xen with an ordinary interrupt controller
- * (HVM), calling Xen through the hypercall page.
+ * (HVM), trapping to Xen with the CPU's own instruction.
  *
- * The probe finds Xen's CPUID leaves, has Xen fill xen_hypercall_page
- * through the MSR they name, reads Xen's version and feature flags by
- * hypercall, and tries the hypercall of each operation once. Then:
+ * The probe finds Xen's CPUID leaves, reads Xen's version and feature
+ * flags by hypercall, and tries the hypercall of each operation once.
+ * Then:
  *
  *   irq.halt		sched_op(SCHEDOP_block): the vCPU blocks in Xen
  *   mmu.flush_tlb_multi	hvm_op(HVMOP_flush_tlbs): Xen flushes every vCPU
@@ -24,11 +24,14 @@
  * hypercall fails later does the native thing for that call and every
  * later one, and says so once.
  *
+ * Hypercalls are issued inline, vmcall or vmmcall as the CPU's vendor
+ * needs, never through a page Xen writes: such a page returns with a
+ * plain "ret" that the kernel's return thunks never see (XSA-466).
+ *
  * The set-up and the operations are written once, as always-inline
- * functions of the page they call through: the page must be a constant so
- * that the call is direct (Xen's entries carry no endbr64, so an indirect
- * call could not reach them under IBT). The backend binds them to Xen's
- * page; with the KUnit tests built, they are bound to the tests' page too.
+ * functions of the gate they reach Xen through, which must be a constant.
+ * The backend binds them to the CPU's instruction; with the KUnit tests
+ * built, they are bound to the tests' simulated page too.
  */
 
 #define pr_fmt(fmt) "paravirt: xen: " fmt
@@ -56,64 +59,92 @@
 struct xen_hv xen_hv = { .label = "Xen" };
 struct paravirt_patch_template xen_ops __ro_after_init;
 static struct xen_leaves xen_leaves __ro_after_init;
+/* The trap instruction: vmmcall on SVM, vmcall on VMX (xen_vendor_vmmcall) */
+static bool xen_use_vmmcall __ro_after_init;
+
+/**
+ * xen_hypercall_insn - the instruction the backend traps to Xen with
+ *
+ * Return: "vmmcall" or "vmcall"; meaningful once the backend is in use.
+ */
+const char *xen_hypercall_insn(void)
+{
+	return xen_use_vmmcall ? "vmmcall" : "vmcall";
+}
 
 /*
- * Call hypercall @nr through its entry in @page. @page is the symbol of a
- * page once inlined, so the call is a direct one. The entry may clobber
- * what a C function may: the tests' entries hand over to C.
+ * Issue hypercall @nr with arguments @a1 and @a2 through @gate: Xen's
+ * ABI (number in %rax, arguments in %rdi, %rsi, %rdx, %r10, %r8, result in
+ * %rax). Xen may change argument registers, used or not. The tests' gate
+ * calls the entry of @nr in xen_sim_page directly (an indirect call could
+ * not reach an entry without endbr64 under IBT); its entries hand over to
+ * C, so it clobbers what a C function may.
  */
-static __always_inline long xen_call(const u8 *page, unsigned int nr,
+static __always_inline long xen_call(enum xen_gate gate, unsigned int nr,
 				     unsigned long a1, unsigned long a2)
 {
-	long ret;
+	long ret = nr;
 
-	asm volatile("call %c[entry]"
-		     : "=a" (ret), "+D" (a1), "+S" (a2), ASM_CALL_CONSTRAINT
-		     : [entry] "i" (page + nr * XEN_HC_ENTRY_SIZE)
-		     : "rcx", "rdx", "r8", "r9", "r10", "r11", "memory", "cc");
+	if (IS_ENABLED(CONFIG_PARAVIRT_LAYER_KUNIT_TEST) &&
+	    gate == XEN_GATE_SIM) {
+		asm volatile("call %c[entry]"
+			     : "=a" (ret), "+D" (a1), "+S" (a2),
+			       ASM_CALL_CONSTRAINT
+			     : [entry] "i" (xen_sim_page + nr * XEN_HC_ENTRY_SIZE)
+			     : "rcx", "rdx", "r8", "r9", "r10", "r11", "memory",
+			       "cc");
+	} else if (xen_use_vmmcall) {
+		asm volatile("vmmcall"
+			     : "+a" (ret), "+D" (a1), "+S" (a2)
+			     : : "rdx", "r8", "r10", "memory", "cc");
+	} else {
+		asm volatile("vmcall"
+			     : "+a" (ret), "+D" (a1), "+S" (a2)
+			     : : "rdx", "r8", "r10", "memory", "cc");
+	}
 	return ret;
 }
 
 /*
  * Read what the backend shows of Xen and try the hypercall of each
  * operation once: yielding (harmless) stands for blocking, which cannot be
- * tried without blocking; a TLB flush is harmless. A page whose
+ * tried without blocking; a TLB flush is harmless. A gate through which
  * xen_version fails is unusable.
  */
-static __always_inline int __xen_setup(const u8 *page, struct xen_hv *hv)
+static __always_inline int __xen_setup(enum xen_gate gate, struct xen_hv *hv)
 {
 	struct xen_features f = { .index = 0 };
 	char extra[XEN_EXTRAVERSION_LEN] = "";
 	long ret;
 
-	ret = xen_call(page, XEN_HC_XEN_VERSION, XEN_VER_VERSION, 0);
+	ret = xen_call(gate, XEN_HC_XEN_VERSION, XEN_VER_VERSION, 0);
 	if (ret < 0) {
-		pr_err("%s: xen_version failed (%ld): the hypercall page does not work\n",
+		pr_err("%s: xen_version failed (%ld): hypercalls do not work\n",
 		       hv->label, ret);
 		return -EIO;
 	}
 	hv->version = ret;
 
-	ret = xen_call(page, XEN_HC_XEN_VERSION, XEN_VER_EXTRAVERSION,
+	ret = xen_call(gate, XEN_HC_XEN_VERSION, XEN_VER_EXTRAVERSION,
 		       (unsigned long)extra);
 	if (ret < 0)
 		extra[0] = '\0';
 	extra[sizeof(extra) - 1] = '\0';
 	strscpy(hv->extraversion, extra, sizeof(hv->extraversion));
 
-	ret = xen_call(page, XEN_HC_XEN_VERSION, XEN_VER_GET_FEATURES,
+	ret = xen_call(gate, XEN_HC_XEN_VERSION, XEN_VER_GET_FEATURES,
 		       (unsigned long)&f);
 	if (ret < 0)
 		pr_warn("%s: feature flags unreadable (%ld)\n", hv->label, ret);
 	hv->features = ret < 0 ? 0 : f.flags;
 
-	ret = xen_call(page, XEN_HC_SCHED_OP, XEN_SCHEDOP_YIELD, 0);
+	ret = xen_call(gate, XEN_HC_SCHED_OP, XEN_SCHEDOP_YIELD, 0);
 	hv->has_halt = ret >= 0;
 	if (!hv->has_halt)
 		pr_warn("%s: sched_op failed (%ld): halt stays native\n",
 			hv->label, ret);
 
-	ret = xen_call(page, XEN_HC_HVM_OP, XEN_HVMOP_FLUSH_TLBS, 0);
+	ret = xen_call(gate, XEN_HC_HVM_OP, XEN_HVMOP_FLUSH_TLBS, 0);
 	hv->has_flush = ret >= 0;
 	if (!hv->has_flush)
 		pr_warn("%s: hvm_op(flush_tlbs) failed (%ld): TLB flushes stay native\n",
@@ -129,7 +160,7 @@ static __always_inline int __xen_setup(const u8 *page, struct xen_hv *hv)
  * Return: true if Xen did the work, false if the caller must do it
  * natively.
  */
-static __always_inline bool xen_op(const u8 *page, unsigned int nr,
+static __always_inline bool xen_op(enum xen_gate gate, unsigned int nr,
 				   unsigned long a1, struct xen_hv *hv,
 				   struct xen_op_count *c, bool *native,
 				   const char *what, const char *op)
@@ -138,7 +169,7 @@ static __always_inline bool xen_op(const u8 *page, unsigned int nr,
 
 	if (!READ_ONCE(*native)) {
 		atomic_long_inc(&c->calls);
-		ret = xen_call(page, nr, a1, 0);
+		ret = xen_call(gate, nr, a1, 0);
 		if (likely(ret >= 0))
 			return true;
 		atomic_long_inc(&c->failed);
@@ -156,9 +187,9 @@ static __always_inline bool xen_op(const u8 *page, unsigned int nr,
  * keeps the vCPU blocked until an event reaches it, where a "hlt" would
  * make Xen take the vCPU down.
  */
-static __always_inline void __xen_halt(const u8 *page, struct xen_hv *hv)
+static __always_inline void __xen_halt(enum xen_gate gate, struct xen_hv *hv)
 {
-	if (!xen_op(page, XEN_HC_SCHED_OP, XEN_SCHEDOP_BLOCK, hv, &hv->halt,
+	if (!xen_op(gate, XEN_HC_SCHED_OP, XEN_SCHEDOP_BLOCK, hv, &hv->halt,
 		    &hv->halt_native, "SCHEDOP_block", "halt"))
 		native_halt();
 }
@@ -171,11 +202,11 @@ static __always_inline void __xen_halt(const u8 *page, struct xen_hv *hv)
  * more, which is safe.
  */
 static __always_inline void
-__xen_flush_tlb_multi(const u8 *page, struct xen_hv *hv,
+__xen_flush_tlb_multi(enum xen_gate gate, struct xen_hv *hv,
 		      const struct cpumask *cpus,
 		      const struct flush_tlb_info *info)
 {
-	if (!xen_op(page, XEN_HC_HVM_OP, XEN_HVMOP_FLUSH_TLBS, hv, &hv->flush,
+	if (!xen_op(gate, XEN_HC_HVM_OP, XEN_HVMOP_FLUSH_TLBS, hv, &hv->flush,
 		    &hv->flush_native, "hvm_op(flush_tlbs)", "flush_tlb_multi"))
 		native_flush_tlb_multi(cpus, info);
 }
@@ -185,7 +216,7 @@ __xen_flush_tlb_multi(const u8 *page, struct xen_hv *hv,
  */
 void xen_halt(void)
 {
-	__xen_halt(xen_hypercall_page, &xen_hv);
+	__xen_halt(XEN_GATE_CPU, &xen_hv);
 }
 
 /**
@@ -196,7 +227,7 @@ void xen_halt(void)
 void xen_flush_tlb_multi(const struct cpumask *cpus,
 			 const struct flush_tlb_info *info)
 {
-	__xen_flush_tlb_multi(xen_hypercall_page, &xen_hv, cpus, info);
+	__xen_flush_tlb_multi(XEN_GATE_CPU, &xen_hv, cpus, info);
 }
 
 #ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
@@ -208,7 +239,7 @@ void xen_flush_tlb_multi(const struct cpumask *cpus,
  */
 int xen_sim_setup(struct xen_hv *hv)
 {
-	return __xen_setup(xen_sim_page, hv);
+	return __xen_setup(XEN_GATE_SIM, hv);
 }
 
 /**
@@ -217,7 +248,7 @@ int xen_sim_setup(struct xen_hv *hv)
  */
 void xen_sim_halt(struct xen_hv *hv)
 {
-	__xen_halt(xen_sim_page, hv);
+	__xen_halt(XEN_GATE_SIM, hv);
 }
 
 /**
@@ -229,7 +260,7 @@ void xen_sim_halt(struct xen_hv *hv)
 void xen_sim_flush_tlb_multi(struct xen_hv *hv, const struct cpumask *cpus,
 			     const struct flush_tlb_info *info)
 {
-	__xen_flush_tlb_multi(xen_sim_page, hv, cpus, info);
+	__xen_flush_tlb_multi(XEN_GATE_SIM, hv, cpus, info);
 }
 #endif
 
@@ -253,21 +284,14 @@ int xen_find_leaves(xen_cpuid_fn cpuid, struct xen_leaves *out)
 			XEN_CPUID_FIRST, XEN_CPUID_END - XEN_CPUID_STEP);
 		return -ENODEV;
 	}
-	if (r.eax < base + XEN_CPUID_HYPERCALL) {
-		pr_err("Xen's CPUID leaves at %#x end at %#x, before the hypercall leaf\n",
+	if (r.eax < base + XEN_CPUID_VERSION) {
+		pr_err("Xen's CPUID leaves at %#x end at %#x, before the version leaf\n",
 		       base, r.eax);
 		return -EINVAL;
 	}
 	out->base = base;
 	cpuid(base + XEN_CPUID_VERSION, &r);
 	out->version = r.eax;
-	cpuid(base + XEN_CPUID_HYPERCALL, &r);
-	out->pages = r.eax;
-	out->msr = r.ebx;
-	if (!out->pages) {
-		pr_err("Xen at CPUID %#x offers no hypercall page\n", base);
-		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -276,30 +300,9 @@ static void __init xen_cpuid(u32 leaf, struct xen_cpuid_regs *r)
 	cpuid(leaf, &r->eax, &r->ebx, &r->ecx, &r->edx);
 }
 
-/*
- * Have Xen fill the first hypercall page (the only one the backend needs)
- * and check that it wrote the entries the backend calls.
- */
-static int __init xen_install_page(const struct xen_leaves *l)
+bool xen_vendor_vmmcall(u8 vendor)
 {
-	static const unsigned int used[] __initconst = {
-		XEN_HC_XEN_VERSION, XEN_HC_SCHED_OP, XEN_HC_HVM_OP,
-	};
-	unsigned long phys = __pa_symbol(xen_hypercall_page);
-	unsigned int i;
-
-	if (wrmsrl_safe(l->msr, phys)) {
-		pr_err("writing %#lx to MSR %#x faulted: no hypercall page\n",
-		       phys, l->msr);
-		return -EIO;
-	}
-	for (i = 0; i < ARRAY_SIZE(used); i++) {
-		if (READ_ONCE(*xen_entry(xen_hypercall_page, used[i])) == 0xcc) {
-			pr_err("Xen left hypercall entry %u empty\n", used[i]);
-			return -EIO;
-		}
-	}
-	return 0;
+	return vendor == X86_VENDOR_AMD || vendor == X86_VENDOR_HYGON;
 }
 
 /*
@@ -317,8 +320,6 @@ static int __init xen_probe(void)
 	struct xen_leaves l;
 	int err;
 
-	BUILD_BUG_ON(XEN_HC_HVM_OP * XEN_HC_ENTRY_SIZE >= PAGE_SIZE);
-
 	if (!boot_cpu_has(X86_FEATURE_HYPERVISOR)) {
 		pr_info("CPUID reports no hypervisor\n");
 		return -ENODEV;
@@ -326,10 +327,9 @@ static int __init xen_probe(void)
 	err = xen_find_leaves(xen_cpuid, &l);
 	if (err)
 		return err;
-	err = xen_install_page(&l);
-	if (err)
-		return err;
-	err = __xen_setup(xen_hypercall_page, &xen_hv);
+	/* The vendor is known from early_cpu_init(), long before this. */
+	xen_use_vmmcall = xen_vendor_vmmcall(boot_cpu_data.x86_vendor);
+	err = __xen_setup(XEN_GATE_CPU, &xen_hv);
 	if (err)
 		return err;
 
@@ -346,10 +346,10 @@ static int __init xen_probe(void)
 		pr_warn("CPUID says version %u.%u, xen_version %u.%u\n",
 			l.version >> 16, l.version & 0xffff,
 			xen_hv.version >> 16, xen_hv.version & 0xffff);
-	pr_info("Xen %u.%u%s at CPUID %#x, features %#010x, hypercall page at %#lx (MSR %#x)\n",
+	pr_info("Xen %u.%u%s at CPUID %#x, features %#010x, hypercalls by %s\n",
 		xen_hv.version >> 16, xen_hv.version & 0xffff,
 		xen_hv.extraversion, l.base, xen_hv.features,
-		(unsigned long)__pa_symbol(xen_hypercall_page), l.msr);
+		xen_hypercall_insn());
 	pr_info("halt: %s, flush_tlb_multi: %s, io_delay: none, safe_halt: native\n",
 		xen_hv.has_halt ? "SCHEDOP_block" : "native",
 		xen_hv.has_flush ? "HVMOP_flush_tlbs" : "native");
@@ -361,14 +361,15 @@ static int __init xen_probe(void)
 	return 0;
 }
 
-/* The pages Xen (or the tests) fill: no function padding, plain ret. */
-static const struct pv_text_range xen_foreign_text[] = {
-	{ xen_hypercall_page, PAGE_SIZE },
 #ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
+/* The tests' page: no function padding, plain ret. */
+static const struct pv_text_range xen_foreign_text[] = {
 	{ xen_sim_page, PAGE_SIZE },
-#endif
 	{ }
 };
+#else
+#define xen_foreign_text NULL
+#endif
 
 PV_BACKEND(xen) = {
 	.name = "xen",
@@ -423,6 +424,7 @@ static int xen_state_show(struct seq_file *m, void *v)
 		   xen_hv.version & 0xffff, xen_hv.extraversion);
 	seq_printf(m, "cpuid %#x\n", xen_leaves.base);
 	seq_printf(m, "features %#010x\n", xen_hv.features);
+	seq_printf(m, "hypercalls %s\n", xen_hypercall_insn());
 	xen_show_count(m, "halt", &xen_hv.halt);
 	xen_show_count(m, "flush_tlb_multi", &xen_hv.flush);
 	return 0;

@@ -31,16 +31,12 @@ struct console;
 #define XEN_SIGNATURE		"XenVMMXenVMM"
 /* base + 1: eax = major << 16 | minor */
 #define XEN_CPUID_VERSION	1
-/* base + 2: eax = number of hypercall pages, ebx = the MSR that fills one */
-#define XEN_CPUID_HYPERCALL	2
 
 /*
- * Hypercalls: writing the guest-physical address of a page (page index 0
- * in the low 12 bits) to the MSR makes Xen fill the page with one 32-byte
- * entry per hypercall number. Arguments go in %rdi and %rsi, the result
- * comes back in %rax; a negative result is an error number.
+ * Hypercalls: vmcall (VMX) or vmmcall (SVM) with the number in %rax and
+ * the arguments in %rdi, %rsi, ...; the result comes back in %rax, a
+ * negative result is an error number.
  */
-#define XEN_HC_ENTRY_SIZE	32
 #define XEN_HC_XEN_VERSION	17
 #define XEN_HC_SCHED_OP		29
 #define XEN_HC_HVM_OP		34
@@ -60,6 +56,22 @@ struct console;
 
 /* I/O port whose bytes Xen prints, line by line, on its console */
 #define XEN_DEBUG_PORT		0xe9
+
+/*
+ * The tests' simulated page has one entry of this size per hypercall
+ * number, as Xen's own pages have.
+ */
+#define XEN_HC_ENTRY_SIZE	32
+
+/**
+ * enum xen_gate - how the backend's code reaches Xen
+ * @XEN_GATE_CPU: the CPU's own trap, vmcall or vmmcall (xen_vendor_vmmcall())
+ * @XEN_GATE_SIM: the entries of the tests' simulated page, xen_sim_page
+ */
+enum xen_gate {
+	XEN_GATE_CPU,
+	XEN_GATE_SIM,
+};
 
 /**
  * struct xen_features - argument of xen_version(XEN_VER_GET_FEATURES)
@@ -89,14 +101,10 @@ typedef void (*xen_cpuid_fn)(u32 leaf, struct xen_cpuid_regs *regs);
  * struct xen_leaves - what Xen's CPUID leaves say
  * @base:	the leaf with the signature
  * @version:	major << 16 | minor, from the version leaf
- * @pages:	number of hypercall pages
- * @msr:	the MSR that fills a hypercall page
  */
 struct xen_leaves {
 	u32 base;
 	u32 version;
-	u32 pages;
-	u32 msr;
 };
 
 /**
@@ -107,9 +115,19 @@ struct xen_leaves {
  * Prints why when Xen's leaves are missing or unusable.
  *
  * Return: 0; -ENODEV if no base carries Xen's signature; -EINVAL if the
- * leaves that carry it end before the hypercall leaf or offer no page.
+ * leaves that carry it end before the version leaf.
  */
 int xen_find_leaves(xen_cpuid_fn cpuid, struct xen_leaves *out);
+
+/**
+ * xen_vendor_vmmcall - does a guest on this CPU vendor trap with vmmcall
+ * @vendor: an X86_VENDOR_* value
+ *
+ * Return: true for AMD and Hygon (SVM), false for the others (VMX).
+ */
+bool xen_vendor_vmmcall(u8 vendor);
+
+const char *xen_hypercall_insn(void);
 
 /**
  * struct xen_op_count - what one operation did
@@ -124,7 +142,7 @@ struct xen_op_count {
 };
 
 /**
- * struct xen_hv - one hypercall page and what was learnt through it
+ * struct xen_hv - one way of reaching Xen and what was learnt through it
  * @label:	names the page in messages
  * @version:	major << 16 | minor, from xen_version
  * @features:	word 0 of Xen's feature flags, from xen_version
@@ -136,7 +154,7 @@ struct xen_op_count {
  * @halt:	counts of halt()
  * @flush:	counts of flush_tlb_multi()
  *
- * The backend has one for Xen's page (xen_hv); its tests make another for
+ * The backend has one for Xen itself (xen_hv); its tests make another for
  * a page they fill themselves.
  */
 struct xen_hv {
@@ -152,8 +170,7 @@ struct xen_hv {
 	struct xen_op_count flush;
 };
 
-/* Xen's page (filled through the MSR) and its state. */
-extern u8 xen_hypercall_page[];
+/* What the backend learnt of Xen, and its counts. */
 extern struct xen_hv xen_hv;
 
 /**
@@ -181,12 +198,13 @@ extern struct paravirt_patch_template xen_ops;
 /* The console on Xen's debug port (console=xendbg0). */
 extern struct console xen_debugcon;
 
-#ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
 /*
- * A second page for the tests, in kernel text as well, and the backend's
- * code bound to it: the same set-up and operations as for Xen's page.
+ * The tests' page, in kernel text (built with the KUnit tests only), and
+ * the backend's code bound to it: the same set-up and operations as for
+ * Xen itself.
  */
 extern u8 xen_sim_page[];
+#ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
 int xen_sim_setup(struct xen_hv *hv);
 void xen_sim_halt(struct xen_hv *hv);
 void xen_sim_flush_tlb_multi(struct xen_hv *hv, const struct cpumask *cpus,

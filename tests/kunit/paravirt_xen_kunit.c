@@ -78,23 +78,22 @@ static void fake_signature(u32 base, u32 max, const char *sig)
 		 get_unaligned_le32(sig + 4), get_unaligned_le32(sig + 8));
 }
 
-static void fake_xen(u32 base, u32 version, u32 pages, u32 msr)
+static void fake_xen(u32 base, u32 max, u32 version)
 {
-	fake_signature(base, base + 5, XEN_SIGNATURE);
+	fake_signature(base, max, XEN_SIGNATURE);
 	fake_set(base + XEN_CPUID_VERSION, version, 0, 0, 0);
-	fake_set(base + XEN_CPUID_HYPERCALL, pages, msr, 0, 0);
+	/* the hypercall-page leaf: nothing in it is needed */
+	fake_set(base + 2, 1, 0x40000000, 0, 0);
 }
 
 static void xen_detect_first_base(struct kunit *test)
 {
 	struct xen_leaves l = { };
 
-	fake_xen(0x40000000, 0x40011, 1, 0x40000000);
+	fake_xen(0x40000000, 0x40000005, 0x40011);
 	KUNIT_ASSERT_EQ(test, xen_find_leaves(fake_cpuid, &l), 0);
 	KUNIT_EXPECT_EQ(test, l.base, 0x40000000);
 	KUNIT_EXPECT_EQ(test, l.version, 0x40011);
-	KUNIT_EXPECT_EQ(test, l.pages, 1);
-	KUNIT_EXPECT_EQ(test, l.msr, 0x40000000);
 }
 
 /* With viridian on, Hyper-V's leaves come first and Xen's follow. */
@@ -105,12 +104,10 @@ static void xen_detect_second_base(struct kunit *test)
 	fake_signature(0x40000000, 0x4000000a, "Microsoft Hv");
 	fake_set(0x40000001, 0x31237648, 0, 0, 0);
 	fake_set(0x40000002, 7, 8, 0, 0);
-	fake_xen(0x40000100, 0x4000d, 2, 0x40000200);
+	fake_xen(0x40000100, 0x40000105, 0x4000d);
 	KUNIT_ASSERT_EQ(test, xen_find_leaves(fake_cpuid, &l), 0);
 	KUNIT_EXPECT_EQ(test, l.base, 0x40000100);
 	KUNIT_EXPECT_EQ(test, l.version, 0x4000d);
-	KUNIT_EXPECT_EQ(test, l.pages, 2);
-	KUNIT_EXPECT_EQ(test, l.msr, 0x40000200);
 }
 
 static void xen_detect_wrong_signature(struct kunit *test)
@@ -136,33 +133,48 @@ static void xen_detect_wrong_signature(struct kunit *test)
 
 	/* Xen's leaves where the scan does not look */
 	fake_reset();
-	fake_xen(XEN_CPUID_END, 0x40011, 1, 0x40000000);
+	fake_xen(XEN_CPUID_END, XEN_CPUID_END + 5, 0x40011);
 	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -ENODEV);
 	fake_reset();
-	fake_xen(0x40000080, 0x40011, 1, 0x40000000);
+	fake_xen(0x40000080, 0x40000085, 0x40011);
 	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -ENODEV);
 }
 
-/* The signature is there but the leaves stop before the hypercall leaf. */
+/*
+ * The signature is there but the leaves stop before the version leaf; one
+ * leaf more is enough, since hypercalls need no page.
+ */
 static void xen_detect_short_leaves(struct kunit *test)
 {
 	struct xen_leaves l = { };
 
-	fake_signature(0x40000000, 0x40000001, XEN_SIGNATURE);
-	fake_set(0x40000001, 0x40011, 0, 0, 0);
-	fake_set(0x40000002, 1, 0x40000000, 0, 0);
-	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -EINVAL);
-}
-
-static void xen_detect_zero_pages(struct kunit *test)
-{
-	struct xen_leaves l = { };
-
-	fake_xen(0x40000000, 0x40011, 0, 0x40000000);
+	fake_xen(0x40000000, 0x40000000, 0x40011);
 	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -EINVAL);
 	fake_reset();
-	fake_xen(0x40000100, 0x40011, 0, 0x40000200);
+	fake_xen(0x40000100, 0x40000100, 0x40011);
 	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -EINVAL);
+	fake_reset();
+	fake_xen(0x40000100, 0x40000101, 0x40011);
+	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), 0);
+	KUNIT_EXPECT_EQ(test, l.version, 0x40011);
+}
+
+/* SVM's vmmcall on AMD and Hygon, VMX's vmcall on the others. */
+static void xen_vendor_instruction(struct kunit *test)
+{
+	static const struct {
+		u8 vendor;
+		bool vmmcall;
+	} rows[] = {
+		{ X86_VENDOR_INTEL, false },	{ X86_VENDOR_AMD, true },
+		{ X86_VENDOR_HYGON, true },	{ X86_VENDOR_CENTAUR, false },
+		{ X86_VENDOR_ZHAOXIN, false },	{ X86_VENDOR_UNKNOWN, false },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		KUNIT_EXPECT_EQ_MSG(test, xen_vendor_vmmcall(rows[i].vendor),
+				    rows[i].vmmcall, "vendor %u", rows[i].vendor);
 }
 
 /* --- the simulated hypercall page ------------------------------------------ */
@@ -472,20 +484,10 @@ static bool on_xen(struct xen_leaves *l)
 	       !xen_find_leaves(real_cpuid, l);
 }
 
-static bool page_untouched(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < PAGE_SIZE; i++)
-		if (xen_entry(xen_hypercall_page, 0)[i] != 0xcc)
-			return false;
-	return true;
-}
-
 /*
  * In use exactly on Xen (unless the command line chose otherwise, or the
- * kernel's own Xen code owns the machine), with Xen's version, and Xen's
- * entries in the page.
+ * kernel's own Xen code owns the machine), with Xen's version, trapping
+ * with the instruction the kernel itself prefers on this CPU.
  */
 static void xen_active_iff_on_xen(struct kunit *test)
 {
@@ -495,7 +497,6 @@ static void xen_active_iff_on_xen(struct kunit *test)
 	if (!on_xen(&l) ||
 	    (!hypervisor_is_type(X86_HYPER_NATIVE) && !forced)) {
 		KUNIT_EXPECT_FALSE(test, xen_active());
-		KUNIT_EXPECT_TRUE(test, page_untouched());
 		KUNIT_EXPECT_EQ(test, xen_hv.version, 0);
 		if (on_xen(&l))
 			kunit_info(test, "on Xen, owned by the kernel's Xen code: backend not probed\n");
@@ -508,9 +509,8 @@ static void xen_active_iff_on_xen(struct kunit *test)
 		return;
 	}
 	KUNIT_EXPECT_EQ(test, xen_hv.version, l.version);
-	KUNIT_EXPECT_NE(test, *xen_entry(xen_hypercall_page, XEN_HC_XEN_VERSION), 0xcc);
-	KUNIT_EXPECT_NE(test, *xen_entry(xen_hypercall_page, XEN_HC_SCHED_OP), 0xcc);
-	KUNIT_EXPECT_NE(test, *xen_entry(xen_hypercall_page, XEN_HC_HVM_OP), 0xcc);
+	KUNIT_EXPECT_STREQ(test, xen_hypercall_insn(),
+			   boot_cpu_has(X86_FEATURE_VMMCALL) ? "vmmcall" : "vmcall");
 }
 
 /* The slots hold the backend's operations exactly as its set-up decided. */
@@ -616,7 +616,7 @@ static struct kunit_case xen_cases[] = {
 	KUNIT_CASE(xen_detect_second_base),
 	KUNIT_CASE(xen_detect_wrong_signature),
 	KUNIT_CASE(xen_detect_short_leaves),
-	KUNIT_CASE(xen_detect_zero_pages),
+	KUNIT_CASE(xen_vendor_instruction),
 	KUNIT_CASE(xen_setup_hypercalls),
 	KUNIT_CASE(xen_setup_version_fails),
 	KUNIT_CASE(xen_setup_op_fails),
