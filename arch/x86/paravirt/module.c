@@ -74,17 +74,25 @@ void paravirt_module_finalize(const struct elf64_hdr *hdr,
 	if (!m)
 		return;
 
-	mutex_lock(&text_mutex);
-	pv_patch_sites(start, end, pv_patch_flags, &st, text_poke_early);
-	mutex_unlock(&text_mutex);
-
 	m->mod = mod;
 	m->start = start;
 	m->end = end;
+
+	/*
+	 * Patch and publish under one hold of text_mutex, which pv_repatch()
+	 * holds around its walk of pv_modules: a re-patch then either ends
+	 * before, and these sites take its flags, or finds the module. Were
+	 * the module listed after text_mutex is dropped, a re-patch in
+	 * between would miss it and leave its sites in a form no later
+	 * re-patch recognises.
+	 */
+	mutex_lock(&text_mutex);
+	pv_patch_sites(start, end, pv_patch_flags, &st, text_poke_early);
 	m->stats = st;
 	mutex_lock(&pv_modules_lock);
 	list_add_tail(&m->list, &pv_modules);
 	mutex_unlock(&pv_modules_lock);
+	mutex_unlock(&text_mutex);
 
 	pr_debug("%s: %u sites: %u inline, %u direct, %u nop, %u indirect, %u refused\n",
 		 mod->name, st.sites, st.forms[PV_FORM_INLINE],
