@@ -34,6 +34,15 @@
 #                configs/distro-diff.txt; fails on one without a reason
 #                and on a stale entry
 #   make run DISTRO=1  build and boot that kernel instead of build-on's
+#   make kvm-check  boot that kernel as a guest of a real KVM, nested under
+#                QEMU, with a workload; KVM's counters come from L1's
+#                debugfs (also part of make check)
+#   make kernel-upstream  the pristine tree's kernel of the same Debian
+#                configuration, the tree's own paravirt (in
+#                $(PVLAYER_CACHE)/upstream and build-upstream)
+#   make kvm-compare  KVM's counters over the same workload for the
+#                layer's kernel, the pristine tree's, and the layer's
+#                without PV EOI
 #
 # The Linux tree and the build directories live outside the repository, in
 # $(PVLAYER_CACHE), and are reused: a second build is incremental.
@@ -47,6 +56,8 @@ TREE		:= $(PVLAYER_CACHE)/linux-source-6.12
 BUILD_ON	:= $(PVLAYER_CACHE)/build-on
 BUILD_OFF	:= $(PVLAYER_CACHE)/build-off
 BUILD_DISTRO	:= $(PVLAYER_CACHE)/build-distro
+UPSTREAM_TREE	:= $(PVLAYER_CACHE)/upstream/linux-source-6.12
+BUILD_UPSTREAM	:= $(PVLAYER_CACHE)/build-upstream
 NPROC		:= $(shell nproc 2>/dev/null || echo 2)
 CCACHE		:= $(shell command -v ccache >/dev/null 2>&1 && echo "ccache ")
 KMAKE		= $(MAKE) -s -C $(TREE) ARCH=x86_64 CC="$(CCACHE)gcc" \
@@ -61,7 +72,8 @@ export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF BUILD_DISTRO SMP
 
 .PHONY: all run check xen-check bench docs deps tree graft kernel kernel-off \
 	initramfs config-on config-off clean-cache patches check-patches \
-	config-distro kernel-distro config-distro-diff
+	config-distro kernel-distro config-distro-diff initramfs-distro \
+	kvm-check config-upstream kernel-upstream kvm-compare
 
 all: kernel
 
@@ -141,6 +153,27 @@ config-distro-diff: config-distro
 	@python3 scripts/distro-config.py diff $(DISTRO_CONFIG) \
 		$(BUILD_DISTRO)/.config | tee $(BUILD_DISTRO)/config-diff.log
 
+# The pristine tree (extracted apart, never grafted) with Debian's
+# configuration and configs/upstream.config: what a distribution ships
+# today, for comparisons with the layer's kernel.
+$(UPSTREAM_TREE)/Makefile: | deps
+	@mkdir -p $(dir $(UPSTREAM_TREE))
+	@echo "tree: extracting $(LINUX_TARBALL) into $(dir $(UPSTREAM_TREE))"
+	@tar -C $(dir $(UPSTREAM_TREE)) -xf $(LINUX_TARBALL)
+
+$(BUILD_UPSTREAM)/.config: $(DISTRO_CONFIG) configs/upstream.config | $(UPSTREAM_TREE)/Makefile
+	@python3 scripts/distro-config.py make --fragment configs/upstream.config \
+		$(UPSTREAM_TREE) $(BUILD_UPSTREAM) $(DISTRO_CONFIG) CC="$(CCACHE)gcc"
+
+config-upstream: $(BUILD_UPSTREAM)/.config
+
+kernel-upstream: config-upstream
+	@echo "build: Debian's configuration, pristine tree ($(BUILD_UPSTREAM))"
+	@$(MAKE) -s -C $(UPSTREAM_TREE) ARCH=x86_64 CC="$(CCACHE)gcc" \
+		KBUILD_BUILD_USER=pvlayer KBUILD_BUILD_HOST=pvlayer \
+		O=$(BUILD_UPSTREAM) -j$(NPROC) bzImage 2>&1 | tee $(BUILD_UPSTREAM)/build.log
+	@test -s $(BUILD_UPSTREAM)/arch/x86/boot/bzImage
+
 INITRAMFS := $(PVLAYER_CACHE)/initramfs.cpio
 
 # Holds the test module of the layer-on build: made after the kernel.
@@ -154,9 +187,12 @@ RUN_BUILD	= $(if $(RUN_DISTRO),$(BUILD_DISTRO),$(BUILD_ON))
 
 INITRAMFS_DISTRO := $(PVLAYER_CACHE)/initramfs-distro.cpio
 
+# Holds the test module of the distribution build: made after its kernel.
+initramfs-distro: deps
+	@BUILD_ON=$(BUILD_DISTRO) scripts/mkinitramfs.sh $(INITRAMFS_DISTRO)
+
 run: $(if $(RUN_DISTRO),kernel-distro,kernel) $(if $(filter vmi,$(BACKEND)),rom)
-	@$(if $(RUN_DISTRO),,$(MAKE) -s initramfs)
-	@$(if $(RUN_DISTRO),BUILD_ON=$(BUILD_DISTRO) scripts/mkinitramfs.sh $(INITRAMFS_DISTRO))
+	@$(MAKE) -s $(if $(RUN_DISTRO),initramfs-distro,initramfs)
 	@scripts/boot.sh --summary \
 		$(if $(RUN_DISTRO),--initrd $(INITRAMFS_DISTRO)) \
 		$(if $(filter vmi,$(BACKEND)),--bios seabios --qemu-arg "-option-rom $(ROM_DIR)/vmi.rom") \
@@ -176,6 +212,27 @@ xen-check: kernel
 		$(BUILD_ON)/arch/x86/boot/bzImage $(INITRAMFS)
 	@grep -a -E "paravirt|pvlayer-init: (debugfs|user)" \
 		$(PVLAYER_CACHE)/logs/boot-xen.log
+
+# The distribution kernel as a guest of a real KVM (kvm_amd in a stock
+# Debian kernel, itself under QEMU with SVM emulated); the guest's console
+# goes to $(PVLAYER_CACHE)/logs/boot-kvm.log, L1's to kvm-host.log.
+KVM_WORKLOAD	?= 2000
+
+kvm-check: kernel-distro
+	@$(MAKE) -s initramfs-distro
+	@mkdir -p $(PVLAYER_CACHE)/logs
+	@scripts/kvm-harness.sh --log $(PVLAYER_CACHE)/logs/kvm-host.log \
+		--guest-log $(PVLAYER_CACHE)/logs/boot-kvm.log \
+		$(BUILD_DISTRO)/arch/x86/boot/bzImage $(INITRAMFS_DISTRO) \
+		pvlayer.kvm_workload=$(KVM_WORKLOAD) no_ipi_broadcast=1
+	@grep -a -E "kvm|paravirt: (backend|guest|[0-9]+ sites)|pvlayer-init: (clocksource|kvm-workload|user)" \
+		$(PVLAYER_CACHE)/logs/boot-kvm.log
+
+kvm-compare: kernel-distro kernel-upstream
+	@$(MAKE) -s initramfs-distro
+	@scripts/kvm-compare.sh $(BUILD_DISTRO)/arch/x86/boot/bzImage \
+		$(BUILD_UPSTREAM)/arch/x86/boot/bzImage $(INITRAMFS_DISTRO) \
+		$(KVM_WORKLOAD)
 
 # The documentation as HTML, with every Sphinx warning an error.
 docs: deps

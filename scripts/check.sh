@@ -36,6 +36,11 @@ export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF
 
 logs=$PVLAYER_CACHE/logs
 mkdir -p "$logs"
+# kvm_hist, for the KVM harness's histogram lines
+hdir=$PVLAYER_CACHE/kvm
+name=check
+# shellcheck source=scripts/harness-lib.sh
+. scripts/harness-lib.sh
 passed=0
 failed=0
 skipped=0
@@ -256,6 +261,19 @@ log_checks() {
 # expect NAME REGEX: the last boot's log has a line matching REGEX.
 expect() {
 	check "boot/$1: $2" grep -a -q -E "$2" "$logs/boot-$1.log"
+}
+
+# kvm_counter NAME: how much KVM's counter NAME rose over the guest's
+# workload, as the KVM harness printed it (empty if it did not).
+kvm_counter() {
+	grep -a "^kvm-host: workload:" "$logs/kvm-host.log" | tr -d '\r+' |
+		tr ' ' '\n' | grep -A1 -x "$1" | tail -1
+}
+
+# kvm_above WHAT VALUE MIN: VALUE (what the guest asked of KVM) is above MIN.
+kvm_above() {
+	echo "kvm: $1: ${2:-none} (more than $3 expected)"
+	[ -n "$2" ] && [ "$2" -gt "$3" ]
 }
 
 # expect_none NAME REGEX: boot NAME's log has no line matching REGEX.
@@ -527,7 +545,7 @@ if [ -s "$xlog" ]; then
 	# Xen offers x2APIC: the MSR driver, which needs no wait for the ICR
 	expect xen "paravirt: APIC driver [a-z ]*x2apic: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, [1-9][0-9]* nop, 0 indirect"
 	expect xen "pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect: ok"
-	expect xen "pvlayer-init: tlb: 200 unmaps with a second thread"
+	expect xen "pvlayer-init: tlb: 200 unmaps with a thread on every other CPU"
 	expect xen "pvlayer-init: debugfs backend: xen"
 	expect xen "pvlayer-init: debugfs xen: halt calls [1-9][0-9]* failed 0 native 0"
 	expect xen "pvlayer-init: debugfs xen: flush_tlb_multi calls [1-9][0-9]* failed 0 native 0"
@@ -653,6 +671,68 @@ if kmake O="$BUILD_DISTRO" -j"$(nproc)" bzImage modules > "$logs/build-distro.lo
 	done
 	expect xen-distro-hvm "Booting paravirtualized kernel on Xen HVM"
 	expect xen-distro-pvh "Booting kernel on Xen PVH"
+
+	# The same kernel as a guest of a real KVM (kvm_amd in a stock
+	# Debian kernel under QEMU with SVM emulated), on 3 vCPUs over L1's
+	# 2 CPUs, with a workload of remote TLB flushes, IPIs to several
+	# CPUs and contended spinlocks between two snapshots of KVM's
+	# counters in L1's debugfs.
+	kvlog=$logs/boot-kvm.log
+	rm -f "$kvlog"
+	KVM_TIMEOUT=600 KVM_TRIES=3 scripts/kvm-harness.sh --log "$logs/kvm-host.log" \
+		--guest-log "$kvlog" "$distro_kernel" "$distro_initrd" \
+		pvlayer.kvm_workload=2000 no_ipi_broadcast=1 > "$logs/kvm-harness.log" 2>&1
+	cat "$logs/kvm-harness.log"
+	if grep -a -q "pvlayer-init: user space reached" "$kvlog"; then
+		result PASS "boot/kvm reaches user space"
+	else
+		tail -30 "$logs/kvm-host.log" | tr -d '\r'
+		result FAIL "boot/kvm reaches user space"
+	fi
+	if [ -s "$kvlog" ]; then
+		log_checks kvm
+		expect kvm "Hypervisor detected: KVM"
+		expect kvm "paravirt: backend xen: not probed|paravirt: using backend native"
+		expect kvm "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
+		# kvm-clock: clocksource and sched_clock; steal time through
+		# the layer's steal clock
+		expect kvm "clocksource: Switched to clocksource kvm-clock"
+		expect kvm "pvlayer-init: clocksource: kvm-clock"
+		expect kvm "# pv_semantics_clocks: sched_clock kvm_sched_clock_read, steal clock kvm_steal_clock, steal time on"
+		# what KVM's code installs, kept by the layer and called directly
+		expect kvm "kvm-guest: KVM setup pv remote TLB flush"
+		expect kvm "kvm-guest: setup PV sched yield"
+		expect kvm "kvm-guest: PV spinlocks enabled"
+		expect kvm "kvm-guest: setup PV IPIs"
+		expect kvm "APIC: eoi\(\) replaced with kvm_guest_apic_eoi_write"
+		for op in "mmu\.flush_tlb_multi: kvm_flush_tlb_multi" \
+			  "cpu\.io_delay: kvm_io_delay" \
+			  "lock\.queued_spin_lock_slowpath: __pv_queued_spin_lock_slowpath" \
+			  "lock\.queued_spin_unlock: __raw_callee_save___pv_queued_spin_unlock" \
+			  "lock\.wait: kvm_wait" "lock\.kick: kvm_kick_cpu" \
+			  "lock\.vcpu_is_preempted: __raw_callee_save___kvm_vcpu_is_preempted"; do
+			expect kvm "paravirt: operation ${op%%:*} set by the kernel's KVM code:${op#*:}\$"
+		done
+		expect kvm "paravirt: lock operations: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, 0 nop, 0 indirect"
+		expect kvm "paravirt: APIC driver [a-z0-9 ]+: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, [0-9]+ nop, 0 indirect"
+		expect kvm "pvlayer-init: after patch: other 0, indirect 0[[:space:]]*$"
+		expect kvm "# pv_repatch_keeps_guest_ops: [1-9][0-9]* operations set by guest code"
+		expect kvm "pvlayer-init: kvm-workload: 2000 unmaps, [1-9][0-9]* TLB shootdowns"
+		expect kvm "pvlayer-init: kvm-workload: 2000 memory barriers, [1-9][0-9]* function call interrupts"
+		expect_none kvm "kvm-workload: (start not acknowledged|end not acknowledged|no COM2)"
+		# from L1: what the guest asked of KVM over the workload
+		check "kvm/host: PV IPIs: IPIs to several vCPUs are KVM_HC_SEND_IPI hypercalls" \
+			kvm_above "KVM_HC_SEND_IPI hypercalls" "$(kvm_hist "$logs/kvm-host.log" kvm_hypercall 10)" 1000
+		check "kvm/host: PV sched yield: a call-function IPI to a preempted vCPU yields to it" \
+			kvm_above "KVM_HC_SCHED_YIELD hypercalls" "$(kvm_hist "$logs/kvm-host.log" kvm_hypercall 11)" 0
+		check "kvm/host: L1's debugfs counts the guest's hypercalls" \
+			kvm_above "hypercalls in debugfs" "$(kvm_counter hypercalls)" 200
+		check "kvm/host: PV EOI: more EOIs without an exit than EOI MSR writes" \
+			kvm_above "PV EOIs minus x2APIC EOI writes" \
+			"$(($(kvm_hist "$logs/kvm-host.log" kvm_pv_eoi) - $(kvm_hist "$logs/kvm-host.log" kvm_msr 2059)))" 0
+		check "kvm/host: steal time: KVM reported preempted vCPUs to the guest" \
+			kvm_above "preemption_reported" "$(kvm_counter preemption_reported)" 0
+	fi
 else
 	grep -E "error|Error" "$logs/build-distro.log" | head -30
 	result FAIL "distro/kernel builds"

@@ -3,7 +3,8 @@
 """Debian's own kernel configuration, built with the paravirt layer.
 
 usage: distro-config.py fetch CACHE_DIR
-       distro-config.py make TREE BUILD_DIR DEBIAN_CONFIG [VAR=VALUE...]
+       distro-config.py make [--fragment FILE] TREE BUILD_DIR DEBIAN_CONFIG
+                             [VAR=VALUE...]
        distro-config.py diff [--tree TREE] [--list FILE]
                              DEBIAN_CONFIG BUILD_CONFIG
 
@@ -13,7 +14,9 @@ fetch  puts Debian's amd64 configuration (from the package
 make   writes BUILD_DIR/.config: Debian's configuration, modules off
        (mod2noconfig), configs/distro.config merged in, olddefconfig;
        then checks that every option of the fragment took. VAR=VALUE
-       (e.g. CC=...) is passed to each make of the tree.
+       (e.g. CC=...) is passed to each make of the tree. --fragment
+       merges another fragment instead (configs/upstream.config, for
+       the pristine tree's kernel of the same configuration).
 diff   prints every symbol whose value differs between the two
        configurations, with its reason from configs/distro-diff.txt
        (the format is described there), and a total. Exits 1 if a
@@ -130,7 +133,7 @@ def tree_version(tree):
                          v.get("SUBLEVEL"))
 
 
-def make(tree, build, debian, make_vars):
+def make(tree, build, debian, make_vars, fragment=FRAGMENT):
     with open(debian) as f:
         head = f.read(400)
     m = re.search(r"Linux/\S+ (\S+) Kernel Configuration", head)
@@ -148,12 +151,12 @@ def make(tree, build, debian, make_vars):
         run(kmake + ["mod2noconfig"])
         with open(os.path.join(build, "merge_config.log"), "w") as log:
             run([os.path.join("scripts", "kconfig", "merge_config.sh"),
-                 "-m", "-O", build, config, FRAGMENT], cwd=tree, stdout=log)
+                 "-m", "-O", build, config, fragment], cwd=tree, stdout=log)
         start = time.monotonic()
         run(kmake + ["olddefconfig"])
         took = time.monotonic() - start
         run([sys.executable, os.path.join(TOP, "scripts", "checkconfig.py"),
-             config, FRAGMENT])
+             config, fragment])
     except SystemExit:
         # no .config newer than its sources: make tries again next time
         if os.path.exists(config):
@@ -507,6 +510,7 @@ def main():
     f = sub.add_parser("fetch")
     f.add_argument("cache")
     m = sub.add_parser("make")
+    m.add_argument("--fragment", default=FRAGMENT)
     m.add_argument("tree")
     m.add_argument("build")
     m.add_argument("debian")
@@ -524,7 +528,8 @@ def main():
         for v in args.make_vars:
             if "=" not in v:
                 die("not VAR=VALUE: %s" % v)
-        make(args.tree, args.build, args.debian, args.make_vars)
+        make(args.tree, args.build, args.debian, args.make_vars,
+             os.path.abspath(args.fragment))
     else:
         sys.exit(diff(args.debian, args.built, args.list, args.tree))
 

@@ -32,6 +32,7 @@ cat > "$work/list" <<LIST
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
 nod /dev/kmsg 0644 0 0 c 1 11
+nod /dev/port 0600 0 0 c 1 4
 dir /proc 0755 0 0
 dir /sys 0755 0 0
 dir /sys/kernel 0755 0 0

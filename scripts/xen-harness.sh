@@ -35,72 +35,31 @@ set -eu
 : "${PVLAYER_CACHE:=/var/cache/pvlayer}"
 : "${XEN_TIMEOUT:=2400}"
 xdir=$PVLAYER_CACHE/xen
-log=""
-guest_log=""
-gtype=hvm
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--log) log=$2; shift ;;
-	--guest-log) guest_log=$2; shift ;;
-	--type) gtype=$2; shift ;;
-	*) break ;;
-	esac
-	shift
-done
-[ $# -ge 2 ] || { echo "usage: $0 [--log F] [--guest-log F] [--type hvm|pvh] BZIMAGE INITRAMFS [ARGS...]" >&2; exit 2; }
+hdir=$xdir
+name=xen-harness
+# shellcheck source=scripts/harness-lib.sh
+. "$(dirname "$0")/harness-lib.sh"
+
+harness_args --type "hvm|pvh" hvm "$@"
+gtype=$opt
 case "$gtype" in
 hvm|pvh) ;;
 *) echo "xen-harness: unknown guest type $gtype" >&2; exit 2 ;;
 esac
-bzimage=$1
-initramfs=$2
-shift 2
 # The guest's console is the backend's console on Xen's debug port: Xen
 # prints its lines as "(dN) ..." on its own console.
-guest_args="console=xendbg0 panic=-1 oops=panic printk.devkmsg=on $*"
-[ -n "$log" ] || log=$xdir/run.log
-[ -n "$guest_log" ] || guest_log=$xdir/guest.log
+guest_args="console=xendbg0 panic=-1 oops=panic printk.devkmsg=on $extra"
 
 XEN_PKGS="xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common
 xenstore-utils libxencall1 libxendevicemodel1 libxenevtchn1
 libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxenmisc4.17 libxenstore4
 libxentoolcore1 libxentoollog1 libyajl2 qemu-system-xen busybox-static"
 
-say() {
-	echo "xen-harness: $*"
-}
-
 # --- packages ----------------------------------------------------------------
 
-# The newest stock Debian 6.1 kernel the archive offers, chosen once.
-dom0_kernel_pkg() {
-	if [ ! -s "$xdir/dom0-kernel" ]; then
-		apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' |
-			awk '{ print $1 }' | sort -V | tail -1 > "$xdir/dom0-kernel.tmp"
-		[ -s "$xdir/dom0-kernel.tmp" ] || { say "no Debian 6.1 kernel in the archive"; return 1; }
-		mv "$xdir/dom0-kernel.tmp" "$xdir/dom0-kernel"
-	fi
-	cat "$xdir/dom0-kernel"
-}
-
 fetch() {
-	local pkg
-
-	[ -f "$xdir/root/.complete" ] && return 0
-	mkdir -p "$xdir/debs"
-	for pkg in $XEN_PKGS $(dom0_kernel_pkg); do
-		if ! ls "$xdir/debs/${pkg}_"*.deb > /dev/null 2>&1; then
-			say "downloading $pkg"
-			(cd "$xdir/debs" && apt-get download -q "$pkg" > /dev/null 2>&1) ||
-				{ say "cannot download $pkg"; return 1; }
-		fi
-	done
-	rm -rf "$xdir/root"
-	mkdir -p "$xdir/root"
-	for pkg in "$xdir"/debs/*.deb; do
-		dpkg -x "$pkg" "$xdir/root"
-	done
-	touch "$xdir/root/.complete"
+	# shellcheck disable=SC2086
+	fetch_pkgs $XEN_PKGS "$(debian_kernel_pkg)"
 }
 
 # --- dom0's image --------------------------------------------------------------
@@ -164,39 +123,12 @@ reboot -f
 INIT
 }
 
-# Copy @1 (a path of the unpacked packages or of the host) into the image
-# at the same path, and the shared libraries it needs.
-add_elf() {
-	local src=$1 dst=$2 lib
-
-	mkdir -p "$img$(dirname "$dst")"
-	cp -L "$src" "$img$dst"
-	if LD_LIBRARY_PATH=$xdir/root/usr/lib/x86_64-linux-gnu ldd "$src" |
-		grep "not found"; then
-		say "${src##*/} needs libraries the host lacks (install qemu-system-x86)"
-		return 1
-	fi
-	LD_LIBRARY_PATH=$xdir/root/usr/lib/x86_64-linux-gnu ldd "$src" |
-		awk '/=> \// { print $3 } /^\t\/lib64/ { print $1 }' |
-		while read -r lib; do
-			case "$lib" in
-			"$xdir/root"/*) add_file "$lib" "${lib#"$xdir/root"}" ;;
-			*) add_file "$lib" "$lib" ;;
-			esac
-		done
-}
-
-add_file() {
-	[ -e "$img$2" ] && return 0
-	mkdir -p "$img$(dirname "$2")"
-	cp -L "$1" "$img$2"
-}
-
 dom0_image() {
 	local kver r=$xdir/root f stamp
 
-	# rebuilt when this script or the packages change
-	stamp=$( (cat "$0"; ls "$xdir/debs") | sha1sum | cut -c1-12)
+	# rebuilt when this script, its library or the packages change
+	stamp=$( (cat "$0" "$(dirname "$0")/harness-lib.sh"; ls "$xdir/debs") |
+		sha1sum | cut -c1-12)
 	if [ -f "$xdir/dom0-$stamp.cpio.gz" ]; then
 		dom0_cpio=$xdir/dom0-$stamp.cpio.gz
 		return 0
@@ -228,9 +160,7 @@ dom0_image() {
 	done
 	ln -s /run "$img/var/run"
 	rm -f "$xdir"/dom0-*.cpio.gz
-	(cd "$img" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 \
-		> "$xdir/dom0-$stamp.cpio.gz.tmp"
-	mv "$xdir/dom0-$stamp.cpio.gz.tmp" "$xdir/dom0-$stamp.cpio.gz"
+	pack_image "$xdir/dom0-$stamp.cpio.gz"
 	rm -rf "$img"
 	dom0_cpio=$xdir/dom0-$stamp.cpio.gz
 }

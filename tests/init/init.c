@@ -7,6 +7,7 @@
  * re-patching control file (who may write it, what each request does to
  * the kernel's and the module's sites), optionally run a re-patch storm
  * against user-space load (pvlayer.storm=N on the kernel command line),
+ * optionally run a workload for the KVM harness (pvlayer.kvm_workload=N),
  * say that user space was reached, and end the guest (QEMU runs with
  * -no-reboot).
  */
@@ -29,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/futex.h>
+#include <linux/membarrier.h>
 
 #define TEST_MODULE "/pv_test_module.ko"
 #define PV_DIR "/sys/kernel/debug/paravirt/"
@@ -336,8 +339,8 @@ static void run_storm(long n, const char *other, const char *boot)
 	    bad, busy);
 }
 
-/* pvlayer.storm=N on the command line, or 0. */
-static long storm_arg(void)
+/* The number after KEY (e.g. "pvlayer.storm=") on the command line, or 0. */
+static long cmdline_long(const char *key)
 {
 	char buf[1024], *p;
 	ssize_t n;
@@ -350,8 +353,8 @@ static long storm_arg(void)
 	if (n < 0)
 		return 0;
 	buf[n] = '\0';
-	p = strstr(buf, "pvlayer.storm=");
-	return p ? strtol(p + strlen("pvlayer.storm="), NULL, 10) : 0;
+	p = strstr(buf, key);
+	return p ? strtol(p + strlen(key), NULL, 10) : 0;
 }
 
 /* The available backend other than the active one, or NULL. */
@@ -381,46 +384,265 @@ static char *other_backend(char *active, size_t len)
 
 static atomic_int tlb_stop;
 
-/* Keep the address space in use on another CPU. */
-static void *tlb_spinner(void *arg)
+/* Pin the calling thread to CPU cpu; 0 on success. */
+static int pin_to(int cpu)
 {
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
-	CPU_SET(1, &set);
-	sched_setaffinity(0, sizeof(set), &set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Keep the address space in use on the CPU given as the argument. */
+static void *tlb_spinner(void *arg)
+{
+	pin_to((int)(long)arg);
 	while (!atomic_load(&tlb_stop))
 		sched_yield();
-	return arg;
+	return NULL;
+}
+
+#define TLB_MAX_SPINNERS 7
+
+/*
+ * The sum over all CPUs of /proc/interrupts' line NAME (e.g. "TLB", the
+ * shootdowns a CPU received), or -1.
+ */
+static long irq_count(const char *name)
+{
+	char line[1024], *p, *end;
+	size_t len = strlen(name);
+	long sum = -1, v;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		for (p = line; *p == ' '; p++)
+			;
+		if (strncmp(p, name, len) || p[len] != ':')
+			continue;
+		sum = 0;
+		for (p += len + 1;; p = end) {
+			v = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			sum += v;
+		}
+		break;
+	}
+	fclose(f);
+	return sum;
 }
 
 /*
- * Map, touch and unmap a page repeatedly while a thread of the same
- * process runs on CPU 1: each unmap must flush CPU 1's TLB as well, which
- * goes through the layer's flush_tlb_multi.
+ * Run STEP ROUNDS times on CPU 0 while a thread of the same process runs
+ * on each other CPU (up to TLB_MAX_SPINNERS); the number of steps that
+ * succeeded, or -1 without a second CPU.
  */
-static int tlb_workload(int rounds)
+static int with_spinners(int rounds, int (*step)(void))
 {
-	pthread_t t;
-	int i, done = 0;
+	pthread_t t[TLB_MAX_SPINNERS];
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int i, n = 0, done = 0;
+	cpu_set_t saved;
 
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
-	    pthread_create(&t, NULL, tlb_spinner, NULL))
+	if (ncpus < 2 || sched_getaffinity(0, sizeof(saved), &saved))
 		return -1;
+	atomic_store(&tlb_stop, 0);
+	for (i = 1; i < ncpus && n < TLB_MAX_SPINNERS; i++)
+		if (!pthread_create(&t[n], NULL, tlb_spinner, (void *)(long)i))
+			n++;
+	if (!n || pin_to(0)) {
+		done = -1;
+		rounds = 0;
+	}
 	usleep(20000);
 	for (i = 0; i < rounds; i++) {
-		char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (p == MAP_FAILED)
+		if (step() < 0)
 			break;
-		p[0] = 1;
-		if (!munmap(p, 4096))
-			done++;
+		done++;
 	}
 	atomic_store(&tlb_stop, 1);
-	pthread_join(t, NULL);
+	for (i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	sched_setaffinity(0, sizeof(saved), &saved);
 	return done;
+}
+
+/*
+ * Map, touch and unmap a page: the unmap must flush the TLBs of the other
+ * CPUs the process runs on as well, through the layer's flush_tlb_multi.
+ */
+static int unmap_step(void)
+{
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -1;
+	p[0] = 1;
+	return munmap(p, 4096);
+}
+
+static int tlb_workload(int rounds)
+{
+	return with_spinners(rounds, unmap_step);
+}
+
+/*
+ * An expedited private memory barrier: a function-call IPI to every other
+ * CPU that runs a thread of this process. Unlike a TLB flush under KVM,
+ * it goes to vCPUs that are preempted as well, so with three CPUs or more
+ * it always has several targets, which is what a guest's PV IPI serves.
+ */
+static int membarrier_step(void)
+{
+	return syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+}
+
+static int futex_word;
+
+/*
+ * Wait on a futex whose value never matches: every call takes and drops
+ * the futex hash bucket's spinlock at once, so threads doing it on several
+ * CPUs contend for one kernel spinlock.
+ */
+static void *futex_spinner(void *arg)
+{
+	struct timespec t0, t;
+	long calls = 0;
+
+	(void)arg;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, 1, NULL,
+			NULL, 0);
+		calls++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000000000L +
+		 (t.tv_nsec - t0.tv_nsec) < 1000000000L);
+	return (void *)calls;
+}
+
+/* The guest's second serial port, COM2, which the KVM harness answers on. */
+#define COM2_BASE	0x2f8
+#define COM2_LSR	(COM2_BASE + 5)
+#define LSR_DATA_READY	0x01
+
+/* One byte from I/O port PORT through /dev/port (FD), or -1. */
+static int port_in(int fd, unsigned int port)
+{
+	unsigned char v;
+
+	return pread(fd, &v, 1, port) == 1 ? v : -1;
+}
+
+static int com2_data_ready(int fd)
+{
+	int lsr = port_in(fd, COM2_LSR);
+
+	return lsr >= 0 && (lsr & LSR_DATA_READY);
+}
+
+/* One byte to I/O port PORT through /dev/port (FD). */
+static void port_out(int fd, unsigned int port, unsigned char v)
+{
+	if (pwrite(fd, &v, 1, port) != 1)
+		say("kvm-workload: cannot write port %#x: %s", port,
+		    strerror(errno));
+}
+
+/*
+ * Say MARKER, send its first letter out of COM2 (a pipe the KVM harness
+ * reads in L1) and wait for the byte the harness sends back once it has
+ * read KVM's counters: the counters then bracket the workload exactly,
+ * however slowly L1 gets round to it. COM2 is driven by port I/O from
+ * the kernel (/dev/port), not through the tty layer, so that no line
+ * discipline or modem control sits between the two ends; the kernel's
+ * driver leaves the port alone while nobody has it open. (Port I/O from
+ * user space after ioperm() takes a #GP in a guest of KVM nested under
+ * QEMU's SVM emulation, though not under QEMU alone.) Without the port,
+ * or without an answer within about ten minutes of the guest's time, say
+ * so and go on.
+ */
+static void kvm_marker(int fd, const char *marker)
+{
+	long i;
+
+	say("kvm-workload: %s", marker);
+	if (fd < 0)
+		return;
+	while (com2_data_ready(fd))
+		port_in(fd, COM2_BASE);
+	port_out(fd, COM2_BASE, marker[0]);
+	for (i = 0; i < 600000; i++) {
+		if (com2_data_ready(fd)) {
+			port_in(fd, COM2_BASE);
+			return;
+		}
+		usleep(1000);
+	}
+	say("kvm-workload: %s not acknowledged", marker);
+}
+
+/*
+ * pvlayer.kvm_workload=N: what a guest of KVM asks of its hypervisor,
+ * between two markers the KVM harness takes KVM's counters at: N unmaps
+ * on CPU 0 while a thread runs on each other CPU (remote TLB flushes),
+ * N expedited memory barriers the same way (IPIs to several CPUs), then
+ * one second of a thread per CPU contending for a kernel spinlock.
+ */
+static void kvm_workload(long rounds)
+{
+	pthread_t t[TLB_MAX_SPINNERS + 1];
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long total = 0, tlb, ipi;
+	int i, n = 0, unmaps, barriers = -1;
+	int fd, lsr;
+	void *calls;
+
+	/* where no UART is, every register reads 0xff */
+	fd = open("/dev/port", O_RDWR);
+	lsr = fd >= 0 ? port_in(fd, COM2_LSR) : -1;
+	if (fd >= 0 && (lsr < 0 || lsr == 0xff)) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		say("kvm-workload: no COM2 to tell the harness on");
+	kvm_marker(fd, "start");
+	tlb = irq_count("TLB");
+	ipi = irq_count("CAL");
+	unmaps = tlb_workload(rounds);
+	say("kvm-workload: %d unmaps, %ld TLB shootdowns, %ld function call interrupts",
+	    unmaps, irq_count("TLB") - tlb, irq_count("CAL") - ipi);
+	ipi = irq_count("CAL");
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+		    0, 0))
+		say("kvm-workload: membarrier: %s", strerror(errno));
+	else
+		barriers = with_spinners(rounds, membarrier_step);
+	say("kvm-workload: %d memory barriers, %ld function call interrupts",
+	    barriers, irq_count("CAL") - ipi);
+	for (i = 0; i < ncpus && i <= TLB_MAX_SPINNERS; i++)
+		if (!pthread_create(&t[n], NULL, futex_spinner, NULL))
+			n++;
+	for (i = 0; i < n; i++)
+		if (!pthread_join(t[i], &calls))
+			total += (long)calls;
+	say("kvm-workload: %ld futex calls in %d threads", total, n);
+	kvm_marker(fd, "end");
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The clocksource in use, as the kernel names it. */
+static void show_clocksource(void)
+{
+	show("clocksource: ",
+	     "/sys/devices/system/clocksource/clocksource0/current_clocksource");
 }
 
 int main(void)
@@ -441,7 +663,11 @@ int main(void)
 		    syscall(SYS_delete_module, "pv_test_module", O_NONBLOCK));
 		say("reload: %d", load_module());
 	}
-	say("tlb: %d unmaps with a second thread", tlb_workload(200));
+	say("tlb: %d unmaps with a thread on every other CPU", tlb_workload(200));
+	show_clocksource();
+	n = cmdline_long("pvlayer.kvm_workload=");
+	if (n > 0)
+		kvm_workload(n);
 	if (access("/sys/kernel/debug/paravirt/xen", R_OK) == 0)
 		show("debugfs xen: ", "/sys/kernel/debug/paravirt/xen");
 	if (access("/sys/kernel/debug/paravirt/counts", R_OK) == 0) {
@@ -451,7 +677,7 @@ int main(void)
 	}
 	if (access(CONTROL, R_OK) == 0) {
 		control_tests();
-		n = storm_arg();
+		n = cmdline_long("pvlayer.storm=");
 		other = other_backend(active, sizeof(active));
 		if (n > 0)
 			run_storm(n, other, active);

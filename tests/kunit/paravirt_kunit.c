@@ -14,6 +14,8 @@
 #include <linux/mutex.h>
 #include <linux/pgtable.h>
 #include <linux/processor.h>
+#include <linux/sched/clock.h>
+#include <linux/static_call.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
 #include <asm/debugreg.h>
@@ -26,6 +28,7 @@
 #include <asm/sections.h>
 #include <asm/special_insns.h>
 #include <asm/text-patching.h>
+#include <asm/timer.h>
 
 static bool pv_in_kernel_text(unsigned long addr)
 {
@@ -906,6 +909,9 @@ static void pv_semantics_page_table_values(struct kunit *test)
 				    0x00000001234e3063ULL, ~0ULL };
 	unsigned int i;
 
+	if (!IS_ENABLED(CONFIG_PARAVIRT_PTE_CONVERSIONS))
+		kunit_skip(test, "PARAVIRT_PTE_CONVERSIONS is off: native code");
+
 	for (i = 0; i < ARRAY_SIZE(vals); i++) {
 		KUNIT_EXPECT_EQ(test, pte_val(__pte(vals[i])), vals[i]);
 		KUNIT_EXPECT_EQ(test, pmd_val(__pmd(vals[i])), vals[i]);
@@ -961,6 +967,51 @@ static void pv_semantics_load_tls(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(got, t->tls_array, sizeof(got)), 0);
 }
 
+/*
+ * sched_clock() and the steal clock go through the layer's static calls:
+ * sched_clock() reads whatever clock a guest installed (kvm-clock, Xen's),
+ * and steal time, once a guest turns it on, is read through a function
+ * other than the native one, which knows of no steal time.
+ */
+static void pv_semantics_clocks(struct kunit *test)
+{
+	typeof(STATIC_CALL_TRAMP(pv_sched_clock)) *clock =
+		static_call_query(pv_sched_clock);
+	typeof(STATIC_CALL_TRAMP(pv_steal_clock)) *steal =
+		static_call_query(pv_steal_clock);
+	bool steal_on = static_key_enabled(&paravirt_steal_enabled);
+	char name[KSYM_SYMBOL_LEN];
+	u64 a, b, c, s1, s2;
+	int cpu;
+
+	KUNIT_ASSERT_NOT_NULL(test, clock);
+	KUNIT_ASSERT_NOT_NULL(test, steal);
+
+	/* one clock, read three times on one CPU: never goes back */
+	cpu = get_cpu();
+	a = clock();
+	b = sched_clock();
+	c = clock();
+	s1 = paravirt_steal_clock(cpu);
+	s2 = steal(cpu);
+	put_cpu();
+	KUNIT_EXPECT_LE(test, a, b);
+	KUNIT_EXPECT_LE(test, b, c);
+	KUNIT_EXPECT_LE(test, s1, s2);
+	KUNIT_EXPECT_EQ(test, using_native_sched_clock(),
+			clock == native_sched_clock);
+
+	if (IS_ENABLED(CONFIG_KALLSYMS)) {
+		sprint_symbol_no_offset(name, (unsigned long)steal);
+		KUNIT_EXPECT_EQ_MSG(test, steal_on,
+				    strcmp(name, "native_steal_clock") != 0,
+				    "steal time %s, steal clock %s",
+				    steal_on ? "on" : "off", name);
+	}
+	kunit_info(test, "sched_clock %ps, steal clock %ps, steal time %s\n",
+		   clock, steal, steal_on ? "on" : "off");
+}
+
 static void pv_semantics_debug_regs(struct kunit *test)
 {
 	unsigned long dr7, dr6;
@@ -1014,6 +1065,7 @@ static struct kunit_case pv_semantics_cases[] = {
 	KUNIT_CASE(pv_semantics_descriptors),
 	KUNIT_CASE(pv_semantics_load_tls),
 	KUNIT_CASE(pv_semantics_debug_regs),
+	KUNIT_CASE(pv_semantics_clocks),
 	{}
 };
 
