@@ -216,15 +216,21 @@ static void pv_apic_tlb_shootdown(struct kunit *test)
 	pte_t *ptep, old;
 	int cpu;
 
+	/* every resource is let go below, so no assertion ends the case */
 	a = alloc_page(GFP_KERNEL);
 	b = alloc_page(GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_ASSERT_NOT_NULL(test, b);
+	if (!a || !b) {
+		KUNIT_FAIL(test, "no pages");
+		goto free;
+	}
 	*(u64 *)page_address(a) = PV_APIC_PATTERN_A;
 	*(u64 *)page_address(b) = PV_APIC_PATTERN_B;
 	pages[0] = a;
 	pv_apic_tlb_addr = vmap(pages, 1, VM_MAP, PAGE_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pv_apic_tlb_addr);
+	if (!pv_apic_tlb_addr) {
+		KUNIT_FAIL(test, "no mapping");
+		goto free;
+	}
 	addr = (unsigned long)pv_apic_tlb_addr;
 
 	cpus_read_lock();
@@ -234,8 +240,10 @@ static void pv_apic_tlb_shootdown(struct kunit *test)
 				PV_APIC_PATTERN_A);
 
 	ptep = lookup_address(addr, &level);
-	KUNIT_ASSERT_NOT_NULL(test, ptep);
-	KUNIT_ASSERT_EQ(test, level, PG_LEVEL_4K);
+	if (!ptep || level != PG_LEVEL_4K) {
+		KUNIT_FAIL(test, "mapping not found at the 4K level");
+		goto unlock;
+	}
 	old = *ptep;
 	set_pte(ptep, mk_pte(b, PAGE_KERNEL));
 	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
@@ -248,10 +256,14 @@ static void pv_apic_tlb_shootdown(struct kunit *test)
 
 	set_pte(ptep, old);
 	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+unlock:
 	cpus_read_unlock();
 	vunmap(pv_apic_tlb_addr);
-	__free_page(a);
-	__free_page(b);
+free:
+	if (a)
+		__free_page(a);
+	if (b)
+		__free_page(b);
 }
 
 static DEFINE_PER_CPU(struct hrtimer, pv_apic_timer);
@@ -352,6 +364,18 @@ static u32 pv_apic_counting_read(u32 reg)
  * The kernel installs another APIC driver after the boot pass: the table
  * and every APIC site follow it, and back when the first is restored.
  */
+/*
+ * Put the kernel's own APIC driver back, however the case ended: the
+ * stand-in lives in the case's memory, freed when it ends.
+ */
+static void pv_apic_restore_driver(void *unused)
+{
+	if (apic == pv_apic_saved)
+		return;
+	apic = pv_apic_saved;
+	paravirt_apic_update();
+}
+
 static void pv_apic_driver_change(struct kunit *test)
 {
 	struct apic *fake;
@@ -360,6 +384,10 @@ static void pv_apic_driver_change(struct kunit *test)
 	fake = kunit_kmalloc(test, sizeof(*fake), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fake);
 	pv_apic_saved = apic;
+	/* runs before the stand-in's memory is freed, being added after it */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							pv_apic_restore_driver,
+							NULL), 0);
 	*fake = *apic;
 	fake->name = "pv-test";
 	fake->read = pv_apic_counting_read;

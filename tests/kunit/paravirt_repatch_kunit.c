@@ -542,8 +542,21 @@ static struct kunit_case pv_repatch_cases[] = {
 	{}
 };
 
+/*
+ * After every case, even one an assertion ended half-way: the boot pass's
+ * backend and mode, so that one failure does not leave the kernel patched
+ * otherwise for the cases and suites that follow.
+ */
+static void pv_repatch_exit(struct kunit *test)
+{
+	if (pv_active_backend != pv_boot_backend ||
+	    pv_patch_flags != pv_boot_stats.flags)
+		pv_restore_boot_state(test);
+}
+
 static struct kunit_suite pv_repatch_suite = {
 	.name = "paravirt_repatch",
+	.exit = pv_repatch_exit,
 	.test_cases = pv_repatch_cases,
 };
 
