@@ -679,7 +679,7 @@ if kmake O="$BUILD_DISTRO" -j"$(nproc)" bzImage modules > "$logs/build-distro.lo
 	# counters in L1's debugfs.
 	kvlog=$logs/boot-kvm.log
 	rm -f "$kvlog"
-	KVM_TIMEOUT=600 KVM_TRIES=3 scripts/kvm-harness.sh --log "$logs/kvm-host.log" \
+	KVM_TIMEOUT=600 KVM_TRIES=5 scripts/kvm-harness.sh --log "$logs/kvm-host.log" \
 		--guest-log "$kvlog" "$distro_kernel" "$distro_initrd" \
 		pvlayer.kvm_workload=2000 no_ipi_broadcast=1 > "$logs/kvm-harness.log" 2>&1
 	cat "$logs/kvm-harness.log"

@@ -42,12 +42,14 @@
 # guest ends, each line after "L2| ", and goes alone to --guest-log FILE.
 # Exits non-zero if it lacks "pvlayer-init: user space reached".
 #
-# Runs under QEMU's emulation of SVM are sometimes lost: an L1 CPU stays
-# stuck for good (L1's watchdog reports a soft lockup or RCU a stall),
-# L1's kernel panics, the guest ends mid-boot without a word, or its
-# console stops for three minutes. Such a run is stopped, kept as --log FILE.lost-N, reported,
-# and tried again, up to $KVM_TRIES (default 2) runs in all. Each run is
-# bounded by $KVM_TIMEOUT seconds (default 1500).
+# Runs under QEMU's emulation of SVM are often lost (about half the runs
+# in December 2026, with the pristine kernel too): an L1 CPU stays stuck
+# (L1's watchdog reports a soft lockup or RCU a stall), L1 freezes (its
+# console is silent for 150 s), L1's kernel panics, the guest ends
+# mid-boot without a word, or its console stops for three minutes. Such a
+# run is stopped, kept as --log FILE.lost-N, reported, and tried again,
+# up to $KVM_TRIES (default 2) runs in all. Each run is bounded by
+# $KVM_TIMEOUT seconds (default 1500).
 set -eu
 
 : "${PVLAYER_CACHE:=/var/cache/pvlayer}"
@@ -312,12 +314,27 @@ run_l1() {
 	# its CPUs run the guest: an L1 CPU then stays inside the guest for
 	# good, which L1's watchdog or RCU reports once another CPU gets a
 	# tick. Such a run could only end at the time limit.
+	# L1 itself can freeze: its init prints a line every 30 s while the
+	# guest runs, so a console silent for 150 s is a frozen L1.
+	local size=0 sz moved now
+	moved=$(date +%s)
 	while kill -0 "$l0" 2> /dev/null; do
+		now=$(date +%s)
+		why=""
+		sz=$(stat -c %s "$log")
+		if [ "$sz" != "$size" ]; then
+			size=$sz
+			moved=$now
+		elif [ $((now - moved)) -ge 150 ]; then
+			why="L1's console silent for $((now - moved)) s (L1 frozen)"
+		fi
 		if grep -a -q "watchdog: BUG: soft lockup\|rcu: INFO: rcu_preempt detected stalls" "$log"; then
+			why="an L1 CPU stuck (L1's watchdog or RCU stall report)"
+		fi
+		if [ -n "$why" ]; then
 			kill "$l0"
 			wait "$l0" || true
 			l0=""
-			why="an L1 CPU stuck (L1's watchdog or RCU stall report)"
 			return 1
 		fi
 		sleep 2
