@@ -55,6 +55,38 @@ say() {
 	echo "$name: $*"
 }
 
+# watch_qemu PID SECS SILENT PROGRESS STUCK: wait for one run's QEMU, PID.
+# The function PROGRESS prints where the run stands (a size, a count of
+# lines); when it prints the same for SECS seconds in a row, or when the
+# function STUCK (may be empty) prints a reason, QEMU is stopped and
+# watch_qemu fails with the reason in $why ("SILENT for N s" for the
+# first). Under emulated SVM a lost run otherwise lasts until its time
+# limit.
+watch_qemu() {
+	local pid=$1 secs=$2 silent=$3 progress=$4 stuck=$5 seen="" p moved now
+
+	moved=$(date +%s)
+	why=""
+	while kill -0 "$pid" 2> /dev/null; do
+		now=$(date +%s)
+		p=$($progress)
+		if [ "$p" != "$seen" ]; then
+			seen=$p
+			moved=$now
+		elif [ $((now - moved)) -ge "$secs" ]; then
+			why="$silent for $((now - moved)) s"
+		fi
+		[ -n "$why" ] || [ -z "$stuck" ] || why=$($stuck)
+		if [ -n "$why" ]; then
+			kill "$pid" 2> /dev/null || true
+			wait "$pid" || true
+			return 1
+		fi
+		sleep 2
+	done
+	wait "$pid" || true
+}
+
 # The newest stock Debian 6.1 kernel the archive offers, chosen once per
 # cache so that every run boots the same one.
 debian_kernel_pkg() {

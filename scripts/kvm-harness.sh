@@ -299,6 +299,16 @@ vmlinuz=$(ls "$hdir"/root/boot/vmlinuz-*)
 t1=$(date +%s)
 say "images ready after $((t1 - t0)) s; booting L1 (up to $KVM_TIMEOUT s)"
 
+l1_console() {
+	stat -c %s "$log"
+}
+
+l1_stuck() {
+	if grep -a -q "watchdog: BUG: soft lockup\|rcu: INFO: rcu_preempt detected stalls" "$log"; then
+		echo "an L1 CPU stuck (L1's watchdog or RCU stall report)"
+	fi
+}
+
 # L1 unpacks its initramfs into RAM and gives the guest 512 MiB of it.
 # One run of L1; fails, with the reason in $why, when QEMU's emulation of
 # SVM lost the run rather than the guest failing on its own.
@@ -316,30 +326,10 @@ run_l1() {
 	# tick. Such a run could only end at the time limit.
 	# L1 itself can freeze: its init prints a line every 30 s while the
 	# guest runs, so a console silent for 150 s is a frozen L1.
-	local size=0 sz moved now
-	moved=$(date +%s)
-	while kill -0 "$l0" 2> /dev/null; do
-		now=$(date +%s)
-		why=""
-		sz=$(stat -c %s "$log")
-		if [ "$sz" != "$size" ]; then
-			size=$sz
-			moved=$now
-		elif [ $((now - moved)) -ge 150 ]; then
-			why="L1's console silent for $((now - moved)) s (L1 frozen)"
-		fi
-		if grep -a -q "watchdog: BUG: soft lockup\|rcu: INFO: rcu_preempt detected stalls" "$log"; then
-			why="an L1 CPU stuck (L1's watchdog or RCU stall report)"
-		fi
-		if [ -n "$why" ]; then
-			kill "$l0"
-			wait "$l0" || true
-			l0=""
-			return 1
-		fi
-		sleep 2
-	done
-	wait "$l0" || true
+	watch_qemu "$l0" 150 "L1's console silent (L1 frozen)" l1_console l1_stuck || {
+		l0=""
+		return 1
+	}
 	l0=""
 	# or it corrupts L1 itself: L1's kernel panics ("corrupted stack end
 	# detected inside scheduler" in a vCPU thread, twice). L1's own lines

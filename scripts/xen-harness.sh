@@ -30,10 +30,20 @@
 # byte: a few dozen lines a minute under TCG.) The guest's lines go to
 # --guest-log FILE. Exits non-zero if they lack "pvlayer-init: user space
 # reached".
+#
+# A run that stops making progress, Xen's console silent for $XEN_SILENT
+# seconds (default 300) before the guest is created or the guest's own
+# lines after, is stopped, kept as --log FILE.lost-N, reported with dom0's
+# last view of the guest's vCPUs, and tried again, up to $XEN_TRIES
+# (default 1) runs in all. Each run is bounded by $XEN_TIMEOUT seconds
+# (default 2400). A guest of Xen nested in QEMU's TCG has been seen to stop
+# for good early in setup_arch() (see check.sh).
 set -eu
 
 : "${PVLAYER_CACHE:=/var/cache/pvlayer}"
 : "${XEN_TIMEOUT:=2400}"
+: "${XEN_SILENT:=300}"
+: "${XEN_TRIES:=1}"
 xdir=$PVLAYER_CACHE/xen
 hdir=$xdir
 name=xen-harness
@@ -218,14 +228,40 @@ vmlinuz=$(ls "$r"/boot/vmlinuz-*)
 t1=$(date +%s)
 say "images ready after $((t1 - t0)) s; booting Xen (up to $XEN_TIMEOUT s)"
 
-# Debian's Xen has no shadow paging: the guest needs nested paging (+npt).
-timeout "$XEN_TIMEOUT" qemu-system-x86_64 -machine q35,accel=tcg \
-	-cpu qemu64,+svm,+npt -m 2G -smp 2 -nographic -no-reboot \
-	-display none -nic none \
-	-kernel "$xdir/xen.elf" \
-	-append "console=com1 com1=115200,8n1 dom0_mem=512M dom0_max_vcpus=1 loglvl=all guest_loglvl=all" \
-	-initrd "$vmlinuz console=hvc0 earlyprintk=xen quiet,$run/dom0.img" \
-	< /dev/null > "$log" 2>&1 || true
+# Where a run stands: the size of Xen's console until dom0 has created the
+# guest, then the guest's lines (dom0 prints a line a minute of its own
+# while the guest runs).
+xen_progress() {
+	if grep -a -q "^dom0: guest created" "$log"; then
+		echo "guest: $(grep -a -c "^(d[1-9][0-9]*) " "$log") lines"
+	else
+		echo "console: $(stat -c %s "$log") bytes"
+	fi
+}
+
+# One run of Xen; fails, with the reason in $why, when the machine or the
+# guest stopped making progress.
+run_xen() {
+	# Debian's Xen has no shadow paging: the guest needs nested paging (+npt).
+	timeout "$XEN_TIMEOUT" qemu-system-x86_64 -machine q35,accel=tcg \
+		-cpu qemu64,+svm,+npt -m 2G -smp 2 -nographic -no-reboot \
+		-display none -nic none \
+		-kernel "$xdir/xen.elf" \
+		-append "console=com1 com1=115200,8n1 dom0_mem=512M dom0_max_vcpus=1 loglvl=all guest_loglvl=all" \
+		-initrd "$vmlinuz console=hvc0 earlyprintk=xen quiet,$run/dom0.img" \
+		< /dev/null > "$log" 2>&1 &
+	watch_qemu $! "$XEN_SILENT" "no progress" xen_progress ""
+}
+
+tries=1
+while ! run_xen; do
+	say "$why ($(xen_progress)) after $(($(date +%s) - t1)) s, attempt $tries of $XEN_TRIES (log kept as $log.lost-$tries)"
+	cp "$log" "$log.lost-$tries"
+	grep -a "^dom0: vcpu-list" "$log" | tail -4
+	[ "$tries" -lt "$XEN_TRIES" ] || break
+	tries=$((tries + 1))
+	t1=$(date +%s)
+done
 t2=$(date +%s)
 
 sed -n 's/^(d[1-9][0-9]*) //p' "$log" | tr -d '\r' > "$guest_log"
