@@ -30,6 +30,9 @@
 #include <asm/text-patching.h>
 #include <asm/timer.h>
 
+#include "messages.h"
+#include "pv_console.h"
+
 static bool pv_in_kernel_text(unsigned long addr)
 {
 	return core_kernel_text(addr) ||
@@ -430,6 +433,9 @@ static noinline void pv_scratch_exit_mmap(void)
 /* Records must sit in the kernel image, within reach of a 32-bit offset. */
 static struct pv_site pv_scratch_rec;
 
+/* What the patch pass prints about the scratch site; too big for a stack. */
+static struct pv_console pv_test_console;
+
 /* Runs under text_mutex, like every caller of pv_patch_sites(). */
 static void pv_scratch_poke(void *dst, const void *src, size_t len)
 {
@@ -626,8 +632,12 @@ static void pv_patch_scratch_idempotent(struct kunit *test)
 	pv_scratch_patch(test, 0, &st);
 	memcpy(once, site, PV_SITE_LEN);
 	memset(&again, 0, sizeof(again));
+	pv_console_start(test, &pv_test_console);
 	pv_scratch_patch_locked(0, &again);
+	pv_console_stop(&pv_test_console);
 	KUNIT_EXPECT_EQ(test, again.refused, 0);
+	KUNIT_EXPECT_FALSE(test, pv_console_has(&pv_test_console,
+						"refusing site"));
 	/* the same form (whatever the backend makes of read_cr0), unchanged */
 	KUNIT_EXPECT_EQ(test, memcmp(again.forms, st.forms, sizeof(st.forms)), 0);
 	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_INDIRECT], 0);
@@ -652,8 +662,13 @@ static void pv_patch_scratch_tampered(struct kunit *test)
 	put_unaligned(rel, (s32 *)(bad + 1));
 	pv_scratch_write(site, bad, PV_SITE_LEN);
 
+	pv_console_start(test, &pv_test_console);
 	pv_scratch_patch_locked(0, &st);
+	pv_console_stop(&pv_test_console);
 	KUNIT_EXPECT_EQ(test, st.refused, 1);
+	/* the message names the site, its operation and both byte strings */
+	pv_console_expect(test, &pv_test_console, PV_MSG_SITE_REFUSED, site,
+			  "cpu.read_cr0", PV_SITE_LEN, bad, PV_SITE_LEN, orig);
 	/* a refused site is counted in no form */
 	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_INLINE] + st.forms[PV_FORM_DIRECT] +
 			st.forms[PV_FORM_NOP] + st.forms[PV_FORM_INDIRECT], 0);
@@ -663,9 +678,13 @@ static void pv_patch_scratch_tampered(struct kunit *test)
 	pv_scratch_write(site, orig, PV_SITE_LEN);
 	pv_scratch_rec.op = PV_OP_COUNT;
 	memset(&st, 0, sizeof(st));
+	pv_console_start(test, &pv_test_console);
 	pv_scratch_patch_locked(0, &st);
+	pv_console_stop(&pv_test_console);
 	KUNIT_EXPECT_EQ(test, st.refused, 1);
 	KUNIT_EXPECT_EQ(test, memcmp(site, orig, PV_SITE_LEN), 0);
+	pv_console_expect(test, &pv_test_console, PV_MSG_BAD_RECORD, site,
+			  pv_scratch_rec.op, pv_scratch_rec.len);
 }
 
 /* The operations give what the native instructions give. */

@@ -26,6 +26,9 @@
 #include <asm/paravirt_apic.h>
 #include <asm/paravirt_backend.h>
 #include <asm/special_insns.h>
+
+#include "messages.h"
+#include "pv_console.h"
 #include <asm/text-patching.h>
 #include <asm/tlbflush.h>
 
@@ -271,6 +274,9 @@ static const struct pv_site *pv_victim_site(void)
 	return NULL;
 }
 
+/* What a refused request prints; too big for a stack. */
+static struct pv_console pv_repatch_console;
+
 /*
  * A site holding bytes that are neither its form nor the compiler's (here
  * an int3, as a probe would leave) makes a request fail as a whole: no
@@ -303,8 +309,13 @@ static void pv_repatch_refuses_tampered(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, before[PV_FORM_COUNT], 1);
 	ops = pv_ops;
 
+	pv_console_start(test, &pv_repatch_console);
 	KUNIT_EXPECT_EQ(test, pv_repatch(NULL, flags ^ PV_PLAN_NO_PATCH, NULL),
 			-EINVAL);
+	pv_console_stop(&pv_repatch_console);
+	/* the message names the site, its operation and what it holds */
+	pv_console_expect(test, &pv_repatch_console, PV_MSG_REPATCH_REFUSED,
+			  ip, pv_op_name(s->op), (int)s->len, ip);
 	KUNIT_EXPECT_EQ(test, pv_repatch_totals.failed, failed + 1);
 	KUNIT_EXPECT_PTR_EQ(test, pv_active_backend, backend);
 	KUNIT_EXPECT_EQ(test, pv_patch_flags, flags);

@@ -35,6 +35,7 @@
 #include <asm/text-patching.h>
 
 #include "internal.h"
+#include "messages.h"
 
 #define CALL_INSN_OPCODE_BYTE	0xe8
 #define CALL_INSN_LEN		5
@@ -240,8 +241,7 @@ void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
 
 		if (s->op >= PV_OP_COUNT || s->len < PV_SITE_LEN ||
 		    s->len > PV_SITE_MAX) {
-			pr_err("bad site record at %pS: op %u len %u\n",
-			       ip, s->op, s->len);
+			pr_err(PV_MSG_BAD_RECORD "\n", ip, s->op, s->len);
 			stats->refused++;
 			continue;
 		}
@@ -255,8 +255,8 @@ void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
 		}
 		if (!pv_site_is_original(s, ip)) {
 			pv_site_original(s, orig);
-			pr_err("refusing site %pS (%s): found %*ph, expected %*ph\n",
-			       ip, pv_op_name(s->op), s->len, ip, s->len, orig);
+			pr_err(PV_MSG_SITE_REFUSED "\n", ip, pv_op_name(s->op),
+			       s->len, ip, s->len, orig);
 			stats->refused++;
 			continue;
 		}

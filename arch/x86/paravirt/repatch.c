@@ -58,6 +58,7 @@
 #include <asm/unwind.h>
 
 #include "internal.h"
+#include "messages.h"
 
 /* One site whose bytes change; @mod is set for module init text. */
 struct pv_change {
@@ -315,7 +316,7 @@ static void pv_report_failure(struct pv_switch *sw)
 {
 	switch (sw->err) {
 	case -EINVAL:
-		pr_err("re-patch refused: site %pS (%s) holds %*ph, neither its current form nor the compiler's\n",
+		pr_err(PV_MSG_REPATCH_REFUSED "\n",
 		       pv_site_addr(sw->bad), pv_op_name(sw->bad->op),
 		       sw->bad->len, pv_site_addr(sw->bad));
 		break;
