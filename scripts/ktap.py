@@ -4,50 +4,62 @@
 
 usage: ktap.py LOG PREFIX SUITE...
 
-Prints one line per test case ("PASS|FAIL|SKIP PREFIX/suite/case") and, for
-every expected SUITE that did not report a result (the guest crashed or the
-suite was not built), a FAIL line. The caller counts the lines.
+The log is parsed with the kernel tree's own KTAP parser
+(tools/testing/kunit/kunit_parser.py of $TREE). Prints one line per test
+case ("PASS|FAIL|SKIP PREFIX/suite/case"; a parameterised case counts once,
+failing if any of its rows failed) and, for every expected SUITE that did
+not report all its cases (the guest crashed, or the suite was not built),
+a FAIL line. The caller counts the lines.
 """
 
-import re
+import io
+import os
 import sys
 
-STAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
-SUBTEST = re.compile(r"^\s*# Subtest: (\S+)")
-RESULT = re.compile(r"^(\s*)(ok|not ok) \d+ (\S+)(.*)$")
+CACHE = os.environ.get("PVLAYER_CACHE", "/var/cache/pvlayer")
+TREE = os.environ.get("TREE", os.path.join(CACHE, "linux-source-6.12"))
+sys.path.insert(0, os.path.join(TREE, "tools/testing/kunit"))
+
+import kunit_parser  # noqa: E402  (found through TREE)
+import kunit_printer  # noqa: E402
+
+Status = kunit_parser.TestStatus
+
+
+def verdict(test):
+    if test.status == Status.SUCCESS:
+        return "PASS"
+    if test.status == Status.SKIPPED:
+        return "SKIP"
+    return "FAIL"
 
 
 def main():
     log, prefix, suites = sys.argv[1], sys.argv[2], sys.argv[3:]
-    seen = set()
-    stack = []
-    for raw in open(log, errors="replace"):
-        line = STAMP.sub("", raw.rstrip("\n"))
-        m = SUBTEST.match(line)
-        if m:
-            stack.append(m.group(1))
-            continue
-        m = RESULT.match(line)
-        if not m or not stack:
-            continue
-        indent, status, name, rest = m.groups()
-        if len(indent) == 0:
-            # the suite's own result line closes it
-            seen.add(name)
-            stack.pop()
-            continue
-        if len(indent) != 4:
-            continue  # parameters of a parameterised case
-        if "# SKIP" in rest:
-            verdict = "SKIP"
-        elif status == "ok":
-            verdict = "PASS"
+    # the parser's own report is not wanted: the caller counts our lines
+    kunit_parser.stdout = kunit_printer.Printer(io.StringIO())
+    with open(log, errors="replace") as f:
+        lines = [line.replace("\r", "") for line in f]
+    top = kunit_parser.parse_run_tests(lines)
+
+    missing = {s: "" for s in suites}
+    for suite in top.subtests:
+        ran = [case for case in suite.subtests if case.name]
+        for case in ran:
+            print("%s %s/%s/%s" % (verdict(case), prefix, suite.name,
+                                   case.name))
+        # the parser stands a nameless crashed case in for each planned
+        # one that never reported
+        if (suite.status == Status.TEST_CRASHED or
+                suite.expected_count not in (None, len(ran))):
+            missing[suite.name] = ": %d of %s cases reported" % (
+                len(ran), suite.expected_count)
         else:
-            verdict = "FAIL"
-        print("%s %s/%s/%s" % (verdict, prefix, stack[-1], name))
+            missing.pop(suite.name, None)
     for s in suites:
-        if s not in seen:
-            print("FAIL %s/%s (suite did not complete)" % (prefix, s))
+        if s in missing:
+            print("FAIL %s/%s (suite did not complete%s)" % (prefix, s,
+                                                            missing[s]))
 
 
 if __name__ == "__main__":

@@ -110,28 +110,43 @@ static void xen_detect_second_base(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, l.version, 0x4000d);
 }
 
+/* Signatures that are not Xen's: no base may be taken for Xen. */
+struct xen_sig_row {
+	const char *name;
+	char sig[12];
+};
+
+static const struct xen_sig_row xen_wrong_sigs[] = {
+	{ "one letter off", "XenVMMXenVMX" },
+	{ "lower case", "xenvmmxenvmm" },
+	{ "KVM", "KVMKVMKVM\0\0\0" },
+	{ "QEMU TCG", "TCGTCGTCGTCG" },
+	{ "Hyper-V", "Microsoft Hv" },
+	{ "all zero", "" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(xen_wrong_sig, xen_wrong_sigs, name);
+
 static void xen_detect_wrong_signature(struct kunit *test)
 {
-	static const char *const sigs[] = {
-		"XenVMMXenVMX", "xenvmmxenvmm", "KVMKVMKVM\0\0\0",
-		"TCGTCGTCGTCG", "Microsoft Hv", "\0\0\0\0\0\0\0\0\0\0\0\0",
-	};
+	const struct xen_sig_row *row = test->param_value;
 	struct xen_leaves l = { };
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
-		fake_reset();
-		fake_signature(0x40000000, 0x40000005, sigs[i]);
-		fake_set(0x40000001, 0x40011, 0, 0, 0);
-		fake_set(0x40000002, 1, 0x40000000, 0, 0);
-		KUNIT_EXPECT_EQ_MSG(test, xen_find_leaves(fake_cpuid, &l),
-				    -ENODEV, "signature %u", i);
-	}
+	fake_reset();
+	fake_signature(0x40000000, 0x40000005, row->sig);
+	fake_set(0x40000001, 0x40011, 0, 0, 0);
+	fake_set(0x40000002, 1, 0x40000000, 0, 0);
+	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -ENODEV);
 	/* every base was looked at */
 	KUNIT_EXPECT_EQ(test, fake_reads,
 			(XEN_CPUID_END - XEN_CPUID_FIRST) / XEN_CPUID_STEP);
+}
 
-	/* Xen's leaves where the scan does not look */
+/* Xen's own leaves, but where the scan does not look. */
+static void xen_detect_outside_scan(struct kunit *test)
+{
+	struct xen_leaves l = { };
+
 	fake_reset();
 	fake_xen(XEN_CPUID_END, XEN_CPUID_END + 5, 0x40011);
 	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -ENODEV);
@@ -160,21 +175,28 @@ static void xen_detect_short_leaves(struct kunit *test)
 }
 
 /* SVM's vmmcall on AMD and Hygon, VMX's vmcall on the others. */
+struct xen_vendor_row {
+	const char *name;
+	u8 vendor;
+	bool vmmcall;
+};
+
+static const struct xen_vendor_row xen_vendors[] = {
+	{ "Intel", X86_VENDOR_INTEL, false },
+	{ "AMD", X86_VENDOR_AMD, true },
+	{ "Hygon", X86_VENDOR_HYGON, true },
+	{ "Centaur", X86_VENDOR_CENTAUR, false },
+	{ "Zhaoxin", X86_VENDOR_ZHAOXIN, false },
+	{ "unknown", X86_VENDOR_UNKNOWN, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(xen_vendor, xen_vendors, name);
+
 static void xen_vendor_instruction(struct kunit *test)
 {
-	static const struct {
-		u8 vendor;
-		bool vmmcall;
-	} rows[] = {
-		{ X86_VENDOR_INTEL, false },	{ X86_VENDOR_AMD, true },
-		{ X86_VENDOR_HYGON, true },	{ X86_VENDOR_CENTAUR, false },
-		{ X86_VENDOR_ZHAOXIN, false },	{ X86_VENDOR_UNKNOWN, false },
-	};
-	unsigned int i;
+	const struct xen_vendor_row *row = test->param_value;
 
-	for (i = 0; i < ARRAY_SIZE(rows); i++)
-		KUNIT_EXPECT_EQ_MSG(test, xen_vendor_vmmcall(rows[i].vendor),
-				    rows[i].vmmcall, "vendor %u", rows[i].vendor);
+	KUNIT_EXPECT_EQ(test, xen_vendor_vmmcall(row->vendor), row->vmmcall);
 }
 
 /* --- the simulated hypercall page ------------------------------------------ */
@@ -623,9 +645,10 @@ static void xen_real_hypercalls(struct kunit *test)
 static struct kunit_case xen_cases[] = {
 	KUNIT_CASE(xen_detect_first_base),
 	KUNIT_CASE(xen_detect_second_base),
-	KUNIT_CASE(xen_detect_wrong_signature),
+	KUNIT_CASE_PARAM(xen_detect_wrong_signature, xen_wrong_sig_gen_params),
+	KUNIT_CASE(xen_detect_outside_scan),
 	KUNIT_CASE(xen_detect_short_leaves),
-	KUNIT_CASE(xen_vendor_instruction),
+	KUNIT_CASE_PARAM(xen_vendor_instruction, xen_vendor_gen_params),
 	KUNIT_CASE(xen_setup_hypercalls),
 	KUNIT_CASE(xen_setup_version_fails),
 	KUNIT_CASE(xen_setup_op_fails),
