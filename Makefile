@@ -194,7 +194,7 @@ initramfs-distro: deps
 run: $(if $(RUN_DISTRO),kernel-distro,kernel) $(if $(filter vmi,$(BACKEND)),rom)
 	@$(MAKE) -s $(if $(RUN_DISTRO),initramfs-distro,initramfs)
 	@scripts/boot.sh --summary \
-		$(if $(RUN_DISTRO),--initrd $(INITRAMFS_DISTRO)) \
+		$(if $(RUN_DISTRO),--initrd $(INITRAMFS_DISTRO) --tcg-threads single) \
 		$(if $(filter vmi,$(BACKEND)),--bios seabios --qemu-arg "-option-rom $(ROM_DIR)/vmi.rom") \
 		$(RUN_BUILD)/arch/x86/boot/bzImage \
 		$(if $(BACKEND),paravirt=$(BACKEND)) kunit.enable=0 $(CMDLINE)

@@ -3,12 +3,19 @@
 # Boot a kernel under QEMU (TCG) with the test initramfs.
 #
 # usage: boot.sh [--summary] [--log FILE] [--bios seabios|qboot]
-#                [--initrd FILE] [--qemu-arg ARG]... BZIMAGE [KERNEL ARGS...]
+#                [--initrd FILE] [--tcg-threads multi|single]
+#                [--qemu-arg ARG]... BZIMAGE [KERNEL ARGS...]
 #
 # The guest's console goes to FILE (default: a temporary file). --initrd
 # replaces the test initramfs ($PVLAYER_CACHE/initramfs.cpio). With
 # --summary, only the layer's lines and the end of the boot are shown.
 # Exits non-zero if the guest did not reach user space.
+#
+# --tcg-threads single runs every vCPU in one host thread. A kernel with
+# jump labels needs it here: under multi-threaded TCG (QEMU 7.2) a vCPU
+# that translates a block while another vCPU rewrites it with
+# text_poke_bp() can keep the block's int3, and every CPU then dies on it
+# ("Oops: int3"), with or without the layer (see Documentation/testing.rst).
 set -eu
 : "${PVLAYER_CACHE:=/var/cache/pvlayer}"
 : "${TREE:=$PVLAYER_CACHE/linux-source-6.12}"
@@ -18,6 +25,7 @@ log=""
 initrd=$PVLAYER_CACHE/initramfs.cpio
 bios=qboot
 qargs=""
+threads=${TCG_THREADS:-multi}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--summary) summary=1 ;;
@@ -25,6 +33,7 @@ while [ $# -gt 0 ]; do
 	--bios) bios=$2; shift ;;
 	--initrd) initrd=$2; shift ;;
 	--qemu-arg) qargs="$qargs $2"; shift ;;
+	--tcg-threads) threads=$2; shift ;;
 	*) break ;;
 	esac
 	shift
@@ -33,6 +42,11 @@ kernel=$1
 shift
 [ -n "$log" ] || log=$(mktemp)
 
+case "$threads" in
+multi|single) ;;
+*) echo "boot: --tcg-threads takes multi or single, not $threads" >&2; exit 2 ;;
+esac
+
 case "$bios" in
 qboot) biosarg="-bios qboot.rom" ;;
 seabios) biosarg="" ;;
@@ -40,7 +54,7 @@ seabios) biosarg="" ;;
 esac
 
 # shellcheck disable=SC2086
-timeout 600 qemu-system-x86_64 -machine q35 -accel tcg -cpu max \
+timeout 600 qemu-system-x86_64 -machine q35 -accel tcg,thread="$threads" -cpu max \
 	-smp "${SMP:-4}" -m 1G -nographic -no-reboot -display none -nic none \
 	$biosarg $qargs \
 	-kernel "$kernel" -initrd "$initrd" \
