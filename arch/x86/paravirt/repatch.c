@@ -111,6 +111,38 @@ static unsigned int pv_count_records(void)
 	return n;
 }
 
+#ifdef CONFIG_MODULES
+/* @mod if @ip is in its init text, which may be freed before the write. */
+static struct module *pv_init_text_owner(const u8 *ip, struct module *mod)
+{
+	if (mod && !within_module_mem_type((unsigned long)ip, mod, MOD_TEXT))
+		return mod;
+	return NULL;
+}
+
+/*
+ * Has the init text holding @c been freed since it was planned? The
+ * module's init memory is cleared from its descriptor before it is freed,
+ * and the descriptor lives as long as the module's entry in pv_modules,
+ * which the requesting task holds.
+ */
+static bool pv_change_gone(const struct pv_change *c)
+{
+	return c->mod && !within_module_mem_type((unsigned long)c->ip, c->mod,
+						 MOD_INIT_TEXT);
+}
+#else
+static struct module *pv_init_text_owner(const u8 *ip, struct module *mod)
+{
+	return NULL;
+}
+
+static bool pv_change_gone(const struct pv_change *c)
+{
+	return false;
+}
+#endif
+
 /*
  * Pass 1: check that a site holds what the current state says (or the
  * compiler's bytes), and note it if the request changes its bytes.
@@ -137,8 +169,7 @@ static int pv_plan_site(const struct pv_site *s, struct module *mod, void *arg)
 		return -EOVERFLOW;
 	c = &sw->changes[sw->nr_changes++];
 	c->ip = ip;
-	c->mod = mod && !within_module_mem_type((unsigned long)ip, mod,
-						 MOD_TEXT) ? mod : NULL;
+	c->mod = pv_init_text_owner(ip, mod);
 	c->len = s->len;
 	memcpy(c->bytes, want, s->len);
 	return 0;
@@ -251,18 +282,6 @@ static bool pv_any_task_inside(struct pv_switch *sw)
 out:
 	rcu_read_unlock();
 	return inside;
-}
-
-/*
- * Has the init text holding @c been freed since it was planned? The
- * module's init memory is cleared from its descriptor before it is freed,
- * and the descriptor lives as long as the module's entry in pv_modules,
- * which the requesting task holds.
- */
-static bool pv_change_gone(const struct pv_change *c)
-{
-	return c->mod && !within_module_mem_type((unsigned long)c->ip, c->mod,
-						 MOD_INIT_TEXT);
 }
 
 /* The writing CPU's part, with every other online CPU spinning. */
