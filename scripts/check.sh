@@ -771,4 +771,24 @@ else
 	result FAIL "build/kernel without the layer"
 fi
 
+# --- the tree's own KUnit runner --------------------------------------------
+
+# kunit.py builds a kernel of tests/kunit/.kunitconfig (Kconfig's defaults
+# otherwise: no modules, no jump labels) and runs the suites under QEMU;
+# its console log (test.log) is counted like a boot's.
+kunit_build=$PVLAYER_CACHE/build-kunit
+rm -f "$kunit_build/test.log"
+if (cd "$TREE" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
+	--kunitconfig=arch/x86/paravirt/tests/kunit \
+	--build_dir="$kunit_build" --make_options "CC=ccache gcc" \
+	--jobs "$(nproc)" --qemu_args "-smp 4") > "$logs/kunit-py.log" 2>&1; then
+	result PASS "kunit.py/run"
+else
+	tail -20 "$logs/kunit-py.log"
+	result FAIL "kunit.py/run"
+fi
+while read -r verdict case; do
+	result "$verdict" "kunit/$case"
+done < <(python3 scripts/ktap.py "$kunit_build/test.log" kunit.py $SUITES)
+
 totals
