@@ -30,6 +30,7 @@
 #include <asm/text-patching.h>
 #include <asm/timer.h>
 
+#include "internal.h"
 #include "messages.h"
 #include "pv_console.h"
 
@@ -687,6 +688,79 @@ static void pv_patch_scratch_tampered(struct kunit *test)
 			  pv_scratch_rec.op, pv_scratch_rec.len);
 }
 
+#ifdef CONFIG_MODULES
+/* A module's ELF image, as module_finalize() hands it on, reduced. */
+struct pv_fake_elf {
+	struct elf64_hdr hdr;
+	struct elf64_shdr sh[2];
+	char names[32];
+};
+
+static unsigned int pv_count_modules(void)
+{
+	struct pv_module_sites *m;
+	unsigned int n = 0;
+
+	mutex_lock(&pv_modules_lock);
+	list_for_each_entry(m, &pv_modules, list)
+		n++;
+	mutex_unlock(&pv_modules_lock);
+	return n;
+}
+
+/*
+ * A module whose .parainstructions is not a whole number of records, or
+ * holds a record pointing outside the module, is refused with its message:
+ * nothing is patched and the module is not listed.
+ */
+static void pv_module_bad_records(struct kunit *test)
+{
+	static const char names[] = "\0.parainstructions";
+	unsigned int listed = pv_count_modules();
+	struct pv_fake_elf *e;
+	struct pv_site *recs;
+	struct module *mod;
+
+	e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+	mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
+	recs = kunit_kzalloc(test, 2 * sizeof(*recs), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, e && mod && recs);
+	strscpy(mod->name, "pv_fake_module", sizeof(mod->name));
+	memcpy(e->names, names, sizeof(names));
+	e->hdr.e_shnum = ARRAY_SIZE(e->sh);
+	e->hdr.e_shstrndx = 0;
+	e->sh[0].sh_offset = offsetof(struct pv_fake_elf, names);
+	e->sh[1].sh_name = 1;
+	e->sh[1].sh_addr = (unsigned long)recs;
+
+	/* a record and a piece of one */
+	e->sh[1].sh_size = sizeof(*recs) + 1;
+	pv_console_start(test, &pv_test_console);
+	paravirt_module_finalize(&e->hdr, e->sh, mod);
+	pv_console_stop(&pv_test_console);
+	pv_console_expect(test, &pv_test_console, PV_MSG_MODULE_PARTIAL_RECORD,
+			  mod->name);
+	KUNIT_EXPECT_EQ(test, pv_count_modules(), listed);
+
+	/* a whole record, pointing at itself: not the module's memory */
+	recs[0].op = PV_OP_INDEX(cpu.read_cr0);
+	recs[0].len = PV_SITE_LEN;
+	e->sh[1].sh_size = 2 * sizeof(*recs);
+	pv_console_start(test, &pv_test_console);
+	paravirt_module_finalize(&e->hdr, e->sh, mod);
+	pv_console_stop(&pv_test_console);
+	pv_console_expect(test, &pv_test_console, PV_MSG_MODULE_RECORD_OUTSIDE,
+			  mod->name, 0U);
+	KUNIT_EXPECT_EQ(test, pv_count_modules(), listed);
+	KUNIT_EXPECT_EQ(test, recs[0].addr, 0);
+}
+#else
+static void pv_module_bad_records(struct kunit *test)
+{
+	kunit_skip(test, "this kernel has no modules");
+}
+#endif
+
 /* The operations give what the native instructions give. */
 static void pv_semantics_irq_flags(struct kunit *test)
 {
@@ -1066,6 +1140,7 @@ static struct kunit_case pv_patch_cases[] = {
 	KUNIT_CASE(pv_patch_scratch_indirect),
 	KUNIT_CASE(pv_patch_scratch_idempotent),
 	KUNIT_CASE(pv_patch_scratch_tampered),
+	KUNIT_CASE(pv_module_bad_records),
 	{}
 };
 

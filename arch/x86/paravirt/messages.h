@@ -18,6 +18,16 @@
  */
 #define PV_MSG_SITE_REFUSED "refusing site %pS (%s): found %*ph, expected %*ph"
 
+/*
+ * A module's records are not usable: the module, and for a record that
+ * points outside the module's memory, its index. The module's sites stay
+ * indirect.
+ */
+#define PV_MSG_MODULE_PARTIAL_RECORD \
+	"%s: .parainstructions is not a whole number of records, leaving its sites indirect"
+#define PV_MSG_MODULE_RECORD_OUTSIDE \
+	"%s: site record %u points outside the module, leaving its sites indirect"
+
 /* A re-patch request failed as a whole because of one site's bytes. */
 #define PV_MSG_REPATCH_REFUSED \
 	"re-patch refused: site %pS (%s) holds %*ph, neither its current form nor the compiler's"

@@ -23,6 +23,7 @@
 #include <asm/text-patching.h>
 
 #include "internal.h"
+#include "messages.h"
 
 static bool pv_module_sites_valid(struct module *mod,
 				  const struct pv_site *start,
@@ -35,8 +36,8 @@ static bool pv_module_sites_valid(struct module *mod,
 
 		if (!within_module(ip, mod) ||
 		    !within_module(ip + s->len - 1, mod)) {
-			pr_err("%s: site record %u points outside the module, leaving its sites indirect\n",
-			       mod->name, (unsigned int)(s - start));
+			pr_err(PV_MSG_MODULE_RECORD_OUTSIDE "\n", mod->name,
+			       (unsigned int)(s - start));
 			return false;
 		}
 	}
@@ -62,8 +63,7 @@ void paravirt_module_finalize(const struct elf64_hdr *hdr,
 	start = (const struct pv_site *)s->sh_addr;
 	end = start + s->sh_size / sizeof(*start);
 	if (s->sh_size % sizeof(*start)) {
-		pr_err("%s: .parainstructions is not a whole number of records, leaving its sites indirect\n",
-		       mod->name);
+		pr_err(PV_MSG_MODULE_PARTIAL_RECORD "\n", mod->name);
 		return;
 	}
 	if (!pv_module_sites_valid(mod, start, end))
