@@ -279,8 +279,9 @@ clean-cache:
 #   make rom        the vmi backend's ROM, $(ROM_DIR)/vmi.rom, and its broken
 #                   variants $(ROM_DIR)/vmi-<defect>.rom (for QEMU's
 #                   -option-rom); see backends/vmi/rom/mkrom.c
-#   make host-test  the validator and the ROM tested in user space, and the
-#                   validator fuzzed for FUZZ_TIME seconds; ends with
+#   make host-test  the ROM validator, the ROM and the site classifier
+#                   tested in user space, and the validator and the
+#                   classifier fuzzed for FUZZ_TIME seconds each; ends with
 #                   "N passed, N failed"
 
 ROM_DIR		:= $(PVLAYER_CACHE)/rom
@@ -289,9 +290,13 @@ HOSTCC		?= gcc
 FUZZ_CC		?= clang
 FUZZ_TIME	?= 20
 HOST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -I backends/vmi -I tests/host \
+		   -I include -I include/asm -I tools/include \
 		   -include tests/host/host.h
 HOST_SAN	:= -fsanitize=address,undefined -fno-omit-frame-pointer
 VMI_ROM_SRC	:= backends/vmi/vmi_rom.c backends/vmi/vmi_rom.h tests/host/host.h
+CLASSIFY_SRC	:= arch/x86/paravirt/classify.c include/asm/paravirt_classify.h \
+		   include/asm/paravirt_site.h include/asm/paravirt_ops_list.h \
+		   tools/include/pv_nops.h tests/host/host.h
 HAVE_FUZZ_CC	= $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo y)
 
 .PHONY: rom host-test
@@ -317,18 +322,32 @@ $(HOST_DIR)/call_regs.o: tests/host/call_regs.S
 	@$(HOSTCC) -c -o $@ $<
 
 $(HOST_DIR)/test_vmi_rom: tests/host/test_vmi_rom.c tests/host/call_regs.h \
+			  tests/host/check.h \
 			  $(HOST_DIR)/call_regs.o $(VMI_ROM_SRC)
 	@$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $< \
 		$(HOST_DIR)/call_regs.o backends/vmi/vmi_rom.c
 
-$(HOST_DIR)/fuzz_vmi_rom: tests/host/fuzz_vmi_rom.c $(VMI_ROM_SRC)
+$(HOST_DIR)/fuzz_vmi_rom: tests/host/fuzz_vmi_rom.c tests/host/fuzz.h $(VMI_ROM_SRC)
 	@mkdir -p $(HOST_DIR)
 	@$(FUZZ_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ $< backends/vmi/vmi_rom.c || \
 		echo "host-test: $(FUZZ_CC) cannot build the fuzzer" >&2
 
-host-test: rom $(HOST_DIR)/test_vmi_rom \
-	   $(if $(HAVE_FUZZ_CC),$(HOST_DIR)/fuzz_vmi_rom)
+$(HOST_DIR)/test_classify: tests/host/test_classify.c tests/host/check.h \
+			   $(CLASSIFY_SRC)
+	@mkdir -p $(HOST_DIR)
+	@$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $< \
+		arch/x86/paravirt/classify.c
+
+$(HOST_DIR)/fuzz_classify: tests/host/fuzz_classify.c tests/host/fuzz.h \
+			   $(CLASSIFY_SRC)
+	@mkdir -p $(HOST_DIR)
+	@$(FUZZ_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $< arch/x86/paravirt/classify.c || \
+		echo "host-test: $(FUZZ_CC) cannot build the fuzzer" >&2
+
+host-test: rom $(HOST_DIR)/test_vmi_rom $(HOST_DIR)/test_classify \
+	   $(if $(HAVE_FUZZ_CC),$(HOST_DIR)/fuzz_vmi_rom $(HOST_DIR)/fuzz_classify)
 	@tests/host/run.sh $(HOST_DIR) $(ROM_DIR) $(FUZZ_TIME)
 
 # --- the site inspector --------------------------------------------------------
@@ -345,8 +364,8 @@ LIBELF_LIBS	= $(shell pkg-config --libs libelf 2>/dev/null || echo -lelf)
 
 inspect: $(INSPECT)
 
-$(INSPECT): tools/inspect/pv-inspect.c include/asm/paravirt_site.h \
-	    include/asm/paravirt_ops_list.h
+$(INSPECT): tools/inspect/pv-inspect.c $(CLASSIFY_SRC)
 	@mkdir -p $(PVLAYER_CACHE)
-	@$(HOSTCC) -O2 -g -Wall -Wextra -Werror -I include/asm \
-		$(LIBELF_CFLAGS) -o $@ $< $(LIBELF_LIBS)
+	@$(HOSTCC) -O2 -g -Wall -Wextra -Werror -I include -I include/asm \
+		-I tools/include -include tests/host/host.h $(LIBELF_CFLAGS) \
+		-o $@ $< arch/x86/paravirt/classify.c $(LIBELF_LIBS)

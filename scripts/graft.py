@@ -186,6 +186,8 @@ LINKS = {
     "arch/x86/include/asm/paravirt_backend.h": "include/asm/paravirt_backend.h",
     "arch/x86/include/asm/paravirt_apic.h": "include/asm/paravirt_apic.h",
     "arch/x86/include/asm/paravirt_site.h": "include/asm/paravirt_site.h",
+    "arch/x86/include/asm/paravirt_classify.h":
+        "include/asm/paravirt_classify.h",
     "arch/x86/include/asm/paravirt_ops_list.h":
         "include/asm/paravirt_ops_list.h",
     "arch/x86/paravirt/Kbuild": "Kbuild",

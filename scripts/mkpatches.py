@@ -58,6 +58,7 @@ GROUPS = [
                   "arch/x86/include/asm/paravirt_backend.h",
                   "arch/x86/include/asm/paravirt_apic.h",
                   "arch/x86/include/asm/paravirt_site.h",
+                  "arch/x86/include/asm/paravirt_classify.h",
                   "arch/x86/include/asm/paravirt_ops_list.h"],
         "edits": [],
         "subject": ("x86/paravirt: Replace the paravirt headers "
@@ -77,6 +78,8 @@ backends and host tools:
  - paravirt_ops_list.h: the list of operations, one line each, from
    which the table, the names and the checks are generated.
  - paravirt_site.h: the site record, also read by host tools.
+ - paravirt_classify.h: the site classifier's interface, shared by the
+   core and the host tools.
  - paravirt_backend.h: the interface between the core and a backend
    (descriptor, probe, partial ops table, inline templates).
  - paravirt_apic.h: the local APIC operations as call sites.
@@ -105,12 +108,17 @@ build; the file stays in the tree, unused.
    priority order and the first that succeeds fills the slots it
    provides, every other slot keeps its native operation. Boot
    parameters force or refuse a backend.
- - patch.c: the patch pass. Each site whose bytes are still what the
-   compiler emitted becomes the backend's inline bytes, a direct call,
-   NOPs, or stays the call of the trampoline; anything else is refused
-   and named.
- - module.c: a module's sites are patched when it loads and forgotten
-   when it is freed.
+ - classify.c: the site classifier. From a site's record, its bytes
+   and a state (slots, templates, mode), the bytes the site should hold
+   (the backend's inline bytes, a direct call, NOPs, or the call of the
+   trampoline) and whether it holds them, the compiler's bytes or
+   anything else. It reads no global and is built into host tools too.
+ - sites.c: where the records are, the kernel's and each loaded
+   module's, and the classifier's context for the running kernel.
+ - patch.c: the boot pass and each module's pass at load. Each site
+   whose bytes are still what the compiler emitted gets its planned
+   bytes; anything else is refused and named.
+ - report.c: the forms the sites hold, counted from their bytes.
  - repatch.c, debugfs.c: re-patching the running kernel (another
    backend, back to the calls of the trampolines) through
    /sys/kernel/debug/paravirt/control, written with every CPU held in

@@ -12,6 +12,7 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <asm/paravirt_classify.h>
 #include <asm/paravirt_types.h>
 #include <asm/pgtable_types.h>
 
@@ -113,21 +114,13 @@ extern const struct pv_backend *const pv_native_backend;
 /* Registered backends, in link order. */
 extern const struct pv_backend __start_pv_backends[], __stop_pv_backends[];
 
-/* Forms of a site, as decided and counted by the patch pass. */
-enum pv_form {
-	PV_FORM_INDIRECT,
-	PV_FORM_DIRECT,
-	PV_FORM_INLINE,
-	PV_FORM_NOP,
-	PV_FORM_COUNT
-};
-
 /**
  * struct pv_patch_stats - result of one patch pass
  * @sites:	records visited
- * @forms:	sites per form after the pass
+ * @forms:	sites per form after the pass; a site whose bytes were
+ *		wrong counts as PV_FORM_FOREIGN
  * @refused:	sites left as they were because their bytes or their record
- *		were wrong; they are counted in no form
+ *		were wrong
  * @flags:	PV_PLAN_* restrictions the pass applied
  */
 struct pv_patch_stats {
@@ -142,43 +135,8 @@ extern struct pv_patch_stats pv_boot_stats;
 /* Kernel image's site records. */
 extern const struct pv_site __start_parainstructions[], __stop_parainstructions[];
 
-const char *pv_op_name(unsigned int op);
-const char *pv_form_name(enum pv_form form);
-
 /* PV_PLAN_* restrictions the kernel patches under (paravirt_patch=). */
 extern unsigned int pv_patch_flags;
-
-/**
- * pv_site_plan - compute the bytes a site should hold
- * @site:	the record
- * @slot:	the value of the site's pv_ops slot
- * @backend:	backend whose templates apply first (native's apply after)
- * @flags:	PV_PLAN_* restrictions
- * @buf:	receives @site->len bytes
- *
- * Writes nothing but @buf; reads the operation table's descriptions, the
- * templates of @backend and native, and the call-depth thunks. The caller
- * holds text_mutex (the thunk lookup needs it).
- *
- * Return: the form of the bytes in @buf.
- */
-enum pv_form pv_site_plan(const struct pv_site *site, const void *slot,
-			  const struct pv_backend *backend, unsigned int flags,
-			  u8 *buf);
-
-#define PV_PLAN_NO_INLINE	0x1	/* no inline templates (NOPs remain) */
-#define PV_PLAN_NO_PATCH	0x2	/* leave every site indirect */
-
-/**
- * pv_site_original - the bytes the compiler emitted at a site
- * @site: the record
- * @buf: receives @site->len bytes
- *
- * The call of the site's trampoline, redirected to the trampoline's
- * call-depth accounting thunk if the kernel uses them, as the kernel
- * leaves direct calls before the patch pass. The caller holds text_mutex.
- */
-void pv_site_original(const struct pv_site *site, u8 *buf);
 
 /**
  * pv_tramp_addr - the trampoline an operation's sites call
@@ -211,17 +169,6 @@ void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
 
 enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags);
 
-/**
- * pv_count_forms - count the sites of the kernel and its modules by form
- * @forms: receives the number of sites per form; PV_FORM_COUNT + 1
- *	   entries, the last counting sites that hold neither their form nor
- *	   the compiler's bytes
- *
- * Only sites whose text is present are counted (not the kernel's init
- * text once freed, nor modules' init text). Takes text_mutex.
- *
- * Return: the number of sites counted.
- */
 unsigned int pv_count_forms(unsigned int *forms);
 
 unsigned int pv_count_op_range(unsigned int first, unsigned int last,
@@ -234,7 +181,19 @@ void pv_test_guest_init(void);
 #endif
 
 struct apic;
-bool pv_op_is_apic(unsigned int op);
+
+/**
+ * pv_op_is_apic - is an operation one of the local APIC group?
+ * @op: slot index
+ *
+ * Return: true for the slots of struct pv_apic_ops.
+ */
+static inline bool pv_op_is_apic(unsigned int op)
+{
+	return op >= PV_OP_INDEX(apic.read) &&
+	       op <= PV_OP_INDEX(apic.wait_icr_idle);
+}
+
 void pv_apic_driver_ops(const struct apic *drv, struct pv_apic_ops *ops);
 unsigned int pv_apic_count(unsigned int *forms);
 

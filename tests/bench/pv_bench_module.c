@@ -150,7 +150,7 @@ static u64 pv_bench_run(const struct pv_bench_op *b)
 /* The one form all of @op's sites in this module hold, or NULL. */
 static const char *pv_bench_form(unsigned int op)
 {
-	unsigned int forms[PV_FORM_COUNT + 1];
+	unsigned int forms[PV_FORM_COUNT];
 	enum pv_form f;
 	int n = pv_module_check(THIS_MODULE, op, forms);
 

@@ -15,21 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "host.h"
 #include "vmi_rom.h"
 
 /* The byte mkrom uses for the checksum; the format leaves it free. */
 #define FREE_BYTE	0x1f
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "invariant broken: %s\n", #cond); \
-			abort();					\
-		}							\
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
 static u32 get32(const u8 *p)
 {

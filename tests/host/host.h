@@ -2,9 +2,10 @@
 /*
  * What the layer's pure files and the host tools take from the kernel,
  * for building them in user space on x86-64: the fixed-size integer types,
- * bool, the attributes the kernel spells __packed, __printf and
- * __noreturn, and ARRAY_SIZE. Included before anything of the layer (the Makefile passes
- * it with -include).
+ * bool, the attributes the kernel spells __packed, __printf,
+ * __maybe_unused and __noreturn, ARRAY_SIZE, and an empty
+ * EXPORT_SYMBOL_GPL. Included before anything of the layer (the Makefile
+ * passes it with -include).
  */
 #ifndef _PV_HOST_H
 #define _PV_HOST_H
@@ -29,9 +30,15 @@ typedef long long s64;
 #ifndef __printf
 #define __printf(a, b)		__host_attr(__format__(printf, a, b))
 #endif
+#ifndef __maybe_unused
+#define __maybe_unused		__host_attr(__unused__)
+#endif
 #ifndef __noreturn
 #define __noreturn		__host_attr(__noreturn__)
 #endif
+
+/* The kernel's exports mean nothing in user space. */
+#define EXPORT_SYMBOL_GPL(sym)
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))

@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 
 #include "call_regs.h"
+#include "check.h"
 #include "host.h"
 #include "vmi_rom.h"
 
@@ -43,47 +44,8 @@
 #define R11		0x0100
 #define C_ABI		0x01ff
 
-static int passed, failed, check_failed, details;
 static unsigned long validations;
 static int wrote_image;
-
-static void __printf(1, 2) fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	check_failed = 1;
-	/* Enough to diagnose; a broken loop should not flood the log. */
-	if (++details > 8)
-		return;
-	printf("  ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static void begin(void)
-{
-	check_failed = 0;
-	details = 0;
-}
-
-static void __printf(1, 2) end(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (details > 8)
-		printf("  (%d more)\n", details - 8);
-	printf("%s ", check_failed ? "FAIL" : "PASS");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (check_failed)
-		failed++;
-	else
-		passed++;
-}
 
 static const char *const err_ids[VMI_ERR_COUNT] = {
 	[VMI_OK]		= "VMI_OK",
@@ -1232,6 +1194,5 @@ int main(int argc, char **argv)
 		fail("an image changed while it was validated");
 	end("validate: never writes the image (%lu validations)", validations);
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_totals();
 }

@@ -242,8 +242,8 @@ static void control_tests(void)
 	say("control unknown backend: %s", strerror(control("backend nosuch")));
 
 	say("control unpatch: %s", strerror(control("unpatch")));
-	say("after unpatch: other %ld, sites %ld, indirect %ld",
-	    field(PV_DIR "counts", "other"),
+	say("after unpatch: foreign %ld, sites %ld, indirect %ld",
+	    field(PV_DIR "counts", "foreign"),
 	    field(PV_DIR "counts", "indirect") + field(PV_DIR "counts", "inline") +
 	    field(PV_DIR "counts", "direct") + field(PV_DIR "counts", "nop"),
 	    field(PV_DIR "counts", "indirect"));
@@ -254,8 +254,8 @@ static void control_tests(void)
 		say("reload while unpatched: %d", load_module());
 	}
 	say("control patch: %s", strerror(control("patch")));
-	say("after patch: other %ld, indirect %ld",
-	    field(PV_DIR "counts", "other"), field(PV_DIR "counts", "indirect"));
+	say("after patch: foreign %ld, indirect %ld",
+	    field(PV_DIR "counts", "foreign"), field(PV_DIR "counts", "indirect"));
 	module_sites("after patch", "indirect");
 	show("control: ", CONTROL);
 }
@@ -319,7 +319,7 @@ static void run_storm(long n, const char *other, const char *boot)
 		while (!err && !unpatch && other &&
 		       (err = control("patch")) == EBUSY)
 			busy++;
-		if (err || field(PV_DIR "counts", "other") != 0 ||
+		if (err || field(PV_DIR "counts", "foreign") != 0 ||
 		    (field(PV_DIR "counts", "indirect") != 0) != unpatch) {
 			if (bad++ < 5)
 				say("storm: switch %ld (%s) failed: %s", i, req,

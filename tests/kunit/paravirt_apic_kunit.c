@@ -59,7 +59,7 @@ static void pv_apic_expect_table(struct kunit *test, const struct apic *drv)
 static void pv_apic_sites_form(struct kunit *test)
 {
 	unsigned int per_op[PV_OP_COUNT] = { };
-	unsigned int forms[PV_FORM_COUNT + 1];
+	unsigned int forms[PV_FORM_COUNT];
 	const struct pv_site *s;
 	enum pv_form f;
 	unsigned int n = 0;
@@ -72,7 +72,7 @@ static void pv_apic_sites_form(struct kunit *test)
 		    !core_kernel_text((unsigned long)pv_site_addr(s)))
 			continue;
 		f = pv_site_state(s, pv_patch_flags);
-		KUNIT_EXPECT_NE_MSG(test, f, PV_FORM_COUNT, "site %pS (%s)",
+		KUNIT_EXPECT_NE_MSG(test, f, PV_FORM_FOREIGN, "site %pS (%s)",
 				    pv_site_addr(s), pv_op_name(s->op));
 		if (!(pv_patch_flags & PV_PLAN_NO_PATCH))
 			KUNIT_EXPECT_NE_MSG(test, f, PV_FORM_INDIRECT,
@@ -84,7 +84,7 @@ static void pv_apic_sites_form(struct kunit *test)
 	mutex_unlock(&text_mutex);
 
 	KUNIT_EXPECT_EQ(test, pv_apic_count(forms), n);
-	KUNIT_EXPECT_EQ(test, forms[PV_FORM_COUNT], 0);
+	KUNIT_EXPECT_EQ(test, forms[PV_FORM_FOREIGN], 0);
 	KUNIT_EXPECT_GT(test, per_op[PV_OP_INDEX(apic.read)], 0);
 	KUNIT_EXPECT_GT(test, per_op[PV_OP_INDEX(apic.write)], 0);
 	KUNIT_EXPECT_GT(test, per_op[PV_OP_INDEX(apic.eoi)], 0);

@@ -460,12 +460,18 @@ static void pv_scratch_write(void *dst, const void *src, size_t len)
 	mutex_unlock(&text_mutex);
 }
 
-/* pv_site_original() of the scratch record; it needs the text lock. */
+/* The compiler's bytes of the scratch site; the plan needs the text lock. */
 static void pv_scratch_original(u8 *buf)
 {
+	struct pv_plan_ctx ctx;
+	struct pv_class c;
+
 	mutex_lock(&text_mutex);
-	pv_site_original(&pv_scratch_rec, buf);
+	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, pv_patch_flags);
+	pv_plan(&ctx, &pv_scratch_rec,
+		(unsigned long)pv_site_addr(&pv_scratch_rec), &c);
 	mutex_unlock(&text_mutex);
+	memcpy(buf, c.orig, pv_scratch_rec.len);
 }
 
 /*

@@ -11,10 +11,12 @@
 #include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/delay.h>
+#include <linux/elf.h>
 #include <linux/kallsyms.h>
 #include <linux/kthread.h>
 #include <linux/memory.h>
 #include <linux/mm_types.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -27,6 +29,7 @@
 #include <asm/paravirt_backend.h>
 #include <asm/special_insns.h>
 
+#include "internal.h"
 #include "messages.h"
 #include "pv_console.h"
 #include <asm/text-patching.h>
@@ -68,11 +71,11 @@ static int pv_switch(const struct pv_backend *b, unsigned int flags,
 static void pv_expect_state(struct kunit *test, unsigned int flags,
 			    const char *when)
 {
-	unsigned int forms[PV_FORM_COUNT + 1];
+	unsigned int forms[PV_FORM_COUNT];
 	unsigned int n = pv_count_forms(forms);
 
 	KUNIT_EXPECT_GT(test, n, 0);
-	KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_COUNT], 0,
+	KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_FOREIGN], 0,
 			    "%s: sites in no known form", when);
 	if (flags & PV_PLAN_NO_PATCH) {
 		KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_INDIRECT], n,
@@ -95,7 +98,7 @@ static void pv_repatch_modes(struct kunit *test)
 	static const unsigned int modes[] = {
 		PV_PLAN_NO_PATCH, PV_PLAN_NO_INLINE, 0, PV_PLAN_NO_PATCH,
 	};
-	unsigned int before[PV_FORM_COUNT + 1], after[PV_FORM_COUNT + 1];
+	unsigned int before[PV_FORM_COUNT], after[PV_FORM_COUNT];
 	unsigned long switches = pv_repatch_totals.switches;
 	struct pv_patch_stats st;
 	unsigned int i, n;
@@ -181,7 +184,7 @@ static void pv_expect_guest_ops(struct kunit *test, void *const *kept,
 				const char *when)
 {
 	void *const *slots = (void *const *)&pv_ops;
-	unsigned int forms[PV_FORM_COUNT + 1], i, n;
+	unsigned int forms[PV_FORM_COUNT], i, n;
 	int calls = atomic_read(&pv_test_guest_calls);
 
 	for (i = 0; i < PV_OP_COUNT; i++) {
@@ -287,7 +290,7 @@ static void pv_repatch_refuses_tampered(struct kunit *test)
 	const struct pv_site *s = pv_victim_site();
 	const struct pv_backend *backend = pv_active_backend;
 	unsigned int flags = pv_patch_flags;
-	unsigned int before[PV_FORM_COUNT + 1], after[PV_FORM_COUNT + 1];
+	unsigned int before[PV_FORM_COUNT], after[PV_FORM_COUNT];
 	unsigned long failed = pv_repatch_totals.failed;
 	struct paravirt_patch_template ops;
 	u8 saved[PV_SITE_LEN], bad[PV_SITE_LEN];
@@ -306,7 +309,7 @@ static void pv_repatch_refuses_tampered(struct kunit *test)
 	mutex_unlock(&text_mutex);
 
 	pv_count_forms(before);
-	KUNIT_EXPECT_EQ(test, before[PV_FORM_COUNT], 1);
+	KUNIT_EXPECT_EQ(test, before[PV_FORM_FOREIGN], 1);
 	ops = pv_ops;
 
 	pv_console_start(test, &pv_repatch_console);
@@ -542,6 +545,126 @@ static void pv_repatch_storm(struct kunit *test)
 		   pv_repatch_totals.last_cycles);
 }
 
+#ifdef CONFIG_MODULES
+/* A module's load, in paravirt_module_finalize(), racing a re-patch. */
+struct pv_module_race {
+	struct task_struct *repatcher;
+	struct completion in_pass, done;
+	unsigned int flags;
+	int err;
+};
+
+static struct pv_module_race *pv_race;
+
+static int pv_race_repatch(void *arg)
+{
+	struct pv_module_race *r = arg;
+
+	wait_for_completion(&r->in_pass);
+	r->err = pv_repatch(NULL, r->flags, NULL);
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * Between the module's pass and its registration: let the re-patch run
+ * until it is done or waits, for a lock or for the other CPUs.
+ */
+static void pv_race_hook(struct module *mod)
+{
+	unsigned long end = jiffies + 10 * HZ;
+
+	complete(&pv_race->in_pass);
+	while (!completion_done(&pv_race->done) && time_before(jiffies, end) &&
+	       READ_ONCE(pv_race->repatcher->__state) != TASK_UNINTERRUPTIBLE)
+		usleep_range(100, 200);
+}
+
+/*
+ * A re-patch requested while a module is being loaded either comes before
+ * the module's pass or finds the module: the module's site ends in the
+ * requested form, and the next request succeeds. The "module" is a page of
+ * vmalloc memory holding the compiler's call of read_cr0's trampoline and
+ * its record; nothing runs it.
+ */
+static void pv_repatch_module_race(struct kunit *test)
+{
+	static const char names[] = "\0.parainstructions";
+	struct {
+		struct elf64_hdr hdr;
+		struct elf64_shdr sh[2];
+		char names[sizeof(names)];
+	} *e;
+	unsigned int flags = pv_patch_flags ^ PV_PLAN_NO_PATCH;
+	struct pv_plan_ctx ctx;
+	struct pv_module_race r = { .flags = flags };
+	struct module *mod;
+	struct pv_site *rec;
+	struct pv_class c;
+	enum pv_form held;
+	u8 *text;
+
+	e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+	mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
+	text = vzalloc(PAGE_SIZE);
+	KUNIT_ASSERT_TRUE(test, e && mod && text);
+	/* in the page too: a record reaches its site with 32 bits */
+	rec = (struct pv_site *)(text + 256);
+	strscpy(mod->name, "pv_race_module", sizeof(mod->name));
+	mod->mem[MOD_TEXT].base = text;
+	mod->mem[MOD_TEXT].size = PAGE_SIZE;
+	memcpy(e->names, names, sizeof(names));
+	e->hdr.e_shnum = 2;
+	e->sh[0].sh_offset = offsetof(typeof(*e), names);
+	e->sh[1].sh_name = 1;
+	e->sh[1].sh_addr = (unsigned long)rec;
+	e->sh[1].sh_size = sizeof(*rec);
+
+	rec->op = PV_OP_INDEX(cpu.read_cr0);
+	rec->len = PV_SITE_LEN;
+	rec->clobbers = PV_CLOBBER_CALLEE_SAVE;
+	rec->addr = (long)(text + 16) - (long)&rec->addr;
+	mutex_lock(&text_mutex);
+	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, pv_patch_flags);
+	pv_plan(&ctx, rec, (unsigned long)text + 16, &c);
+	mutex_unlock(&text_mutex);
+	memcpy(text + 16, c.orig, PV_SITE_LEN);
+
+	init_completion(&r.in_pass);
+	init_completion(&r.done);
+	r.repatcher = kthread_run(pv_race_repatch, &r, "pv_race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r.repatcher));
+	get_task_struct(r.repatcher);
+	pv_race = &r;
+	pv_test_module_hook = pv_race_hook;
+	paravirt_module_finalize(&e->hdr, e->sh, mod);
+	pv_test_module_hook = NULL;
+	/* the hook did not run if the module was refused */
+	complete(&r.in_pass);
+	wait_for_completion(&r.done);
+	put_task_struct(r.repatcher);
+
+	mutex_lock(&text_mutex);
+	held = pv_site_state(rec, pv_patch_flags);
+	mutex_unlock(&text_mutex);
+	KUNIT_EXPECT_EQ(test, r.err, 0);
+	KUNIT_EXPECT_EQ(test, pv_patch_flags, flags);
+	KUNIT_EXPECT_NE_MSG(test, held, PV_FORM_FOREIGN,
+			    "the module's site missed the re-patch: %*ph",
+			    PV_SITE_LEN, text + 16);
+	KUNIT_EXPECT_EQ(test, pv_repatch(NULL, flags ^ PV_PLAN_NO_PATCH, NULL),
+			0);
+
+	paravirt_module_cleanup(mod);
+	vfree(text);
+}
+#else
+static void pv_repatch_module_race(struct kunit *test)
+{
+	kunit_skip(test, "this kernel has no modules");
+}
+#endif
+
 static struct kunit_case pv_repatch_cases[] = {
 	KUNIT_CASE(pv_repatch_modes),
 	KUNIT_CASE(pv_repatch_backends),
@@ -549,6 +672,7 @@ static struct kunit_case pv_repatch_cases[] = {
 	KUNIT_CASE(pv_repatch_refuses_tampered),
 	KUNIT_CASE(pv_repatch_bad_request),
 	KUNIT_CASE(pv_repatch_task_walk),
+	KUNIT_CASE(pv_repatch_module_race),
 	KUNIT_CASE_SLOW(pv_repatch_storm),
 	{}
 };

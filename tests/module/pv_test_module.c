@@ -37,7 +37,7 @@ static noinline bool pv_test_ops(void)
 
 static int __init pv_test_init(void)
 {
-	unsigned int forms[PV_FORM_COUNT + 1];
+	unsigned int forms[PV_FORM_COUNT];
 	int n = pv_module_check(THIS_MODULE, -1, forms);
 	bool ok = pv_test_ops();
 
@@ -46,7 +46,7 @@ static int __init pv_test_init(void)
 		return -EINVAL;
 	}
 	/* With patching on, nothing is left indirect or unknown. */
-	if (forms[PV_FORM_COUNT] ||
+	if (forms[PV_FORM_FOREIGN] ||
 	    (!(pv_patch_flags & PV_PLAN_NO_PATCH) && forms[PV_FORM_INDIRECT]) ||
 	    ((pv_patch_flags & PV_PLAN_NO_PATCH) && forms[PV_FORM_INDIRECT] != n))
 		ok = false;

@@ -6,8 +6,9 @@
  * (symbol+offset), the operation, the length, the registers the callee may
  * clobber, the bytes at the site, and what the native backend's patch pass
  * would make of it: inline, direct (and the target), nop or indirect. The
- * decision is pv_site_plan()'s, taken from data read out of the kernel
- * image: the initial contents of pv_ops, nop_func and native_templates.
+ * decision is the kernel's own classifier's (arch/x86/paravirt/classify.c,
+ * built into this program), taken from data read out of the kernel image:
+ * the initial contents of pv_ops, nop_func and native_templates.
  *
  * A site as the compiler emits it is a five-byte direct call, e8 <rel32>,
  * of its operation's trampoline, the function "__pv_tramp.<group.member>"
@@ -37,7 +38,9 @@
 #include <unistd.h>
 #include <gelf.h>
 
+#include <asm/paravirt_classify.h>
 #include "paravirt_site.h"
+#include "pv_nops.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -64,7 +67,6 @@ static_assert(sizeof(void *) == 8 &&
 /* x86-64 instruction facts the patch pass relies on. */
 #define OP_CALL_REL32		0xe8
 #define CALL_REL32_LEN		5
-#define NOP_MAX			11
 
 /* The original site is exactly the call of the trampoline. */
 static_assert(PV_SITE_LEN == CALL_REL32_LEN,
@@ -74,22 +76,6 @@ static_assert(PV_SITE_LEN == CALL_REL32_LEN,
 #define TRAMP_PREFIX		"__pv_tramp."
 #define TRAMP_TABLE		"__pv_tramps"
 #define TRAMP_NOINSTR_TABLE	"__pv_noinstr_tramps"
-
-/* The kernel's 64-bit NOPs, by length (asm/nops.h). */
-static const u8 nops[NOP_MAX + 1][NOP_MAX] = {
-	[1] = { 0x90 },
-	[2] = { 0x66, 0x90 },
-	[3] = { 0x0f, 0x1f, 0x00 },
-	[4] = { 0x0f, 0x1f, 0x40, 0x00 },
-	[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 },
-	[6] = { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
-	[7] = { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
-	[8] = { 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
-	[9] = { 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
-	[10] = { 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
-	[11] = { 0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00,
-		 0x00 },
-};
 
 /* Names of the PV_CLOBBER_* bits, lowest first. */
 static const char *const clobber_names[] = {
@@ -429,11 +415,8 @@ static const char *sym_name_at(const struct image *img, uint64_t addr)
 
 /* What the patch pass reads of a kernel image. */
 struct template {
-	uint64_t func;
+	struct pv_template t;		/* bytes: points to @bytes */
 	u8 bytes[PV_SITE_MAX];
-	u8 len;
-	u16 clobbers;
-	u16 flags;
 };
 
 struct kernel_tables {
@@ -446,6 +429,7 @@ struct kernel_tables {
 	uint64_t noinstr_tramp_table;	/* __pv_noinstr_tramps, 0 if none */
 	uint64_t nop_func;
 	struct template *templates;
+	struct pv_template *pv_templates;	/* the .t of each template */
 	size_t nr_templates;
 };
 
@@ -520,12 +504,14 @@ static void read_tables(const struct image *vm, struct kernel_tables *kt)
 		    vm->path);
 	kt->nr_templates = s->size / PV_TEMPLATE_SIZE;
 	kt->templates = xcalloc(kt->nr_templates, sizeof(*kt->templates));
+	kt->pv_templates = xcalloc(kt->nr_templates, sizeof(*kt->pv_templates));
 	for (i = 0; i < kt->nr_templates; i++) {
-		struct template *t = &kt->templates[i];
+		struct pv_template *t = &kt->pv_templates[i];
 
 		read_addr(vm, s->value + i * PV_TEMPLATE_SIZE, buf,
 			  sizeof(buf), "native_templates");
-		t->func = get_u64(buf + offsetof(struct pv_template, func));
+		t->func = (const void *)get_u64(buf + offsetof(struct pv_template,
+							      func));
 		t->len = buf[offsetof(struct pv_template, len)];
 		t->clobbers = get_u16(buf + offsetof(struct pv_template,
 						     clobbers));
@@ -534,7 +520,9 @@ static void read_tables(const struct image *vm, struct kernel_tables *kt)
 			die("%s: native template %zu is %u bytes long",
 			    vm->path, i, t->len);
 		read_addr(vm, get_u64(buf + offsetof(struct pv_template, bytes)),
-			  t->bytes, t->len, "a native template's bytes");
+			  kt->templates[i].bytes, t->len,
+			  "a native template's bytes");
+		t->bytes = kt->templates[i].bytes;
 	}
 }
 
@@ -566,28 +554,37 @@ struct site {
 	u8 plan[PV_SITE_MAX];
 };
 
-static void fill_nops(u8 *buf, unsigned int len)
+static unsigned long tramp_of(const struct pv_plan_ctx *ctx, unsigned int op)
 {
-	while (len) {
-		unsigned int n = len < NOP_MAX ? len : NOP_MAX;
+	const struct kernel_tables *kt = ctx->priv;
 
-		memcpy(buf, nops[n], n);
-		buf += n;
-		len -= n;
-	}
+	return kt->tramps[op];
 }
 
-/* The form the native backend's patch pass gives @s (pv_site_plan()). */
-static void plan_site(struct site *s, const struct kernel_tables *kt,
-		      const struct image *img, bool pti)
+/* The native backend's patch pass's context for the image's pv_ops. */
+static void plan_ctx(struct pv_plan_ctx *ctx, const struct kernel_tables *kt,
+		     bool pti)
 {
-	const struct template *t = NULL;
-	unsigned int len = s->rec.len;
-	uint64_t slot;
-	size_t i;
+	*ctx = (struct pv_plan_ctx) {
+		.slots = (const unsigned long *)kt->slots,
+		.nr_ops = ARRAY_SIZE(ops),
+		.templates = { { kt->pv_templates, kt->nr_templates } },
+		.pti = pti,
+		.nop_func = kt->nop_func,
+		.tramp = tramp_of,
+		.nops = pv_nops,
+		.nop_max = PV_NOP_MAX,
+		.priv = kt,
+	};
+}
 
-	if (s->rec.op >= ARRAY_SIZE(ops) || len < PV_SITE_LEN ||
-	    len > PV_SITE_MAX) {
+/* The form the native backend's patch pass gives @s (pv_plan()). */
+static void plan_site(struct site *s, const struct kernel_tables *kt,
+		      const struct pv_plan_ctx *ctx, const struct image *img)
+{
+	struct pv_class c;
+
+	if (!pv_record_valid(&s->rec, ctx->nr_ops)) {
 		s->form = FORM_REFUSED;
 		s->note = "bad record";
 		return;
@@ -604,54 +601,31 @@ static void plan_site(struct site *s, const struct kernel_tables *kt,
 		return;
 	}
 
-	slot = kt->slots[s->rec.op];
-	if (!slot) {
+	switch (pv_plan(ctx, &s->rec, s->addr, &c)) {
+	case PV_FORM_INDIRECT:
 		s->form = FORM_INDIRECT;
 		s->note = "empty slot";
 		return;
-	}
-	if (slot == kt->nop_func && !ops[s->rec.op].returns) {
+	case PV_FORM_NOP:
 		s->form = FORM_NOP;
-		fill_nops(s->plan, len);
-		s->have_plan = true;
-		return;
-	}
-
-	for (i = 0; i < kt->nr_templates; i++) {
-		if (kt->templates[i].func == slot) {
-			t = &kt->templates[i];
-			break;
-		}
-	}
-	if (t && (t->flags & PV_TEMPLATE_NOT_PTI) && pti)
-		t = NULL;
-	if (t && t->len <= len && !(t->clobbers & ~s->rec.clobbers)) {
+		break;
+	case PV_FORM_INLINE:
 		s->form = FORM_INLINE;
 		s->target = kt->slot_names[s->rec.op];
-		s->not_pti = t->flags & PV_TEMPLATE_NOT_PTI;
+		s->not_pti = c.tmpl->flags & PV_TEMPLATE_NOT_PTI;
 		if (s->not_pti)
 			s->note = "without page-table isolation";
-		memcpy(s->plan, t->bytes, t->len);
-		fill_nops(s->plan + t->len, len - t->len);
-		s->have_plan = true;
-		return;
+		break;
+	default:
+		s->form = FORM_DIRECT;
+		s->target = kt->slot_names[s->rec.op] ?: "?";
+		/* In a module the call's target is a relocation. */
+		if (img->rel)
+			return;
+		break;
 	}
-
-	s->form = FORM_DIRECT;
-	s->target = kt->slot_names[s->rec.op];
-	if (!s->target)
-		s->target = "?";
-	/* call rel32 of the function, then NOPs to the site's end */
-	if (!img->rel) {
-		int32_t rel = (int32_t)(slot - (s->addr + CALL_REL32_LEN));
-		uint32_t u = (uint32_t)rel;
-
-		s->plan[0] = OP_CALL_REL32;
-		for (i = 0; i < 4; i++)
-			s->plan[1 + i] = u >> (8 * i);
-		fill_nops(s->plan + CALL_REL32_LEN, len - CALL_REL32_LEN);
-		s->have_plan = true;
-	}
+	memcpy(s->plan, c.want, s->rec.len);
+	s->have_plan = true;
 }
 
 /*
@@ -1041,6 +1015,7 @@ int main(int argc, char **argv)
 	const char *file = NULL, *vmlinux = NULL;
 	struct image img, vm;
 	struct kernel_tables kt;
+	struct pv_plan_ctx ctx;
 	struct totals tot;
 	bool json = false, pti = false;
 	struct site *sites;
@@ -1088,8 +1063,9 @@ int main(int argc, char **argv)
 	}
 
 	sites = read_sites(&img, &kt, &n);
+	plan_ctx(&ctx, &kt, pti);
 	for (i = 0; i < n; i++) {
-		plan_site(&sites[i], &kt, &img, pti);
+		plan_site(&sites[i], &kt, &ctx, &img);
 		tot.forms[sites[i].form]++;
 		tot.not_pti += sites[i].not_pti;
 	}
@@ -1101,6 +1077,7 @@ int main(int argc, char **argv)
 
 	free(sites);
 	free(kt.templates);
+	free(kt.pv_templates);
 	close_image(&img);
 	if (vm.fd >= 0)
 		close_image(&vm);

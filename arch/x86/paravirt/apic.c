@@ -40,48 +40,6 @@ void pv_apic_driver_ops(const struct apic *drv, struct pv_apic_ops *ops)
 	ops->wait_icr_idle = drv->wait_icr_idle ?: paravirt_nop;
 }
 
-/**
- * pv_op_is_apic - is an operation one of the local APIC group?
- * @op: slot index
- *
- * Return: true for the slots of struct pv_apic_ops.
- */
-bool pv_op_is_apic(unsigned int op)
-{
-	return op >= PV_OP_INDEX(apic.read) &&
-	       op <= PV_OP_INDEX(apic.wait_icr_idle);
-}
-EXPORT_SYMBOL_GPL(pv_op_is_apic);
-
-/**
- * pv_apic_count - count the kernel image's APIC sites by form
- * @forms: PV_FORM_COUNT + 1 counters, as for pv_count_forms()
- *
- * Only sites in present kernel text are counted. Takes text_mutex.
- *
- * Return: the number of APIC sites counted.
- */
-unsigned int pv_apic_count(unsigned int *forms)
-{
-	return pv_count_op_range(PV_OP_INDEX(apic.read),
-				 PV_OP_INDEX(apic.wait_icr_idle), forms);
-}
-EXPORT_SYMBOL_GPL(pv_apic_count);
-
-/* One line: the driver and the forms of the APIC sites. */
-void pv_apic_report(void)
-{
-	unsigned int forms[PV_FORM_COUNT + 1];
-	unsigned int n = pv_apic_count(forms);
-
-	pr_info("APIC driver %s: %u sites: %u inline, %u direct, %u nop, %u indirect\n",
-		apic->name, n, forms[PV_FORM_INLINE], forms[PV_FORM_DIRECT],
-		forms[PV_FORM_NOP], forms[PV_FORM_INDIRECT]);
-	if (forms[PV_FORM_COUNT])
-		pr_err("%u APIC sites hold neither their form nor the compiler's bytes\n",
-		       forms[PV_FORM_COUNT]);
-}
-
 /* Tries of a re-patch that finds a task stopped inside a site. */
 #define PV_APIC_REPATCH_TRIES	100
 

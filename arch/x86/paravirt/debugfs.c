@@ -19,7 +19,6 @@
 #include <linux/debugfs.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
-#include <linux/memory.h>
 #include <linux/module.h>
 #include <linux/security.h>
 #include <linux/seq_file.h>
@@ -27,64 +26,38 @@
 #include <linux/uaccess.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
-#include <asm/sections.h>
 
 #include "internal.h"
 
-struct pv_walk {
-	struct seq_file *m;
-	unsigned int forms[PV_FORM_COUNT + 1];	/* last: not a known form */
-};
-
-static int pv_visit(const struct pv_site *s, struct module *mod, void *arg)
+static void pv_list_site(const struct pv_site *s, struct module *mod,
+			 enum pv_form form, void *m)
 {
-	struct pv_walk *w = arg;
-	enum pv_form form = pv_site_state(s, pv_patch_flags);
 	const u8 *ip = pv_site_addr(s);
 
-	w->forms[form]++;
-	if (w->m)
-		seq_printf(w->m, "%pS\t%s\t%s\t%u\t%s\t%*ph\n", ip,
-			   mod ? mod->name : "vmlinux",
-			   pv_op_name(s->op) ?: "?", s->len,
-			   pv_form_name(form), s->len, ip);
-	return 0;
-}
-
-/*
- * Count every site whose text is still present, and list it on w->m if
- * that is not NULL. Returns the number of sites whose text is gone.
- */
-static unsigned int pv_walk(struct pv_walk *w)
-{
-	unsigned int gone;
-
-	mutex_lock(&text_mutex);
-	mutex_lock(&pv_modules_lock);
-	pv_walk_sites(pv_visit, w, false, &gone);
-	mutex_unlock(&pv_modules_lock);
-	mutex_unlock(&text_mutex);
-	return gone;
+	seq_printf(m, "%pS\t%s\t%s\t%u\t%s\t%*ph\n", ip,
+		   mod ? mod->name : "vmlinux", pv_op_name(s->op) ?: "?",
+		   s->len, pv_form_name(form), s->len, ip);
 }
 
 static int pv_sites_show(struct seq_file *m, void *v)
 {
-	struct pv_walk w = { .m = m };
+	struct pv_census cs = {
+		.last_op = PV_OP_COUNT - 1, .show = pv_list_site, .arg = m };
 
-	pv_walk(&w);
+	pv_census_take(&cs);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pv_sites);
 
 static int pv_counts_show(struct seq_file *m, void *v)
 {
-	struct pv_walk w = { };
-	unsigned int gone = pv_walk(&w);
+	struct pv_census cs = { .last_op = PV_OP_COUNT - 1 };
 	enum pv_form f;
 
-	for (f = 0; f <= PV_FORM_COUNT; f++)
-		seq_printf(m, "%s %u\n", pv_form_name(f), w.forms[f]);
-	seq_printf(m, "freed %u\n", gone);
+	pv_census_take(&cs);
+	for (f = 0; f < PV_FORM_COUNT; f++)
+		seq_printf(m, "%s %u\n", pv_form_name(f), cs.forms[f]);
+	seq_printf(m, "freed %u\n", cs.gone);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pv_counts);

@@ -20,15 +20,49 @@ struct pv_module_sites {
 extern struct list_head pv_modules;
 extern struct mutex pv_modules_lock;
 
+void pv_module_register(struct pv_module_sites *m);
+
 /* Visitor of pv_walk_sites(): @mod is NULL for the kernel's sites. */
 typedef int (*pv_site_fn)(const struct pv_site *s, struct module *mod,
 			  void *arg);
 
 int pv_walk_sites(pv_site_fn fn, void *arg, bool module_init,
 		  unsigned int *gone);
+void pv_plan_ctx_init(struct pv_plan_ctx *ctx,
+		      const struct paravirt_patch_template *ops,
+		      const struct pv_backend *b, unsigned int flags);
+enum pv_verdict pv_site_classify(const struct pv_plan_ctx *ctx,
+				 const struct pv_site *s, struct pv_class *c);
 enum pv_form __pv_site_state(const struct pv_site *s, unsigned int flags);
 unsigned int pv_backend_ops(const struct pv_backend *b,
 			    struct paravirt_patch_template *ops);
+
+/**
+ * struct pv_census - sites counted by the form they hold (pv_census_take())
+ * @kernel_only: only the kernel image's sites
+ * @mod:	only this module's sites, if not NULL
+ * @first_op:	only sites of operations @first_op ...
+ * @last_op:	... to @last_op
+ * @show:	if not NULL, called for each site counted
+ * @arg:	passed to @show
+ * @ctx:	the running kernel's state, set by pv_census_take()
+ * @forms:	sites per form
+ * @n:		sites counted
+ * @gone:	sites whose text is gone, skipped
+ */
+struct pv_census {
+	bool kernel_only;
+	struct module *mod;
+	unsigned int first_op, last_op;
+	void (*show)(const struct pv_site *s, struct module *mod,
+		     enum pv_form form, void *arg);
+	void *arg;
+	struct pv_plan_ctx ctx;
+	unsigned int forms[PV_FORM_COUNT];
+	unsigned int n, gone;
+};
+
+void pv_census_take(struct pv_census *cs);
 
 /* The native operations, the APIC driver's included (probe.c). */
 extern struct paravirt_patch_template pv_native_ops;
@@ -36,7 +70,8 @@ extern struct paravirt_patch_template pv_native_ops;
 /* Keep what the kernel's guest code stored in pv_ops since the probe. */
 void pv_adopt_guest_ops(void);
 
-/* Print the APIC driver and the forms of the APIC sites. */
+/* The summaries the boot pass and APIC driver changes print. */
+void pv_boot_report(void);
 void pv_apic_report(void);
 
 /* The native MSR accessors behind the callee-save thunks (ops.c). */
@@ -47,5 +82,19 @@ int pv_native_write_msr_safe(unsigned int msr, u64 val);
 
 /* Has the boot patch pass run? */
 extern bool pv_boot_patched;
+
+#ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
+extern void (*pv_test_module_hook)(struct module *mod);
+
+static inline void pv_test_module_patched(struct module *mod)
+{
+	if (pv_test_module_hook)
+		pv_test_module_hook(mod);
+}
+#else
+static inline void pv_test_module_patched(struct module *mod)
+{
+}
+#endif
 
 #endif

@@ -73,6 +73,7 @@ struct pv_switch {
 	const struct pv_backend *backend;
 	unsigned int flags;
 	struct paravirt_patch_template ops;
+	struct pv_plan_ctx now, next;
 	struct pv_change *changes;
 	unsigned int nr_changes;
 	unsigned int max_changes;
@@ -91,12 +92,6 @@ static DEFINE_MUTEX(pv_switch_lock);
 
 /* Totals of every request; read by the control file. */
 struct pv_repatch_totals pv_repatch_totals;
-
-static const void *pv_table_slot(const struct paravirt_patch_template *ops,
-				 unsigned int op)
-{
-	return ((const void *const *)ops)[op];
-}
 
 /* Records of the kernel and of every loaded module, present or not. */
 static unsigned int pv_count_records(void)
@@ -144,49 +139,44 @@ static bool pv_change_gone(const struct pv_change *c)
 #endif
 
 /*
- * Pass 1: check that a site holds what the current state says (or the
- * compiler's bytes), and note it if the request changes its bytes.
+ * Check that a site holds what the current state says (or the compiler's
+ * bytes), and note it if the request changes its bytes.
  */
 static int pv_plan_site(const struct pv_site *s, struct module *mod, void *arg)
 {
 	struct pv_switch *sw = arg;
-	u8 *ip = pv_site_addr(s);
-	struct pv_change *c;
-	u8 want[PV_SITE_MAX];
-	enum pv_form form;
+	struct pv_change *ch;
+	struct pv_class c;
 
-	if (__pv_site_state(s, pv_patch_flags) == PV_FORM_COUNT) {
+	if (pv_site_classify(&sw->now, s, &c) >= PV_VERDICT_FOREIGN) {
 		sw->bad = s;
 		return -EINVAL;
 	}
-	form = pv_site_plan(s, pv_table_slot(&sw->ops, s->op), sw->backend,
-			    sw->flags, want);
+	pv_site_classify(&sw->next, s, &c);
 	sw->stats.sites++;
-	sw->stats.forms[form]++;
-	if (!memcmp(ip, want, s->len))
+	sw->stats.forms[c.form]++;
+	if (c.verdict == PV_VERDICT_WANTED)
 		return 0;
 	if (WARN_ON_ONCE(sw->nr_changes == sw->max_changes))
 		return -EOVERFLOW;
-	c = &sw->changes[sw->nr_changes++];
-	c->ip = ip;
-	c->mod = pv_init_text_owner(ip, mod);
-	c->len = s->len;
-	memcpy(c->bytes, want, s->len);
+	ch = &sw->changes[sw->nr_changes++];
+	ch->ip = pv_site_addr(s);
+	ch->mod = pv_init_text_owner(ch->ip, mod);
+	ch->len = s->len;
+	memcpy(ch->bytes, c.want, s->len);
 	return 0;
 }
 
-/* After the writes: the site holds what the new state says. */
-static int pv_verify_site(const struct pv_site *s, struct module *mod,
-			  void *arg)
+/* After the writes: every site written holds its new bytes. */
+static void pv_verify_changes(struct pv_switch *sw)
 {
-	struct pv_switch *sw = arg;
-	u8 want[PV_SITE_MAX];
+	const struct pv_change *ch;
 
-	pv_site_plan(s, pv_table_slot(&pv_ops, s->op), pv_active_backend,
-		     pv_patch_flags, want);
-	if (memcmp(pv_site_addr(s), want, s->len))
-		sw->unverified++;
-	return 0;
+	rcu_read_lock();
+	for (ch = sw->changes; ch < sw->changes + sw->nr_changes; ch++)
+		if (!pv_change_gone(ch) && memcmp(ch->ip, ch->bytes, ch->len))
+			sw->unverified++;
+	rcu_read_unlock();
 }
 
 static int pv_change_cmp(const void *a, const void *b)
@@ -395,6 +385,7 @@ int pv_repatch(const struct pv_backend *backend, unsigned int flags,
 	sw->flags = flags;
 	pv_backend_ops(backend, &sw->ops);
 	sw->stats.flags = flags;
+	pv_plan_ctx_init(&sw->next, &sw->ops, backend, flags);
 
 	mutex_lock(&pv_switch_lock);
 	cpus_read_lock();
@@ -415,6 +406,7 @@ int pv_repatch(const struct pv_backend *backend, unsigned int flags,
 	 * read-side section its memory cannot be freed, and the writer checks
 	 * again that it is still there.
 	 */
+	pv_plan_ctx_init(&sw->now, &pv_ops, pv_active_backend, pv_patch_flags);
 	t0 = rdtsc_ordered();
 	rcu_read_lock();
 	err = pv_walk_sites(pv_plan_site, sw, true, NULL);
@@ -428,11 +420,8 @@ int pv_repatch(const struct pv_backend *backend, unsigned int flags,
 		sw->err = err;
 	}
 	t1 = rdtsc_ordered();
-	if (!err) {
-		rcu_read_lock();
-		pv_walk_sites(pv_verify_site, sw, true, NULL);
-		rcu_read_unlock();
-	}
+	if (!err)
+		pv_verify_changes(sw);
 
 	pv_repatch_totals.requests++;
 	if (err) {

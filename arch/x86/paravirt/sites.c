@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where the sites are, and the state they are planned against.
+ *
+ * The kernel's site records are in .parainstructions; a loaded module's
+ * are in its own section, listed in pv_modules from the module's patch
+ * pass until it is freed. pv_walk_sites() visits the records whose text is
+ * present. pv_plan_ctx_init() turns a state (operations table, backend,
+ * mode) into the classifier's context (asm/paravirt_classify.h), and
+ * pv_site_classify() classifies a site of the running kernel.
+ */
+
+#define pr_fmt(fmt) "paravirt: " fmt
+
+#include <linux/cpufeature.h>
+#include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/memory.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <asm/nops.h>
+#include <asm/paravirt.h>
+#include <asm/paravirt_backend.h>
+#include <asm/sections.h>
+#include <asm/text-patching.h>
+
+#include "internal.h"
+
+/* Site records of loaded modules; see pv_module_register(). */
+LIST_HEAD(pv_modules);
+/* Protects pv_modules; nests inside text_mutex. */
+DEFINE_MUTEX(pv_modules_lock);
+
+/*
+ * The mode sites are patched in: set at boot (paravirt_patch=), changed by
+ * pv_repatch() with text_mutex held.
+ */
+unsigned int pv_patch_flags;
+EXPORT_SYMBOL_GPL(pv_patch_flags);
+
+static unsigned long pv_tramp_of(const struct pv_plan_ctx *ctx, unsigned int op)
+{
+	return (unsigned long)pv_tramp_addr(op);
+}
+
+/* The call-depth accounting thunk's lookup wants text_mutex. */
+static unsigned long pv_thunk_of(const struct pv_plan_ctx *ctx,
+				 unsigned long func)
+{
+	return (unsigned long)callthunks_translate_call_dest((void *)func);
+}
+
+/**
+ * pv_plan_ctx_init - the classifier's context for a state of the kernel
+ * @ctx: receives the context
+ * @ops: the operations table of the state
+ * @b: the backend whose templates apply first (native's apply after), or
+ *     NULL for native's only
+ * @flags: the PV_PLAN_* mode
+ *
+ * @ops must outlive @ctx. The context's lookups need text_mutex held.
+ */
+void pv_plan_ctx_init(struct pv_plan_ctx *ctx,
+		      const struct paravirt_patch_template *ops,
+		      const struct pv_backend *b, unsigned int flags)
+{
+	*ctx = (struct pv_plan_ctx) {
+		.slots = (const unsigned long *)ops,
+		.nr_ops = PV_OP_COUNT,
+		.flags = flags,
+		.pti = boot_cpu_has(X86_FEATURE_PTI),
+		.nop_func = (unsigned long)paravirt_nop,
+		.tramp = pv_tramp_of,
+		.call_dest = pv_thunk_of,
+		.nops = x86_nops,
+		.nop_max = ASM_NOP_MAX,
+	};
+	if (b)
+		ctx->templates[0] = (struct pv_template_set) {
+			b->templates, b->nr_templates };
+	if (b != pv_native_backend)
+		ctx->templates[1] = (struct pv_template_set) {
+			pv_native_backend->templates,
+			pv_native_backend->nr_templates };
+}
+
+/**
+ * pv_site_classify - classify a site of the running kernel or a module
+ * @ctx: the state to plan for
+ * @s: the record; if it is valid, its text must be present
+ * @c: receives the classification
+ *
+ * Return: the verdict, as pv_classify().
+ */
+enum pv_verdict pv_site_classify(const struct pv_plan_ctx *ctx,
+				 const struct pv_site *s, struct pv_class *c)
+{
+	const u8 *ip = pv_site_addr(s);
+
+	return pv_classify(ctx, s, (unsigned long)ip, ip, c);
+}
+
+/* pv_site_state() for callers that stand in for the text_mutex holder. */
+enum pv_form __pv_site_state(const struct pv_site *s, unsigned int flags)
+{
+	struct pv_plan_ctx ctx;
+	struct pv_class c;
+
+	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, flags);
+	pv_site_classify(&ctx, s, &c);
+	return pv_held_form(&c);
+}
+
+/**
+ * pv_site_state - the form a site holds now
+ * @s: the record
+ * @flags: PV_PLAN_* mode the site was patched in
+ *
+ * The caller holds text_mutex and knows the site's text is still there.
+ *
+ * Return: the form the patch pass would give the site now, if the site
+ * holds exactly those bytes; PV_FORM_INDIRECT if it holds the compiler's
+ * bytes; PV_FORM_FOREIGN if it holds anything else.
+ */
+enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags)
+{
+	lockdep_assert_held(&text_mutex);
+	return __pv_site_state(s, flags);
+}
+EXPORT_SYMBOL_GPL(pv_site_state);
+
+/*
+ * pv_walk_sites - call @fn for every site whose text is present
+ *
+ * The kernel's sites (those of its init text only until it is freed), then
+ * those of each loaded module in its core text and, with @module_init, in
+ * its init text while that is there. Module init text may be freed at any
+ * time by a module finishing its init, but only after an RCU grace period:
+ * only callers inside an RCU read-side critical section pass @module_init.
+ * The caller holds text_mutex and pv_modules_lock.
+ *
+ * @gone, if not NULL, receives the number of sites skipped.
+ *
+ * Return: 0, or the first non-zero value @fn returned, which ends the walk.
+ */
+int pv_walk_sites(pv_site_fn fn, void *arg, bool module_init,
+		  unsigned int *gone)
+{
+	struct pv_module_sites *ms __maybe_unused;
+	const struct pv_site *s;
+	unsigned int skipped = 0;
+	int ret = 0;
+
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		if (!core_kernel_text((unsigned long)pv_site_addr(s))) {
+			skipped++;
+			continue;
+		}
+		ret = fn(s, NULL, arg);
+		if (ret)
+			goto out;
+	}
+
+#ifdef CONFIG_MODULES
+	list_for_each_entry(ms, &pv_modules, list) {
+		for (s = ms->start; s < ms->end; s++) {
+			unsigned long ip = (unsigned long)pv_site_addr(s);
+
+			if (!within_module_mem_type(ip, ms->mod, MOD_TEXT) &&
+			    !(module_init &&
+			      within_module_mem_type(ip, ms->mod, MOD_INIT_TEXT))) {
+				skipped++;
+				continue;
+			}
+			ret = fn(s, ms->mod, arg);
+			if (ret)
+				goto out;
+		}
+	}
+#endif
+out:
+	if (gone)
+		*gone = skipped;
+	return ret;
+}
+
+#ifdef CONFIG_MODULES
+/**
+ * pv_module_register - list a module's records
+ * @m: the module's entry, allocated by the caller and freed on unload
+ *
+ * The caller holds text_mutex from before the module's pass until after
+ * this call, as pv_repatch() does around its walk of pv_modules: a
+ * re-patch then either ends before the pass, whose mode it then follows,
+ * or finds the module. Were the module listed after text_mutex is
+ * dropped, a re-patch in between would miss it and leave its sites in a
+ * form no later re-patch recognises.
+ */
+void pv_module_register(struct pv_module_sites *m)
+{
+	lockdep_assert_held(&text_mutex);
+	mutex_lock(&pv_modules_lock);
+	list_add_tail(&m->list, &pv_modules);
+	mutex_unlock(&pv_modules_lock);
+}
+
+void paravirt_module_cleanup(struct module *mod)
+{
+	struct pv_module_sites *m, *tmp;
+
+	mutex_lock(&pv_modules_lock);
+	list_for_each_entry_safe(m, tmp, &pv_modules, list) {
+		if (m->mod == mod) {
+			list_del(&m->list);
+			kfree(m);
+		}
+	}
+	mutex_unlock(&pv_modules_lock);
+}
+
+/**
+ * pv_module_site_range - the site records of a loaded module
+ * @mod: the module
+ * @start: receives the first record
+ * @end: receives the end of the records
+ * @stats: if not NULL, receives the counts of its load-time pass
+ *
+ * Return: true if @mod has patched sites.
+ */
+bool pv_module_site_range(struct module *mod, const struct pv_site **start,
+			  const struct pv_site **end,
+			  struct pv_patch_stats *stats)
+{
+	struct pv_module_sites *m;
+	bool found = false;
+
+	mutex_lock(&pv_modules_lock);
+	list_for_each_entry(m, &pv_modules, list) {
+		if (m->mod == mod) {
+			*start = m->start;
+			*end = m->end;
+			if (stats)
+				*stats = m->stats;
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&pv_modules_lock);
+	return found;
+}
+EXPORT_SYMBOL_GPL(pv_module_site_range);
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel's x86-64 NOPs by length (asm/nops.h, x86_nops[]), for the
+ * host programs that plan sites as the kernel does: the inspector and the
+ * host tests give them to the classifier (struct pv_plan_ctx).
+ */
+#ifndef _PV_TOOLS_NOPS_H
+#define _PV_TOOLS_NOPS_H
+
+#define PV_NOP_MAX	11
+
+static const u8 pv_nop1[] = { 0x90 };
+static const u8 pv_nop2[] = { 0x66, 0x90 };
+static const u8 pv_nop3[] = { 0x0f, 0x1f, 0x00 };
+static const u8 pv_nop4[] = { 0x0f, 0x1f, 0x40, 0x00 };
+static const u8 pv_nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+static const u8 pv_nop6[] = { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+static const u8 pv_nop7[] = { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 };
+static const u8 pv_nop8[] = { 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 };
+static const u8 pv_nop9[] = { 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00,
+			      0x00 };
+static const u8 pv_nop10[] = { 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00,
+			       0x00, 0x00 };
+static const u8 pv_nop11[] = { 0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00,
+			       0x00, 0x00, 0x00 };
+
+static const u8 *const pv_nops[PV_NOP_MAX + 1] = {
+	NULL, pv_nop1, pv_nop2, pv_nop3, pv_nop4, pv_nop5, pv_nop6, pv_nop7,
+	pv_nop8, pv_nop9, pv_nop10, pv_nop11,
+};
+
+#endif /* _PV_TOOLS_NOPS_H */
