@@ -188,6 +188,7 @@ LINKS = {
     "arch/x86/include/asm/paravirt_site.h": "include/asm/paravirt_site.h",
     "arch/x86/include/asm/paravirt_classify.h":
         "include/asm/paravirt_classify.h",
+    "arch/x86/include/asm/paravirt_layer.h": "include/asm/paravirt_layer.h",
     "arch/x86/include/asm/paravirt_ops_list.h":
         "include/asm/paravirt_ops_list.h",
     "arch/x86/paravirt/Kbuild": "Kbuild",

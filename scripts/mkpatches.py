@@ -59,6 +59,7 @@ GROUPS = [
                   "arch/x86/include/asm/paravirt_apic.h",
                   "arch/x86/include/asm/paravirt_site.h",
                   "arch/x86/include/asm/paravirt_classify.h",
+                  "arch/x86/include/asm/paravirt_layer.h",
                   "arch/x86/include/asm/paravirt_ops_list.h"],
         "edits": [],
         "subject": ("x86/paravirt: Replace the paravirt headers "
@@ -82,6 +83,8 @@ backends and host tools:
    core and the host tools.
  - paravirt_backend.h: the interface between the core and a backend
    (descriptor, probe, partial ops table, inline templates).
+ - paravirt_layer.h: the core's interface to the rest of the kernel and
+   its tests (patch passes, site forms, re-patching, module sites).
  - paravirt_apic.h: the local APIC operations as call sites.
 
 On its own this commit does not build: the tree's paravirt.c does not

@@ -13,6 +13,38 @@
 #include <asm/paravirt_backend.h>
 #include <asm/segment.h>
 
+/*
+ * Most templates are the body of the function they stand for, taken from
+ * its text (PV_NATIVE_INSN() in ops.c): five bytes, the instruction
+ * preceded by DS segment-override prefixes (0x3e) instead of followed by a
+ * NOP, so that the inline form is as many instructions as the kernel
+ * without the layer executes. In 64-bit mode a DS override has no effect,
+ * with or without a memory operand; GNU as pads instructions the same way
+ * to align branches (-malign-branch-prefix-size). The save_fl site's inert
+ * alternative (asm/paravirt.h) holds the same bytes, so objtool's ORC
+ * data knows where pushf ends.
+ */
+#define NATIVE(fn, clob)						\
+	{								\
+		.func = fn,						\
+		.bytes = fn##_insn,					\
+		.len = PV_SITE_LEN,					\
+		.clobbers = clob,					\
+	}
+
+extern const u8 _paravirt_ident_64_insn[], pv_native_save_fl_insn[],
+	pv_native_irq_disable_insn[], pv_native_irq_enable_insn[],
+	pv_native_read_cr2_insn[], pv_native_read_cr3_insn[],
+	pv_native_write_cr3_insn[], pv_native_read_cr0_insn[],
+	pv_native_cpuid_insn[], pv_native_wbinvd_insn[],
+	pv_native_set_pte_insn[], pv_native_set_pmd_insn[],
+	pv_native_set_pud_insn[], pv_native_ptep_modify_prot_start_insn[],
+	pv_native_ptep_modify_prot_commit_insn[];
+
+/*
+ * The others stand for the tree's own functions, whose bodies differ: the
+ * bytes are written here, the same way.
+ */
 #define TEMPLATE_IF(cond, fn, clob, ...)				\
 	{								\
 		.func = fn,						\
@@ -24,16 +56,6 @@
 
 #define TEMPLATE(fn, clob, ...)	TEMPLATE_IF(0, fn, clob, __VA_ARGS__)
 
-/*
- * Each template fills the whole five-byte site, so that the inline form is
- * as many instructions as the kernel without the layer executes: the
- * instruction is preceded by DS segment-override prefixes (0x3e) instead of
- * being followed by a NOP. In 64-bit mode a DS override has no effect,
- * with or without a memory operand; GNU as pads instructions the same
- * way to align branches (-malign-branch-prefix-size). The prefixed form
- * stays well under the 15-byte limit. The save_fl site's inert alternative (asm/paravirt.h)
- * holds the same bytes, so objtool's ORC data knows where pushf ends.
- */
 #define DS	0x3e
 
 #ifdef CONFIG_SMP
@@ -75,26 +97,18 @@ static void __used pv_native_load_tls_template(void)
 #endif
 
 static const struct pv_template native_templates[] = {
-	/* pushf; pop %rax */
-	TEMPLATE(pv_native_save_fl, PV_CLOBBER_RAX, DS, DS, DS, 0x9c, 0x58),
-	/* cli */
-	TEMPLATE(pv_native_irq_disable, 0, DS, DS, DS, DS, 0xfa),
-	/* sti */
-	TEMPLATE(pv_native_irq_enable, 0, DS, DS, DS, DS, 0xfb),
-	/* mov %cr2, %rax */
-	TEMPLATE(pv_native_read_cr2, PV_CLOBBER_RAX, DS, DS, 0x0f, 0x20, 0xd0),
-	/* mov %cr3, %rax */
-	TEMPLATE(pv_native_read_cr3, PV_CLOBBER_RAX, DS, DS, 0x0f, 0x20, 0xd8),
-	/* mov %rdi, %cr3 */
-	TEMPLATE(pv_native_write_cr3, 0, DS, DS, 0x0f, 0x22, 0xdf),
-	/* mov %cr0, %rax */
-	TEMPLATE(pv_native_read_cr0, PV_CLOBBER_RAX, DS, DS, 0x0f, 0x20, 0xc0),
-	/* mov %rdi, %rax: every page-table entry/value conversion */
-	TEMPLATE(_paravirt_ident_64, PV_CLOBBER_RAX, DS, DS, 0x48, 0x89, 0xf8),
-	/* cpuid, with the registers of the instruction at its sites */
-	TEMPLATE(pv_native_cpuid, PV_CLOBBER_CPUID, DS, DS, DS, 0x0f, 0xa2),
-	/* wbinvd */
-	TEMPLATE(pv_native_wbinvd, 0, DS, DS, DS, 0x0f, 0x09),
+	NATIVE(pv_native_save_fl, PV_CLOBBER_RAX),
+	NATIVE(pv_native_irq_disable, 0),
+	NATIVE(pv_native_irq_enable, 0),
+	NATIVE(pv_native_read_cr2, PV_CLOBBER_RAX),
+	NATIVE(pv_native_read_cr3, PV_CLOBBER_RAX),
+	NATIVE(pv_native_write_cr3, 0),
+	NATIVE(pv_native_read_cr0, PV_CLOBBER_RAX),
+	/* every page-table entry/value conversion */
+	NATIVE(_paravirt_ident_64, PV_CLOBBER_RAX),
+	/* with the registers of the instruction at its sites */
+	NATIVE(pv_native_cpuid, PV_CLOBBER_CPUID),
+	NATIVE(pv_native_wbinvd, 0),
 	/* invlpg (%rdi), all there is to it without page-table isolation */
 	TEMPLATE_IF(PV_TEMPLATE_NOT_PTI, native_flush_tlb_one_user, 0,
 		    DS, DS, 0x0f, 0x01, 0x3f),
@@ -106,16 +120,11 @@ static const struct pv_template native_templates[] = {
 		.clobbers = PV_CLOBBER_RAX | PV_CLOBBER_RCX,
 	},
 #endif
-	/* mov %rsi, (%rdi): set_pte, set_pmd and set_pud store the entry */
-	TEMPLATE(pv_native_set_pte, 0, DS, DS, 0x48, 0x89, 0x37),
-	TEMPLATE(pv_native_set_pmd, 0, DS, DS, 0x48, 0x89, 0x37),
-	TEMPLATE(pv_native_set_pud, 0, DS, DS, 0x48, 0x89, 0x37),
-	/* xor %eax, %eax; xchg %rax, (%rdi): take the entry, leave zero */
-	TEMPLATE(pv_native_ptep_modify_prot_start, PV_CLOBBER_RAX,
-		 0x31, 0xc0, 0x48, 0x87, 0x07),
-	/* mov %rsi, (%rdi): store the new entry */
-	TEMPLATE(pv_native_ptep_modify_prot_commit, 0,
-		 DS, DS, 0x48, 0x89, 0x37),
+	NATIVE(pv_native_set_pte, 0),
+	NATIVE(pv_native_set_pmd, 0),
+	NATIVE(pv_native_set_pud, 0),
+	NATIVE(pv_native_ptep_modify_prot_start, PV_CLOBBER_RAX),
+	NATIVE(pv_native_ptep_modify_prot_commit, 0),
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
 	/* movb $0, (%rdi): release the lock */
 	TEMPLATE(__raw_callee_save___native_queued_spin_unlock, 0,

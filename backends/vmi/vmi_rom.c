@@ -14,11 +14,9 @@
 #include <string.h>
 #endif
 
-#include "vmi_rom.h"
+#include <asm/paravirt_site.h>
 
-#define CLOBBER_C_ABI		0x01ff
-#define CLOBBER_CALLEE_SAVE	0x0001
-#define CLOBBER_RDX		0x0004
+#include "vmi_rom.h"
 
 static const char *const vmi_error_names[VMI_ERR_COUNT] = {
 	[VMI_OK]		= "valid",
@@ -70,7 +68,7 @@ static enum vmi_rom_error vmi_check_desc(const struct vmi_desc *d,
 					 unsigned int op)
 {
 	u16 allowed = (VMI_CALLEE_SAVE_OPS & VMI_BIT(op)) ?
-		      CLOBBER_CALLEE_SAVE : CLOBBER_C_ABI;
+		      PV_CLOBBER_CALLEE_SAVE : PV_CLOBBER_C_ABI;
 
 	if (d->reserved)
 		return VMI_ERR_RESERVED;
@@ -210,7 +208,7 @@ unsigned int vmi_wrap_entry(u8 *buf, u64 at, u64 entry, u16 clobbers,
 	s32 rel32;
 
 	if (split)
-		clobbers |= CLOBBER_RDX;
+		clobbers |= PV_CLOBBER_RDX;
 	memset(buf, 0xcc, VMI_WRAP_SIZE);
 	memcpy(buf, endbr64, sizeof(endbr64));
 	n = sizeof(endbr64);

@@ -28,7 +28,7 @@
 #include <linux/pgtable.h>
 #include <linux/sched.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 #include <asm/tsc.h>

@@ -50,6 +50,8 @@ static const struct pv_template backend_set[] = {
 
 static unsigned long slots[256];
 static unsigned int nr_ops;
+/* irq.irq_disable: returns nothing, callee-save */
+static unsigned int op_cli;
 static struct pv_plan_ctx ctx;
 
 static unsigned long tramp(const struct pv_plan_ctx *ctx __maybe_unused,
@@ -172,21 +174,21 @@ static void test_records(void)
 
 static void test_indirect(void)
 {
-	unsigned int op = op_index("irq.irq_disable");
-	struct pv_site r = rec(op, 5, 0);
+	struct pv_site r = rec(op_cli, 5, 0);
 	struct pv_class c;
 
 	begin();
 	expect_form("empty slot", &r, PV_FORM_INDIRECT);
-	slots[op] = FUNC_A;
+	slots[op_cli] = FUNC_A;
 	ctx.flags = PV_PLAN_NO_PATCH;
 	expect_form("unpatch", &r, PV_FORM_INDIRECT);
 	pv_plan(&ctx, &r, SITE_IP, &c);
-	if (memcmp(c.want, c.orig, 5) || !is_call(c.orig, SITE_IP, tramp(NULL, op)))
+	if (memcmp(c.want, c.orig, 5) ||
+	    !is_call(c.orig, SITE_IP, tramp(NULL, op_cli)))
 		fail("indirect is not the call of the trampoline");
 	ctx.call_dest = thunk;
 	pv_plan(&ctx, &r, SITE_IP, &c);
-	if (!is_call(c.orig, SITE_IP, tramp(NULL, op) - THUNK_OFF))
+	if (!is_call(c.orig, SITE_IP, tramp(NULL, op_cli) - THUNK_OFF))
 		fail("the original does not go through the accounting thunk");
 	end("classify/indirect: unpatch and empty slots keep the compiler's call");
 }
@@ -258,18 +260,17 @@ static void test_inline(void)
 
 static void test_backend_first(void)
 {
-	unsigned int op = op_index("irq.irq_disable");
-	struct pv_site r = rec(op, 5, 0);
+	struct pv_site r = rec(op_cli, 5, 0);
 	struct pv_class c;
 
 	begin();
 	ctx.templates[1] = ctx.templates[0];
 	ctx.templates[0] = (struct pv_template_set) { backend_set, 1 };
-	slots[op] = FUNC_A;
+	slots[op_cli] = FUNC_A;
 	pv_plan(&ctx, &r, SITE_IP, &c);
 	if (c.form != PV_FORM_INLINE || memcmp(c.want, backend_a, 5))
 		fail("the backend's template did not win");
-	slots[op] = FUNC_PTI;
+	slots[op_cli] = FUNC_PTI;
 	expect_form("native's template under a backend", &r, PV_FORM_INLINE);
 	end("classify/templates: the backend's first, then native's");
 }
@@ -400,6 +401,7 @@ int main(void)
 {
 	while (pv_op_name(nr_ops))
 		nr_ops++;
+	op_cli = op_index("irq.irq_disable");
 
 	test_names();
 	reset();

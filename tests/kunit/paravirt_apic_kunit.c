@@ -26,7 +26,7 @@
 #include <linux/vmalloc.h>
 #include <asm/apic.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 #include <asm/tlbflush.h>
 
 /* The driver's operations as the active backend leaves them. */

@@ -24,7 +24,7 @@
 #include <asm/irqflags.h>
 #include <asm/msr.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 #include <asm/sections.h>
 #include <asm/special_insns.h>
 #include <asm/text-patching.h>

@@ -26,7 +26,7 @@
 #include <asm/apic.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_apic.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 #include <asm/special_insns.h>
 
 #include "internal.h"

@@ -12,7 +12,7 @@
 #include <asm/insn.h>
 #include <asm/apic.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 #include <asm/sections.h>
 #include <asm/text-patching.h>
 

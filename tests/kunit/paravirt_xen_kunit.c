@@ -26,7 +26,7 @@
 #include <asm/insn.h>
 #include <asm/hypervisor.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 #include <asm/text-patching.h>
 #include <asm/tlb.h>
 #include <asm/tlbflush.h>

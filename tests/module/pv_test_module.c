@@ -15,7 +15,7 @@
 #include <linux/module.h>
 #include <linux/pgtable.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 #include <asm/special_insns.h>
 
 static noinline bool pv_test_ops(void)

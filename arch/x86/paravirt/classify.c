@@ -76,12 +76,9 @@ const char *pv_op_name(unsigned int op)
 }
 EXPORT_SYMBOL_GPL(pv_op_name);
 
+/* In the order of enum pv_form. */
 static const char *const pv_form_names[PV_FORM_COUNT] = {
-	[PV_FORM_INDIRECT]	= "indirect",
-	[PV_FORM_DIRECT]	= "direct",
-	[PV_FORM_INLINE]	= "inline",
-	[PV_FORM_NOP]		= "nop",
-	[PV_FORM_FOREIGN]	= "foreign",
+	"indirect", "direct", "inline", "nop", "foreign",
 };
 
 /**

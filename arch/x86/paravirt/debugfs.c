@@ -25,7 +25,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 
 #include "internal.h"
 

@@ -5,7 +5,7 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 
 struct module;
 
@@ -33,7 +33,6 @@ void pv_plan_ctx_init(struct pv_plan_ctx *ctx,
 		      const struct pv_backend *b, unsigned int flags);
 enum pv_verdict pv_site_classify(const struct pv_plan_ctx *ctx,
 				 const struct pv_site *s, struct pv_class *c);
-enum pv_form __pv_site_state(const struct pv_site *s, unsigned int flags);
 unsigned int pv_backend_ops(const struct pv_backend *b,
 			    struct paravirt_patch_template *ops);
 

@@ -29,7 +29,7 @@
 #include <asm/tlb.h>
 #include <asm/tlbflush.h>
 #include <asm/timer.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 
 #include "internal.h"
 
@@ -44,17 +44,40 @@
 /*
  * Native operations the kernel calls with the callee-save convention, the
  * identity conversion and a "return 0", written so that they touch nothing
- * but %rax. The native backend's templates repeat the bodies of all but
- * paravirt_ret0.
+ * but %rax. The native backend's templates are the bodies of all but
+ * paravirt_ret0 (PV_NATIVE_INSN()).
  */
 DEFINE_ASM_FUNC(paravirt_ret0, "xor %eax, %eax", .entry.text);
-DEFINE_ASM_FUNC(_paravirt_ident_64, "mov %rdi, %rax", .text);
-DEFINE_ASM_FUNC(pv_native_save_fl, "pushf; pop %rax", .noinstr.text);
-DEFINE_ASM_FUNC(pv_native_irq_disable, "cli", .noinstr.text);
-DEFINE_ASM_FUNC(pv_native_irq_enable, "sti", .noinstr.text);
-DEFINE_ASM_FUNC(pv_native_read_cr2, "mov %cr2, %rax", .noinstr.text);
+DEFINE_ASM_FUNC(_paravirt_ident_64,
+		PV_NATIVE_INSN(_paravirt_ident_64, "ds; ds; mov %rdi, %rax"),
+		.text);
+DEFINE_ASM_FUNC(pv_native_save_fl,
+		PV_NATIVE_INSN(pv_native_save_fl, "ds; ds; ds; pushf; pop %rax"),
+		.noinstr.text);
+DEFINE_ASM_FUNC(pv_native_irq_disable,
+		PV_NATIVE_INSN(pv_native_irq_disable, "ds; ds; ds; ds; cli"),
+		.noinstr.text);
+DEFINE_ASM_FUNC(pv_native_irq_enable,
+		PV_NATIVE_INSN(pv_native_irq_enable, "ds; ds; ds; ds; sti"),
+		.noinstr.text);
+DEFINE_ASM_FUNC(pv_native_read_cr2,
+		PV_NATIVE_INSN(pv_native_read_cr2, "ds; ds; mov %cr2, %rax"),
+		.noinstr.text);
+DEFINE_ASM_FUNC(pv_native_wbinvd,
+		PV_NATIVE_INSN(pv_native_wbinvd, "ds; ds; ds; wbinvd"),
+		.noinstr.text);
+DEFINE_ASM_FUNC(pv_native_read_cr0,
+		PV_NATIVE_INSN(pv_native_read_cr0, "ds; ds; mov %cr0, %rax"),
+		.text);
+DEFINE_ASM_FUNC(pv_native_read_cr3,
+		PV_NATIVE_INSN(pv_native_read_cr3, "ds; ds; mov %cr3, %rax"),
+		.text);
+DEFINE_ASM_FUNC(pv_native_write_cr3,
+		PV_NATIVE_INSN(pv_native_write_cr3, "ds; ds; mov %rdi, %cr3"),
+		.text);
 /* The interface of cpu.cpuid is the instruction's own. */
-DEFINE_ASM_FUNC(pv_native_cpuid, "cpuid", .text);
+DEFINE_ASM_FUNC(pv_native_cpuid,
+		PV_NATIVE_INSN(pv_native_cpuid, "ds; ds; ds; cpuid"), .text);
 
 /* Operations reached from noinstr code need noinstr targets. */
 static noinstr void pv_native_safe_halt(void)
@@ -77,30 +100,7 @@ static noinstr void pv_native_set_debugreg(int regno, unsigned long val)
 	native_set_debugreg(regno, val);
 }
 
-noinstr void pv_native_wbinvd(void)
-{
-	native_wbinvd();
-}
-
-/*
- * Out-of-line copies of inline native accessors, so that the native
- * backend's templates can name the very function the table points at.
- */
-unsigned long pv_native_read_cr0(void)
-{
-	return native_read_cr0();
-}
-
-unsigned long pv_native_read_cr3(void)
-{
-	return __native_read_cr3();
-}
-
-void pv_native_write_cr3(unsigned long val)
-{
-	native_write_cr3(val);
-}
-
+/* An out-of-line copy, which the native backend's template stands for. */
 void pv_native_load_tls(struct thread_struct *t, unsigned int cpu)
 {
 	native_load_tls(t, cpu);
@@ -154,13 +154,22 @@ PV_CALLEE_SAVE_REGS_THUNK(pv_native_write_msr_safe);
  * on bare hardware, and the native backend's templates hold the same
  * instructions.
  */
-DEFINE_ASM_FUNC(pv_native_set_pte, "mov %rsi, (%rdi)", .text);
-DEFINE_ASM_FUNC(pv_native_set_pmd, "mov %rsi, (%rdi)", .text);
-DEFINE_ASM_FUNC(pv_native_set_pud, "mov %rsi, (%rdi)", .text);
+DEFINE_ASM_FUNC(pv_native_set_pte,
+		PV_NATIVE_INSN(pv_native_set_pte, "ds; ds; mov %rsi, (%rdi)"),
+		.text);
+DEFINE_ASM_FUNC(pv_native_set_pmd,
+		PV_NATIVE_INSN(pv_native_set_pmd, "ds; ds; mov %rsi, (%rdi)"),
+		.text);
+DEFINE_ASM_FUNC(pv_native_set_pud,
+		PV_NATIVE_INSN(pv_native_set_pud, "ds; ds; mov %rsi, (%rdi)"),
+		.text);
 /* Take the entry and leave zero; store the new entry. */
 DEFINE_ASM_FUNC(pv_native_ptep_modify_prot_start,
-		"xor %eax, %eax; xchg %rax, (%rdi)", .text);
-DEFINE_ASM_FUNC(pv_native_ptep_modify_prot_commit, "mov %rsi, (%rdi)", .text);
+		PV_NATIVE_INSN(pv_native_ptep_modify_prot_start,
+			       "xor %eax, %eax; xchg %rax, (%rdi)"), .text);
+DEFINE_ASM_FUNC(pv_native_ptep_modify_prot_commit,
+		PV_NATIVE_INSN(pv_native_ptep_modify_prot_commit,
+			       "ds; ds; mov %rsi, (%rdi)"), .text);
 
 #ifdef CONFIG_PAGE_TABLE_CHECK
 /* The transaction with the checker told, as set_pte_at() would. */

@@ -19,7 +19,7 @@
 #include <linux/string.h>
 #include <asm/alternative.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 #include <asm/sections.h>
 #include <asm/text-patching.h>
 

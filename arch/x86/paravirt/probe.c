@@ -17,7 +17,7 @@
 #include <linux/string.h>
 #include <asm/hypervisor.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 
 #include "internal.h"
 

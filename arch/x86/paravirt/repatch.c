@@ -52,7 +52,7 @@
 #include <linux/stop_machine.h>
 #include <linux/sync_core.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 #include <asm/text-patching.h>
 #include <asm/tsc.h>
 #include <asm/unwind.h>

@@ -13,7 +13,7 @@
 #include <linux/mutex.h>
 #include <asm/apic.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 
 #include "internal.h"
 

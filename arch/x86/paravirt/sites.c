@@ -20,7 +20,7 @@
 #include <linux/slab.h>
 #include <asm/nops.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 #include <asm/sections.h>
 #include <asm/text-patching.h>
 
@@ -100,17 +100,6 @@ enum pv_verdict pv_site_classify(const struct pv_plan_ctx *ctx,
 	return pv_classify(ctx, s, (unsigned long)ip, ip, c);
 }
 
-/* pv_site_state() for callers that stand in for the text_mutex holder. */
-enum pv_form __pv_site_state(const struct pv_site *s, unsigned int flags)
-{
-	struct pv_plan_ctx ctx;
-	struct pv_class c;
-
-	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, flags);
-	pv_site_classify(&ctx, s, &c);
-	return pv_held_form(&c);
-}
-
 /**
  * pv_site_state - the form a site holds now
  * @s: the record
@@ -124,8 +113,13 @@ enum pv_form __pv_site_state(const struct pv_site *s, unsigned int flags)
  */
 enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags)
 {
+	struct pv_plan_ctx ctx;
+	struct pv_class c;
+
 	lockdep_assert_held(&text_mutex);
-	return __pv_site_state(s, flags);
+	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, flags);
+	pv_site_classify(&ctx, s, &c);
+	return pv_held_form(&c);
 }
 EXPORT_SYMBOL_GPL(pv_site_state);
 

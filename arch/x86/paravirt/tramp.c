@@ -17,7 +17,7 @@
 #include <asm/ibt.h>
 #include <asm/nospec-branch.h>
 #include <asm/paravirt.h>
-#include <asm/paravirt_backend.h>
+#include <asm/paravirt_layer.h>
 
 /*
  * The entry of @slot's trampoline in @table, if the slot's trampoline

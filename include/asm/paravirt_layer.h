@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The paravirt layer's core as the rest of the kernel, its tests and the
+ * test modules see it: the patch passes and their counts, the forms the
+ * sites hold, run-time re-patching and the loaded modules' sites. A
+ * backend needs none of it (asm/paravirt_backend.h).
+ */
+#ifndef _ASM_X86_PARAVIRT_LAYER_H
+#define _ASM_X86_PARAVIRT_LAYER_H
+
+#include <asm/paravirt_backend.h>
+#include <asm/paravirt_classify.h>
+
+/**
+ * struct pv_patch_stats - result of one patch pass
+ * @sites:	records visited
+ * @forms:	sites per form after the pass; a site whose bytes were
+ *		wrong counts as PV_FORM_FOREIGN
+ * @refused:	sites left as they were because their bytes or their record
+ *		were wrong
+ * @flags:	PV_PLAN_* restrictions the pass applied
+ */
+struct pv_patch_stats {
+	unsigned int flags;
+	unsigned int sites;
+	unsigned int forms[PV_FORM_COUNT];
+	unsigned int refused;
+};
+
+extern struct pv_patch_stats pv_boot_stats;
+
+/* Kernel image's site records. */
+extern const struct pv_site __start_parainstructions[], __stop_parainstructions[];
+
+/* PV_PLAN_* restrictions the kernel patches under (paravirt_patch=). */
+extern unsigned int pv_patch_flags;
+
+/**
+ * pv_tramp_addr - the trampoline an operation's sites call
+ * @op: slot index
+ *
+ * The trampoline jumps through the slot: a site that calls it behaves as
+ * an indirect call of the slot's value.
+ *
+ * Return: its entry, or NULL if @op is not an operation.
+ */
+const void *pv_tramp_addr(unsigned int op);
+
+/**
+ * pv_patch_sites - patch a range of site records
+ * @start: first record
+ * @end: one past the last record
+ * @flags: PV_PLAN_* restrictions
+ * @stats: counts, added to
+ * @poke: writes @len bytes of @src at @dst in kernel text
+ *
+ * Each site is checked against the bytes the compiler emitted (or the bytes
+ * it should hold already) before anything is written; a site that is
+ * neither is refused with a message naming it and left untouched.
+ *
+ * The caller holds text_mutex.
+ */
+void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
+		    unsigned int flags, struct pv_patch_stats *stats,
+		    void (*poke)(void *dst, const void *src, size_t len));
+
+enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags);
+
+unsigned int pv_count_forms(unsigned int *forms);
+
+unsigned int pv_count_op_range(unsigned int first, unsigned int last,
+			       unsigned int *forms);
+bool pv_op_set_by_guest(unsigned int op);
+
+#ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
+/* The tests' stand-in for guest code, called at the end of the probe. */
+void pv_test_guest_init(void);
+#endif
+
+struct apic;
+
+/**
+ * pv_op_is_apic - is an operation one of the local APIC group?
+ * @op: slot index
+ *
+ * Return: true for the slots of struct pv_apic_ops.
+ */
+static inline bool pv_op_is_apic(unsigned int op)
+{
+	return op >= PV_OP_INDEX(apic.read) &&
+	       op <= PV_OP_INDEX(apic.wait_icr_idle);
+}
+
+void pv_apic_driver_ops(const struct apic *drv, struct pv_apic_ops *ops);
+unsigned int pv_apic_count(unsigned int *forms);
+
+/**
+ * struct pv_repatch_totals - what pv_repatch() has done since boot
+ * @requests:	calls
+ * @switches:	calls that succeeded
+ * @failed:	calls that changed nothing because of an error
+ * @unverified:	sites found not holding their new bytes after a switch
+ *		(a bug if ever non-zero)
+ * @last_cycles: TSC cycles of the last switch, stop_machine() included
+ * @last_changed: sites the last switch rewrote
+ */
+struct pv_repatch_totals {
+	unsigned long requests;
+	unsigned long switches;
+	unsigned long failed;
+	unsigned long unverified;
+	u64 last_cycles;
+	unsigned int last_changed;
+};
+
+extern struct pv_repatch_totals pv_repatch_totals;
+
+int pv_repatch(const struct pv_backend *backend, unsigned int flags,
+	       struct pv_patch_stats *stats);
+const struct pv_backend *pv_backend_find(const char *name);
+bool pv_backend_available(const struct pv_backend *b);
+
+struct task_struct;
+
+/**
+ * pv_task_walk - look for an address on the stack of a task that is not running
+ * @t: the task; it must not be running, and must stay off the CPUs until
+ *     the walk returns (pv_repatch() walks with every CPU held)
+ * @match: called with each address found: every return address and, where
+ *	   the walk crosses an interrupt or exception frame, the interrupted
+ *	   instruction pointer; returns true to stop there
+ * @arg: passed to @match
+ * @ip: receives the address @match accepted
+ *
+ * The walk pv_repatch() makes of every task before it writes, with the
+ * kernel's unwinder.
+ *
+ * Return: 1 if @match accepted an address, 0 if it accepted none or the
+ * task's stack is already freed, -EIO if the unwinder stopped with an
+ * error before the end of the stack (the address may be there, unseen).
+ */
+int pv_task_walk(struct task_struct *t,
+		 bool (*match)(unsigned long addr, void *arg), void *arg,
+		 unsigned long *ip);
+
+struct module;
+bool pv_module_site_range(struct module *mod, const struct pv_site **start,
+			  const struct pv_site **end,
+			  struct pv_patch_stats *stats);
+int pv_module_check(struct module *mod, int op, unsigned int *forms);
+
+#endif /* _ASM_X86_PARAVIRT_LAYER_H */
