@@ -13,9 +13,9 @@ figure) to the results directory.
 Variants:
   off        CONFIG_PARAVIRT=n
   on         the layer, every site patched (the default)
-  noinline   the layer with paravirt_patch=noinline: direct calls, no
+  noinline   the layer with paravirt_mode=noinline: direct calls, no
              inline instructions
-  unpatched  the layer with paravirt_patch=off: every site a call of its
+  unpatched  the layer with paravirt_mode=unpatch: every site a call of its
              trampoline, which jumps through pv_ops
 """
 
@@ -45,8 +45,8 @@ BENCH_CONFIG = os.path.join(TOP, "configs", "bench.config")
 VARIANTS = {
     "off": ("off", "", "layer off"),
     "on": ("on", "bench_ops=1", "on, patched"),
-    "noinline": ("on", "paravirt_patch=noinline", "on, noinline"),
-    "unpatched": ("on", "paravirt_patch=off", "on, unpatched"),
+    "noinline": ("on", "paravirt_mode=noinline", "on, noinline"),
+    "unpatched": ("on", "paravirt_mode=unpatch", "on, unpatched"),
     "vmi": ("on", "bench_ops=1", "on, vmi ROM"),
 }
 # Variants that boot with the project's vmi ROM (SeaBIOS publishes it).
@@ -497,7 +497,7 @@ def main():
     if ops:
         md += ("\nGuest instructions per call of each operation in each "
                "form its sites can take (pv_bench_module: the kernel "
-               "re-patched fully, with inlining off and unpatched; an empty "
+               "re-patched fully, in modes noinline and unpatch; an empty "
                "loop subtracted, least of 7 runs):\n\n" + op_table(ops) +
                "\n")
     md += ("\nWhere the kernel's own code grew: each function's growth "

@@ -8,8 +8,8 @@
 #            W=1 and sparse (C=2) on the layer's objects; no warnings
 #            (objtool's included) in the kernel build
 #   kunit    the layer's KUnit suites, in every boot below
-#   boot     default, paravirt_patch=noinline and =off, bad input
-#            (paravirt_patch=sideways, paravirt=nosuch, paravirt=xen
+#   boot     default, paravirt_mode=noinline and =unpatch, bad input
+#            (paravirt_mode=sideways, paravirt=nosuch, paravirt=xen
 #            without Xen, paravirt_refuse=native); the test module
 #            loaded, unloaded and reloaded, and the debugfs listing
 #            against its counts
@@ -365,13 +365,13 @@ expect lockdown "# pv_flush_one_user_form: page-table isolation on: ([0-9]+) sit
 expect lockdown "pvlayer-init: control unpatch: Operation not permitted"
 expect lockdown "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
 
-boot noinline paravirt_patch=noinline
-expect noinline "paravirt: backend native: [0-9]+ sites: 0 inline, .* \\(inlining off\\)"
+boot noinline paravirt_mode=noinline
+expect noinline "paravirt: backend native: [0-9]+ sites: 0 inline, .* \\(mode noinline\\)"
 
-boot unpatched paravirt_patch=off
-expect unpatched "paravirt: backend native: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, [0-9]+ indirect \\(patching off\\)"
+boot unpatched paravirt_mode=unpatch
+expect unpatched "paravirt: backend native: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, [0-9]+ indirect \\(mode unpatch\\)"
 expect unpatched "pv_test_module: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, \\1 indirect: ok"
-expect unpatched "pvlayer-init: debugfs backend: native \\(patching off\\)"
+expect unpatched "pvlayer-init: debugfs backend: native \\(mode unpatch\\)"
 check "boot/unpatched: debugfs sites and counts agree" debugfs_consistent unpatched
 
 # Call-depth tracking (retbleed=stuff, on a CPU model it applies to; QEMU's
@@ -390,8 +390,8 @@ expect calldepth "pvlayer-init: after patch: foreign 0, indirect 0[[:space:]]*$"
 expect_none calldepth "callthunks: Invalid padding area for ([^s]|s[^r])"
 expect default "# pv_live_sites_match_backend: call-depth tracking off: 0 of [0-9]+ calls through accounting thunks"
 
-boot badparam paravirt_patch=sideways
-expect badparam "paravirt: unknown value 'sideways' for paravirt_patch=, ignored"
+boot badparam paravirt_mode=sideways
+expect badparam "paravirt: unknown value 'sideways' for paravirt_mode=, ignored"
 expect badparam "paravirt: backend native: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect[[:space:]]*$"
 
 boot nosuchbackend paravirt=nosuch

@@ -64,6 +64,10 @@ EDITS = [
      "\t\t__stop_pv_backends = .;\n"
      "\t}\n"
      "#endif\n"),
+    ("asm-offsets_64.c: the operations table's name",
+     "arch/x86/kernel/asm-offsets_64.c",
+     "\tOFFSET(PV_IRQ_save_fl, paravirt_patch_template, irq.save_fl);\n",
+     "\tOFFSET(PV_IRQ_save_fl, paravirt_ops, irq.save_fl);\n"),
     ("setup.c: include the layer's interface",
      "arch/x86/kernel/setup.c",
      "#include <asm/unwind.h>\n",

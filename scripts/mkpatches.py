@@ -96,6 +96,7 @@ know the new table; the next commit replaces it.
                   "arch/x86/paravirt/core"],
         "edits": ["arch/x86/Kconfig", "arch/x86/Kbuild",
                   "arch/x86/kernel/Makefile", "arch/x86/kernel/vmlinux.lds.S",
+                  "arch/x86/kernel/asm-offsets_64.c",
                   "arch/x86/kernel/setup.c", "arch/x86/kernel/alternative.c",
                   "arch/x86/kernel/callthunks.c",
                   "arch/x86/kernel/module.c", "arch/x86/xen/Kconfig"],

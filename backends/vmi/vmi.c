@@ -73,13 +73,13 @@ asm(".pushsection .text, \"ax\"\n"
 	"int3\n"
 	".popsection");
 
-static struct paravirt_patch_template vmi_ops;
+static struct paravirt_ops vmi_ops;
 static struct pv_template vmi_templates[VMI_OP_COUNT];
 struct vmi_rom_info vmi_rom __ro_after_init;
 unsigned long vmi_rom_phys __ro_after_init;
 
 /* The pv_ops member of each operation, as a byte offset. */
-#define SLOT(member)	offsetof(struct paravirt_patch_template, member)
+#define SLOT(member)	offsetof(struct paravirt_ops, member)
 static const unsigned short vmi_slot_offset[VMI_OP_COUNT] = {
 	[VMI_OP_SAVE_FL]		= SLOT(irq.save_fl.func),
 	[VMI_OP_IRQ_DISABLE]		= SLOT(irq.irq_disable.func),
@@ -126,7 +126,7 @@ static const unsigned short vmi_slot_offset[VMI_OP_COUNT] = {
  * interface, so they stand in for the kernel's APIC driver only while that
  * runs the local APIC in x2APIC mode (vmi_apic_override()).
  */
-static struct paravirt_patch_template vmi_apic_entries;
+static struct paravirt_ops vmi_apic_entries;
 
 /**
  * vmi_apic_apply - lay the ROM's APIC entries over the driver's operations

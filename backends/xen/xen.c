@@ -57,7 +57,7 @@
 #include "xen.h"
 
 struct xen_hv xen_hv = { .label = "Xen" };
-struct paravirt_patch_template xen_ops __ro_after_init;
+struct paravirt_ops xen_ops __ro_after_init;
 static struct xen_leaves xen_leaves __ro_after_init;
 /* The trap instruction: vmmcall on SVM, vmcall on VMX (xen_vendor_vmmcall) */
 static bool xen_use_vmmcall __ro_after_init;

@@ -16,7 +16,7 @@
 
 struct cpumask;
 struct flush_tlb_info;
-struct paravirt_patch_template;
+struct paravirt_ops;
 struct console;
 
 /*
@@ -193,7 +193,7 @@ static inline u8 *xen_entry(u8 *page, unsigned int nr)
 void xen_halt(void);
 void xen_flush_tlb_multi(const struct cpumask *cpus,
 			 const struct flush_tlb_info *info);
-extern struct paravirt_patch_template xen_ops;
+extern struct paravirt_ops xen_ops;
 
 /* The console on Xen's debug port (console=xendbg0). */
 extern struct console xen_debugcon;

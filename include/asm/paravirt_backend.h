@@ -72,7 +72,7 @@ struct pv_backend {
 	const char *name;
 	int priority;
 	int (*probe)(void);
-	const struct paravirt_patch_template *ops;
+	const struct paravirt_ops *ops;
 	const struct pv_template *templates;
 	unsigned int nr_templates;
 	void (*apic_override)(struct pv_apic_ops *apic);

@@ -38,9 +38,20 @@ enum pv_form {
 	PV_FORM_COUNT
 };
 
-/* The modes sites are patched in (PV_PLAN_* flags; 0 patches fully). */
-#define PV_PLAN_NO_INLINE	0x1	/* "noinline": no templates, NOPs remain */
-#define PV_PLAN_NO_PATCH	0x2	/* "unpatch": every site indirect */
+/**
+ * enum pv_mode - how far sites are patched; the names are the control
+ *		  file's and the paravirt_mode= boot parameter's words
+ * @PV_MODE_PATCH:	"patch": every form the plan allows
+ * @PV_MODE_NOINLINE:	"noinline": no template is inlined
+ * @PV_MODE_UNPATCH:	"unpatch": every site holds the compiler's bytes
+ * @PV_MODE_COUNT:	number of the above
+ */
+enum pv_mode {
+	PV_MODE_PATCH,
+	PV_MODE_NOINLINE,
+	PV_MODE_UNPATCH,
+	PV_MODE_COUNT
+};
 
 /**
  * enum pv_verdict - what a site holds, measured against its plan
@@ -73,7 +84,7 @@ struct pv_template_set {
  * @nr_ops:	number of @slots
  * @templates:	the templates that may replace a call, looked up in order
  *		(the backend's, then native's)
- * @flags:	PV_PLAN_* mode
+ * @mode:	how far sites are patched
  * @pti:	page-table isolation is on (PV_TEMPLATE_NOT_PTI templates do
  *		not apply)
  * @nop_func:	the function that does nothing (paravirt_nop)
@@ -88,7 +99,7 @@ struct pv_plan_ctx {
 	const unsigned long *slots;
 	unsigned int nr_ops;
 	struct pv_template_set templates[2];
-	unsigned int flags;
+	enum pv_mode mode;
 	bool pti;
 	unsigned long nop_func;
 	unsigned long (*tramp)(const struct pv_plan_ctx *ctx, unsigned int op);
@@ -125,5 +136,7 @@ enum pv_verdict pv_classify(const struct pv_plan_ctx *ctx,
 enum pv_form pv_held_form(const struct pv_class *c);
 const char *pv_op_name(unsigned int op);
 const char *pv_form_name(enum pv_form form);
+const char *pv_mode_name(enum pv_mode mode);
+int pv_mode_parse(const char *word);
 
 #endif /* _ASM_X86_PARAVIRT_CLASSIFY_H */

@@ -18,10 +18,10 @@
  *		wrong counts as PV_FORM_FOREIGN
  * @refused:	sites left as they were because their bytes or their record
  *		were wrong
- * @flags:	PV_PLAN_* restrictions the pass applied
+ * @mode:	the mode of the pass
  */
 struct pv_patch_stats {
-	unsigned int flags;
+	enum pv_mode mode;
 	unsigned int sites;
 	unsigned int forms[PV_FORM_COUNT];
 	unsigned int refused;
@@ -32,8 +32,8 @@ extern struct pv_patch_stats pv_boot_stats;
 /* Kernel image's site records. */
 extern const struct pv_site __start_parainstructions[], __stop_parainstructions[];
 
-/* PV_PLAN_* restrictions the kernel patches under (paravirt_patch=). */
-extern unsigned int pv_patch_flags;
+/* The mode the kernel's sites are patched in (paravirt_mode=). */
+extern enum pv_mode pv_mode;
 
 /**
  * pv_tramp_addr - the trampoline an operation's sites call
@@ -50,7 +50,7 @@ const void *pv_tramp_addr(unsigned int op);
  * pv_patch_sites - patch a range of site records
  * @start: first record
  * @end: one past the last record
- * @flags: PV_PLAN_* restrictions
+ * @mode: how far to patch
  * @stats: counts, added to
  * @poke: writes @len bytes of @src at @dst in kernel text
  *
@@ -61,15 +61,43 @@ const void *pv_tramp_addr(unsigned int op);
  * The caller holds text_mutex.
  */
 void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
-		    unsigned int flags, struct pv_patch_stats *stats,
+		    enum pv_mode mode, struct pv_patch_stats *stats,
 		    void (*poke)(void *dst, const void *src, size_t len));
 
-enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags);
+struct module;
 
-unsigned int pv_count_forms(unsigned int *forms);
+/**
+ * struct pv_census - sites counted by the form their bytes hold
+ * @kernel_only: select only the kernel image's sites
+ * @mod:	select only this module's sites, if not NULL
+ * @first_op:	if @end_op is not 0, select only the sites of operations
+ *		@first_op ...
+ * @end_op:	... to @end_op - 1
+ * @show:	if not NULL, called for each site selected, with its form
+ * @arg:	passed to @show
+ * @ctx:	the running kernel's state, set by pv_census_take()
+ * @forms:	sites per form; PV_FORM_FOREIGN counts the sites that hold
+ *		neither their form nor the compiler's bytes
+ * @n:		sites counted
+ * @gone:	sites whose text is gone, skipped
+ */
+struct pv_census {
+	bool kernel_only;
+	struct module *mod;
+	unsigned int first_op, end_op;
+	void (*show)(const struct pv_site *s, struct module *mod,
+		     enum pv_form form, void *arg);
+	void *arg;
+	struct pv_plan_ctx ctx;
+	unsigned int forms[PV_FORM_COUNT];
+	unsigned int n, gone;
+};
 
-unsigned int pv_count_op_range(unsigned int first, unsigned int last,
-			       unsigned int *forms);
+/* The selection of the APIC group's sites, for a struct pv_census. */
+#define PV_CENSUS_APIC	.first_op = PV_OP_INDEX(apic.read), \
+			.end_op = PV_OP_INDEX(apic.wait_icr_idle) + 1
+
+unsigned int pv_census_take(struct pv_census *cs);
 bool pv_op_set_by_guest(unsigned int op);
 
 #ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
@@ -92,7 +120,6 @@ static inline bool pv_op_is_apic(unsigned int op)
 }
 
 void pv_apic_driver_ops(const struct apic *drv, struct pv_apic_ops *ops);
-unsigned int pv_apic_count(unsigned int *forms);
 
 /**
  * struct pv_repatch_totals - what pv_repatch() has done since boot
@@ -115,7 +142,7 @@ struct pv_repatch_totals {
 
 extern struct pv_repatch_totals pv_repatch_totals;
 
-int pv_repatch(const struct pv_backend *backend, unsigned int flags,
+int pv_repatch(const struct pv_backend *backend, enum pv_mode mode,
 	       struct pv_patch_stats *stats);
 const struct pv_backend *pv_backend_find(const char *name);
 bool pv_backend_available(const struct pv_backend *b);
@@ -142,11 +169,5 @@ struct task_struct;
 int pv_task_walk(struct task_struct *t,
 		 bool (*match)(unsigned long addr, void *arg), void *arg,
 		 unsigned long *ip);
-
-struct module;
-bool pv_module_site_range(struct module *mod, const struct pv_site **start,
-			  const struct pv_site **end,
-			  struct pv_patch_stats *stats);
-int pv_module_check(struct module *mod, int op, unsigned int *forms);
 
 #endif /* _ASM_X86_PARAVIRT_LAYER_H */

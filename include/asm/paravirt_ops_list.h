@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The operations of pv_ops, in the order of struct paravirt_patch_template:
+ * The operations of pv_ops, in the order of struct paravirt_ops:
  * one PV_OP(group, member, returns) line per slot, slot 0 first.
  *
- *   group	member of struct paravirt_patch_template (cpu, irq, mmu, apic)
+ *   group	member of struct paravirt_ops (cpu, irq, mmu, apic)
  *   member	the operation's member in that group (may contain a dot)
  *   returns	1 if the operation returns a value, 0 if not; only
  *		operations that return nothing may become NOPs

@@ -73,7 +73,7 @@ typedef __INT32_TYPE__ s32;
  * struct pv_site - record of one paravirt call site
  * @addr:	offset of the site's first byte from this field
  * @op:		index of the pv_ops slot the site calls through
- *		(byte offset in struct paravirt_patch_template / 8)
+ *		(byte offset in struct paravirt_ops / 8)
  * @clobbers:	PV_CLOBBER_* mask of registers the callee may clobber
  * @len:	number of bytes reserved at the site
  * @flags:	reserved, zero

@@ -311,7 +311,7 @@ struct pv_lock_ops {
 } __no_randomize_layout;
 
 /**
- * struct paravirt_patch_template - the operations table
+ * struct paravirt_ops - the operations table
  * @cpu: CPU state operations
  * @irq: interrupt flag and halt operations
  * @mmu: MMU operations
@@ -321,7 +321,7 @@ struct pv_lock_ops {
  * Every member is a pointer; a site names its slot by index (byte offset
  * divided by the pointer size), see PV_OP_INDEX().
  */
-struct paravirt_patch_template {
+struct paravirt_ops {
 	struct pv_cpu_ops cpu;
 	struct pv_irq_ops irq;
 	struct pv_mmu_ops mmu;
@@ -332,11 +332,11 @@ struct paravirt_patch_template {
 } __no_randomize_layout;
 
 extern struct pv_info pv_info;
-extern struct paravirt_patch_template pv_ops;
+extern struct paravirt_ops pv_ops;
 
 #define PV_OP_INDEX(op)							\
-	(offsetof(struct paravirt_patch_template, op) / sizeof(void *))
-#define PV_OP_COUNT	(sizeof(struct paravirt_patch_template) / sizeof(void *))
+	(offsetof(struct paravirt_ops, op) / sizeof(void *))
+#define PV_OP_COUNT	(sizeof(struct paravirt_ops) / sizeof(void *))
 
 int paravirt_disable_iospace(void);
 

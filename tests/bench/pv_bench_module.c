@@ -5,7 +5,7 @@
  *
  * Under QEMU with -icount shift=0 the TSC advances by one per guest
  * instruction. The kernel is re-patched (pv_repatch()) three times: fully,
- * with inlining off and unpatched, which gives this module's sites their
+ * in modes noinline and unpatch, which gives this module's sites their
  * inline (where the backend has a template), direct and indirect forms.
  * In each state every operation below runs in a loop of PV_BENCH_LOOPS
  * calls, interrupts off; the same loop without the operation is
@@ -150,24 +150,25 @@ static u64 pv_bench_run(const struct pv_bench_op *b)
 /* The one form all of @op's sites in this module hold, or NULL. */
 static const char *pv_bench_form(unsigned int op)
 {
-	unsigned int forms[PV_FORM_COUNT];
+	struct pv_census cs = {
+		.mod = THIS_MODULE, .first_op = op, .end_op = op + 1 };
+	unsigned int n = pv_census_take(&cs);
 	enum pv_form f;
-	int n = pv_module_check(THIS_MODULE, op, forms);
 
-	for (f = 0; n > 0 && f < PV_FORM_COUNT; f++)
-		if (forms[f] == n)
+	for (f = 0; n && f < PV_FORM_COUNT; f++)
+		if (cs.forms[f] == n)
 			return pv_form_name(f);
 	return NULL;
 }
 
-static int pv_bench_state(unsigned int flags)
+static int pv_bench_state(enum pv_mode mode)
 {
 	const struct pv_bench_op *b;
 	const char *form;
 	u64 insns;
 	int err;
 
-	err = pv_repatch(NULL, flags, NULL);
+	err = pv_repatch(NULL, mode, NULL);
 	if (err) {
 		pr_err("re-patch failed (%d)\n", err);
 		return err;
@@ -186,10 +187,10 @@ static int pv_bench_state(unsigned int flags)
 
 static int __init pv_bench_init(void)
 {
-	static const unsigned int states[] = {
-		0, PV_PLAN_NO_INLINE, PV_PLAN_NO_PATCH,
+	static const enum pv_mode states[] = {
+		PV_MODE_PATCH, PV_MODE_NOINLINE, PV_MODE_UNPATCH,
 	};
-	unsigned int flags = pv_patch_flags;
+	enum pv_mode mode = pv_mode;
 	unsigned int i;
 	int err = 0;
 
@@ -197,7 +198,7 @@ static int __init pv_bench_init(void)
 	pv_bench_vma.vm_mm = current->active_mm;
 	for (i = 0; i < ARRAY_SIZE(states) && !err; i++)
 		err = pv_bench_state(states[i]);
-	if (pv_repatch(NULL, flags, NULL))
+	if (pv_repatch(NULL, mode, NULL))
 		pr_err("could not restore the kernel's mode\n");
 	pr_info("done\n");
 	/* Measured and printed: nothing to keep loaded. */

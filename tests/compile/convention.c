@@ -48,7 +48,7 @@ PV_CPUID_THUNK(pv_conv_cpuid);
 
 #if PV_CONVENTION_CASE == 0
 /* Right: the thunks, named by the layer's macros. */
-static struct paravirt_patch_template pv_conv_ops __used = {
+static struct paravirt_ops pv_conv_ops __used = {
 	.mmu.set_pte = PV_CALLEE_SAVE(pv_conv_set_pte),
 	.cpu.read_msr = PV_CALLEE_SAVE(pv_conv_read_msr),
 	.cpu.cpuid = PV_CPUID(pv_conv_cpuid),
@@ -63,22 +63,22 @@ static void __used pv_conv_assign(void)
 }
 #elif PV_CONVENTION_CASE == 1
 /* Wrong: set_pte is callee-save, the function follows the C convention. */
-static struct paravirt_patch_template pv_conv_ops __used = {
+static struct paravirt_ops pv_conv_ops __used = {
 	.mmu.set_pte = pv_conv_set_pte,
 };
 #elif PV_CONVENTION_CASE == 2
 /* Wrong: the MSR reads are callee-save. */
-static struct paravirt_patch_template pv_conv_ops __used = {
+static struct paravirt_ops pv_conv_ops __used = {
 	.cpu.read_msr = pv_conv_read_msr,
 };
 #elif PV_CONVENTION_CASE == 3
 /* Wrong: cpuid takes the instruction's registers, not four pointers. */
-static struct paravirt_patch_template pv_conv_ops __used = {
+static struct paravirt_ops pv_conv_ops __used = {
 	.cpu.cpuid = pv_conv_cpuid,
 };
 #elif PV_CONVENTION_CASE == 4
 /* Wrong: upstream's ptep_modify_prot_start, with vma and address. */
-static struct paravirt_patch_template pv_conv_ops __used = {
+static struct paravirt_ops pv_conv_ops __used = {
 	.mmu.ptep_modify_prot_start = pv_conv_modify_start,
 };
 #elif PV_CONVENTION_CASE == 5
@@ -89,7 +89,7 @@ static void __used pv_conv_assign(void)
 }
 #elif PV_CONVENTION_CASE == 6 && defined(CONFIG_PARAVIRT_SPINLOCKS)
 /* Wrong: vcpu_is_preempted is callee-save. */
-static struct paravirt_patch_template pv_conv_ops __used = {
+static struct paravirt_ops pv_conv_ops __used = {
 	.lock.vcpu_is_preempted = pv_conv_preempted,
 };
 #else

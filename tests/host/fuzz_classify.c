@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		.slots = slots,
 		.nr_ops = nr_ops,
 		.templates = { { templates, ARRAY_SIZE(templates) } },
-		.flags = data[6] & 3,
+		.mode = data[6] % 4 % PV_MODE_COUNT,
 		.pti = data[6] & 4,
 		.nop_func = NOP_FUNC,
 		.tramp = tramp,
@@ -123,21 +123,21 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	switch (c.form) {
 	case PV_FORM_INDIRECT:
-		CHECK((ctx.flags & PV_PLAN_NO_PATCH) || !slots[rec.op]);
+		CHECK(ctx.mode == PV_MODE_UNPATCH || !slots[rec.op]);
 		CHECK(!memcmp(c.want, c.orig, rec.len));
 		break;
 	case PV_FORM_NOP:
-		CHECK(slots[rec.op] == NOP_FUNC && !(ctx.flags & PV_PLAN_NO_PATCH));
+		CHECK(slots[rec.op] == NOP_FUNC && ctx.mode != PV_MODE_UNPATCH);
 		break;
 	case PV_FORM_INLINE:
-		CHECK(c.tmpl && !(ctx.flags & 3));
+		CHECK(c.tmpl && ctx.mode == PV_MODE_PATCH);
 		CHECK(c.tmpl->len <= rec.len && !(c.tmpl->clobbers & ~rec.clobbers));
 		CHECK(!(ctx.pti && (c.tmpl->flags & PV_TEMPLATE_NOT_PTI)));
 		CHECK((unsigned long)c.tmpl->func == slots[rec.op]);
 		CHECK(!memcmp(c.want, c.tmpl->bytes, c.tmpl->len));
 		break;
 	case PV_FORM_DIRECT:
-		CHECK(slots[rec.op] && !(ctx.flags & PV_PLAN_NO_PATCH));
+		CHECK(slots[rec.op] && ctx.mode != PV_MODE_UNPATCH);
 		CHECK(calls(c.want, ip, ctx.call_dest ? thunk(NULL, slots[rec.op]) :
 				       slots[rec.op]));
 		break;

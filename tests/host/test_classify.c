@@ -180,7 +180,7 @@ static void test_indirect(void)
 	begin();
 	expect_form("empty slot", &r, PV_FORM_INDIRECT);
 	slots[op_cli] = FUNC_A;
-	ctx.flags = PV_PLAN_NO_PATCH;
+	ctx.mode = PV_MODE_UNPATCH;
 	expect_form("unpatch", &r, PV_FORM_INDIRECT);
 	pv_plan(&ctx, &r, SITE_IP, &c);
 	if (memcmp(c.want, c.orig, 5) ||
@@ -206,7 +206,7 @@ static void test_nop(void)
 	pv_plan(&ctx, &r, SITE_IP, &c);
 	if (!is_nops(c.want, 5))
 		fail("a nop site is not one five-byte NOP");
-	ctx.flags = PV_PLAN_NO_INLINE;
+	ctx.mode = PV_MODE_NOINLINE;
 	expect_form("nop slot, noinline", &r, PV_FORM_NOP);
 	tls = rec(op, PV_LOAD_TLS_SITE_LEN, 0);
 	pv_plan(&ctx, &tls, SITE_IP, &c);
@@ -252,7 +252,7 @@ static void test_inline(void)
 	expect_form("template not for PTI, with PTI", &r, PV_FORM_DIRECT);
 
 	ctx.pti = false;
-	ctx.flags = PV_PLAN_NO_INLINE;
+	ctx.mode = PV_MODE_NOINLINE;
 	slots[op] = FUNC_A;
 	expect_form("template, noinline", &r, PV_FORM_DIRECT);
 	end("classify/inline: a template where it fits, clobbers and applies");
@@ -331,7 +331,7 @@ static void test_verdicts(void)
 	if (pv_classify(&ctx, &r, SITE_IP + 1, plan.orig, &c) !=
 	    PV_VERDICT_FOREIGN)
 		fail("another site's call is not foreign here");
-	ctx.flags = PV_PLAN_NO_PATCH;
+	ctx.mode = PV_MODE_UNPATCH;
 	if (pv_classify(&ctx, &r, SITE_IP, plan.orig, &c) != PV_VERDICT_WANTED)
 		fail("unpatched: the compiler's call is not what is wanted");
 	if (pv_classify(&ctx, &r, SITE_IP, plan.want, &c) != PV_VERDICT_FOREIGN)
@@ -349,26 +349,26 @@ static void test_properties(void)
 					  PV_CLOBBER_CPUID };
 	const unsigned int lens = PV_SITE_MAX - PV_SITE_LEN + 1;
 	const unsigned int all = nr_ops * lens * ARRAY_SIZE(kinds) *
-				 ARRAY_SIZE(clobbers) * 4;
+				 ARRAY_SIZE(clobbers) * 2 * PV_MODE_COUNT;
 	unsigned int i, op, len, k, fl, n = 0;
 	struct pv_class plan, c;
 	struct pv_site r;
 
 	begin();
 	for (i = 0; i < all; i++) {
-		/* i: the flags, the clobbers, the slot, the length, the op */
-		fl = i % 4;
-		r = rec(0, 0, clobbers[i / 4 % ARRAY_SIZE(clobbers)]);
-		k = i / 4 / ARRAY_SIZE(clobbers) % ARRAY_SIZE(kinds);
-		len = PV_SITE_LEN + i / 4 / ARRAY_SIZE(clobbers) /
+		/* i: mode and PTI, the clobbers, the slot, the length, the op */
+		fl = i % (2 * PV_MODE_COUNT);
+		r = rec(0, 0, clobbers[i / (2 * PV_MODE_COUNT) % ARRAY_SIZE(clobbers)]);
+		k = i / (2 * PV_MODE_COUNT) / ARRAY_SIZE(clobbers) % ARRAY_SIZE(kinds);
+		len = PV_SITE_LEN + i / (2 * PV_MODE_COUNT) / ARRAY_SIZE(clobbers) /
 		      ARRAY_SIZE(kinds) % lens;
-		op = i / 4 / ARRAY_SIZE(clobbers) / ARRAY_SIZE(kinds) / lens;
+		op = i / (2 * PV_MODE_COUNT) / ARRAY_SIZE(clobbers) / ARRAY_SIZE(kinds) / lens;
 		r.op = op;
 		r.len = len;
 
 		reset();
-		ctx.flags = fl & 3;
-		ctx.pti = fl & 1;
+		ctx.mode = fl % PV_MODE_COUNT;
+		ctx.pti = fl / PV_MODE_COUNT;
 		ctx.call_dest = (op & 1) ? thunk : NULL;
 		slots[op] = kinds[k];
 		pv_plan(&ctx, &r, SITE_IP, &plan);
@@ -384,7 +384,7 @@ static void test_properties(void)
 			     c.verdict);
 		if (plan.form == PV_FORM_INLINE &&
 		    (plan.tmpl->clobbers & ~r.clobbers ||
-		     plan.tmpl->len > len || (ctx.flags & PV_PLAN_NO_INLINE)))
+		     plan.tmpl->len > len || ctx.mode == PV_MODE_NOINLINE))
 			fail("op %u len %u: a template that does not apply",
 			     op, len);
 		if (plan.form == PV_FORM_NOP && kinds[k] != NOP_FUNC)

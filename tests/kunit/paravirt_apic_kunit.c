@@ -29,6 +29,8 @@
 #include <asm/paravirt_layer.h>
 #include <asm/tlbflush.h>
 
+#include "internal.h"
+
 /* The driver's operations as the active backend leaves them. */
 static void pv_apic_expected(const struct apic *drv, struct pv_apic_ops *ops)
 {
@@ -53,28 +55,32 @@ static void pv_apic_expect_table(struct kunit *test, const struct apic *drv)
 
 /*
  * Every APIC site of the kernel holds the form its slot requires (or, with
- * patching off, the compiler's call), and every operation has sites: the
+ * mode unpatch, the compiler's call), and every operation has sites: the
  * accessors of asm/apic.h and the IPI paths of the drivers.
  */
 static void pv_apic_sites_form(struct kunit *test)
 {
 	unsigned int per_op[PV_OP_COUNT] = { };
-	unsigned int forms[PV_FORM_COUNT];
+	struct pv_census cs = { .kernel_only = true, PV_CENSUS_APIC };
+	struct pv_plan_ctx ctx;
 	const struct pv_site *s;
+	struct pv_class c;
 	enum pv_form f;
 	unsigned int n = 0;
 
 	pv_apic_expect_table(test, apic);
 
 	mutex_lock(&text_mutex);
+	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, pv_mode);
 	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
 		if (!pv_op_is_apic(s->op) ||
 		    !core_kernel_text((unsigned long)pv_site_addr(s)))
 			continue;
-		f = pv_site_state(s, pv_patch_flags);
+		pv_site_classify(&ctx, s, &c);
+		f = pv_held_form(&c);
 		KUNIT_EXPECT_NE_MSG(test, f, PV_FORM_FOREIGN, "site %pS (%s)",
 				    pv_site_addr(s), pv_op_name(s->op));
-		if (!(pv_patch_flags & PV_PLAN_NO_PATCH))
+		if (pv_mode != PV_MODE_UNPATCH)
 			KUNIT_EXPECT_NE_MSG(test, f, PV_FORM_INDIRECT,
 					    "site %pS (%s) left indirect",
 					    pv_site_addr(s), pv_op_name(s->op));
@@ -83,8 +89,8 @@ static void pv_apic_sites_form(struct kunit *test)
 	}
 	mutex_unlock(&text_mutex);
 
-	KUNIT_EXPECT_EQ(test, pv_apic_count(forms), n);
-	KUNIT_EXPECT_EQ(test, forms[PV_FORM_FOREIGN], 0);
+	KUNIT_EXPECT_EQ(test, pv_census_take(&cs), n);
+	KUNIT_EXPECT_EQ(test, cs.forms[PV_FORM_FOREIGN], 0);
 	KUNIT_EXPECT_GT(test, per_op[PV_OP_INDEX(apic.read)], 0);
 	KUNIT_EXPECT_GT(test, per_op[PV_OP_INDEX(apic.write)], 0);
 	KUNIT_EXPECT_GT(test, per_op[PV_OP_INDEX(apic.eoi)], 0);

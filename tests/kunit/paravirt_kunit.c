@@ -230,7 +230,7 @@ static const char *pv_check_live_site(const struct pv_site *s,
 	const u8 *ip = pv_site_addr(s);
 	const void *slot = pv_slot_value(s->op);
 	const struct pv_template *t = pv_template_for(slot);
-	bool could_inline = !(st->flags & PV_PLAN_NO_INLINE) && t &&
+	bool could_inline = st->mode != PV_MODE_NOINLINE && t &&
 			    !(t->clobbers & ~s->clobbers);
 	struct insn insn;
 
@@ -245,10 +245,10 @@ static const char *pv_check_live_site(const struct pv_site *s,
 			return "call not padded with NOPs";
 		if (dest == tramp ||
 		    dest == callthunks_translate_call_dest((void *)tramp)) {
-			/* the trampoline: only when patching is off */
+			/* the trampoline: only in mode unpatch */
 			*form = PV_FORM_INDIRECT;
 			*thunked = dest != tramp;
-			if (!(st->flags & PV_PLAN_NO_PATCH))
+			if (st->mode != PV_MODE_UNPATCH)
 				return "left calling the trampoline";
 			return NULL;
 		}
@@ -313,9 +313,9 @@ static void pv_live_sites_match_backend(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, forms[PV_FORM_NOP], st->forms[PV_FORM_NOP]);
 	KUNIT_EXPECT_EQ(test, forms[PV_FORM_INDIRECT],
 			st->forms[PV_FORM_INDIRECT]);
-	if (!(st->flags & PV_PLAN_NO_PATCH)) {
+	if (st->mode != PV_MODE_UNPATCH) {
 		KUNIT_EXPECT_GT(test, forms[PV_FORM_DIRECT], 0);
-		if (!(st->flags & PV_PLAN_NO_INLINE))
+		if (st->mode != PV_MODE_NOINLINE)
 			KUNIT_EXPECT_GT(test, forms[PV_FORM_INLINE], 0);
 	}
 
@@ -344,11 +344,11 @@ static void pv_flush_one_user_form(struct kunit *test)
 {
 	static const u8 invlpg_rdi[] = { 0x3e, 0x3e, 0x0f, 0x01, 0x3f };
 	unsigned int op = PV_OP_INDEX(mmu.flush_tlb_one_user);
-	unsigned int flags = pv_boot_stats.flags;
+	enum pv_mode mode = pv_boot_stats.mode;
 	const void *slot = pv_slot_value(op);
 	bool pti = boot_cpu_has(X86_FEATURE_PTI);
 	bool want_inline = slot == native_flush_tlb_one_user && !pti &&
-			   !(flags & (PV_PLAN_NO_PATCH | PV_PLAN_NO_INLINE));
+			   mode == PV_MODE_PATCH;
 	unsigned int total = 0, inline_sites = 0, calls = 0;
 	const struct pv_site *s;
 	struct insn insn;
@@ -374,7 +374,7 @@ static void pv_flush_one_user_form(struct kunit *test)
 	kunit_info(test, "page-table isolation %s: %u sites, %u invlpg, %u calls of %ps\n",
 		   pti ? "on" : "off", total, inline_sites, calls, slot);
 	KUNIT_EXPECT_GT(test, total, 0);
-	if (flags & PV_PLAN_NO_PATCH) {
+	if (mode == PV_MODE_UNPATCH) {
 		KUNIT_EXPECT_EQ(test, inline_sites + calls, 0);
 		return;
 	}
@@ -444,11 +444,11 @@ static void pv_scratch_poke(void *dst, const void *src, size_t len)
 	text_poke_sync();
 }
 
-static void pv_scratch_patch_locked(unsigned int flags,
+static void pv_scratch_patch_locked(enum pv_mode mode,
 				    struct pv_patch_stats *st)
 {
 	mutex_lock(&text_mutex);
-	pv_patch_sites(&pv_scratch_rec, &pv_scratch_rec + 1, flags, st,
+	pv_patch_sites(&pv_scratch_rec, &pv_scratch_rec + 1, mode, st,
 		       pv_scratch_poke);
 	mutex_unlock(&text_mutex);
 }
@@ -467,7 +467,7 @@ static void pv_scratch_original(u8 *buf)
 	struct pv_class c;
 
 	mutex_lock(&text_mutex);
-	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, pv_patch_flags);
+	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, pv_mode);
 	pv_plan(&ctx, &pv_scratch_rec,
 		(unsigned long)pv_site_addr(&pv_scratch_rec), &c);
 	mutex_unlock(&text_mutex);
@@ -506,7 +506,7 @@ static void pv_scratch_restore(void)
 	pv_scratch_write(pv_site_addr(&pv_scratch_rec), orig, PV_SITE_LEN);
 }
 
-static void pv_scratch_patch(struct kunit *test, unsigned int flags,
+static void pv_scratch_patch(struct kunit *test, enum pv_mode mode,
 			     struct pv_patch_stats *st)
 {
 	u8 orig[PV_SITE_LEN];
@@ -516,7 +516,7 @@ static void pv_scratch_patch(struct kunit *test, unsigned int flags,
 	KUNIT_ASSERT_EQ_MSG(test, memcmp(pv_site_addr(&pv_scratch_rec), orig,
 					 PV_SITE_LEN), 0,
 			    "scratch site is not in its original state");
-	pv_scratch_patch_locked(flags, st);
+	pv_scratch_patch_locked(mode, st);
 	KUNIT_EXPECT_EQ(test, st->sites, 1);
 	KUNIT_EXPECT_EQ(test, st->refused, 0);
 }
@@ -582,7 +582,7 @@ static void pv_patch_scratch_direct(struct kunit *test)
 
 	site = pv_scratch_setup(test, pv_scratch_read_cr0,
 				PV_OP_INDEX(cpu.read_cr0), PV_CLOBBER_C_ABI);
-	pv_scratch_patch(test, PV_PLAN_NO_INLINE, &st);
+	pv_scratch_patch(test, PV_MODE_NOINLINE, &st);
 	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_DIRECT], 1);
 
 	KUNIT_ASSERT_GE(test, insn_decode_kernel(&insn, site), 0);
@@ -620,7 +620,7 @@ static void pv_patch_scratch_indirect(struct kunit *test)
 	site = pv_scratch_setup(test, pv_scratch_save_fl,
 				PV_OP_INDEX(irq.save_fl), PV_CLOBBER_CALLEE_SAVE);
 	pv_scratch_original(orig);
-	pv_scratch_patch(test, PV_PLAN_NO_PATCH, &st);
+	pv_scratch_patch(test, PV_MODE_UNPATCH, &st);
 	KUNIT_EXPECT_EQ(test, st.forms[PV_FORM_INDIRECT], 1);
 	KUNIT_EXPECT_EQ(test, memcmp(site, orig, PV_SITE_LEN), 0);
 	KUNIT_EXPECT_EQ(test, pv_scratch_save_fl() & X86_EFLAGS_IF,

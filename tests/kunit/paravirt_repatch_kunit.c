@@ -46,18 +46,18 @@ static void pv_restore_boot_state(struct kunit *test)
 	int err, tries = 0;
 
 	do {
-		err = pv_repatch(pv_boot_backend, pv_boot_stats.flags, NULL);
+		err = pv_repatch(pv_boot_backend, pv_boot_stats.mode, NULL);
 	} while (err == -EBUSY && ++tries < 100);
 	KUNIT_ASSERT_EQ(test, err, 0);
 }
 
 /* Re-patch, retrying while a task sits inside a site that would change. */
-static int pv_switch(const struct pv_backend *b, unsigned int flags,
+static int pv_switch(const struct pv_backend *b, enum pv_mode mode,
 		     unsigned int *busy)
 {
 	int err;
 
-	while ((err = pv_repatch(b, flags, NULL)) == -EBUSY) {
+	while ((err = pv_repatch(b, mode, NULL)) == -EBUSY) {
 		(*busy)++;
 		usleep_range(500, 1000);
 	}
@@ -68,7 +68,23 @@ static int pv_switch(const struct pv_backend *b, unsigned int flags,
  * The sites hold what the active backend and mode say: none in an unknown
  * state, all indirect when unpatched, none left indirect otherwise.
  */
-static void pv_expect_state(struct kunit *test, unsigned int flags,
+/* Every present site of the kernel and its modules, by form. */
+static unsigned int pv_count_forms(unsigned int *forms)
+{
+	struct pv_census cs = { };
+
+	pv_census_take(&cs);
+	memcpy(forms, cs.forms, sizeof(cs.forms));
+	return cs.n;
+}
+
+/* A mode in which a site's bytes differ from those it holds in @mode. */
+static enum pv_mode pv_other_mode(enum pv_mode mode)
+{
+	return mode == PV_MODE_UNPATCH ? PV_MODE_PATCH : PV_MODE_UNPATCH;
+}
+
+static void pv_expect_state(struct kunit *test, enum pv_mode mode,
 			    const char *when)
 {
 	unsigned int forms[PV_FORM_COUNT];
@@ -77,16 +93,16 @@ static void pv_expect_state(struct kunit *test, unsigned int flags,
 	KUNIT_EXPECT_GT(test, n, 0);
 	KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_FOREIGN], 0,
 			    "%s: sites in no known form", when);
-	if (flags & PV_PLAN_NO_PATCH) {
+	if (mode == PV_MODE_UNPATCH) {
 		KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_INDIRECT], n,
 				    "%s: sites not indirect", when);
 		return;
 	}
 	KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_INDIRECT], 0,
 			    "%s: sites left indirect", when);
-	if (flags & PV_PLAN_NO_INLINE)
+	if (mode == PV_MODE_NOINLINE)
 		KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_INLINE], 0,
-				    "%s: inline sites with inlining off", when);
+				    "%s: inline sites in mode noinline", when);
 	else
 		KUNIT_EXPECT_GT_MSG(test, forms[PV_FORM_INLINE], 0,
 				    "%s: no inline sites", when);
@@ -95,8 +111,8 @@ static void pv_expect_state(struct kunit *test, unsigned int flags,
 /* Each mode in turn, then back: the forms follow, the counts come back. */
 static void pv_repatch_modes(struct kunit *test)
 {
-	static const unsigned int modes[] = {
-		PV_PLAN_NO_PATCH, PV_PLAN_NO_INLINE, 0, PV_PLAN_NO_PATCH,
+	static const enum pv_mode modes[] = {
+		PV_MODE_UNPATCH, PV_MODE_NOINLINE, PV_MODE_PATCH, PV_MODE_UNPATCH,
 	};
 	unsigned int before[PV_FORM_COUNT], after[PV_FORM_COUNT];
 	unsigned long switches = pv_repatch_totals.switches;
@@ -108,12 +124,12 @@ static void pv_repatch_modes(struct kunit *test)
 		memset(&st, 0, sizeof(st));
 		KUNIT_ASSERT_EQ(test, pv_repatch(NULL, modes[i], &st), 0);
 		KUNIT_EXPECT_EQ(test, st.sites, n);
-		KUNIT_EXPECT_EQ(test, st.flags, modes[i]);
-		KUNIT_EXPECT_EQ(test, pv_patch_flags, modes[i]);
+		KUNIT_EXPECT_EQ(test, st.mode, modes[i]);
+		KUNIT_EXPECT_EQ(test, pv_mode, modes[i]);
 		pv_expect_state(test, modes[i], "mode");
 	}
 	/* A request for the state the kernel is in rewrites nothing. */
-	KUNIT_ASSERT_EQ(test, pv_repatch(NULL, PV_PLAN_NO_PATCH, NULL), 0);
+	KUNIT_ASSERT_EQ(test, pv_repatch(NULL, PV_MODE_UNPATCH, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pv_repatch_totals.last_changed, 0);
 
 	pv_restore_boot_state(test);
@@ -143,7 +159,7 @@ static void pv_repatch_backends(struct kunit *test)
 	/* native at least */
 	KUNIT_EXPECT_GE(test, tried, 1);
 	pv_restore_boot_state(test);
-	pv_expect_state(test, pv_boot_stats.flags, "restored");
+	pv_expect_state(test, pv_boot_stats.mode, "restored");
 }
 
 /*
@@ -184,7 +200,7 @@ static void pv_expect_guest_ops(struct kunit *test, void *const *kept,
 				const char *when)
 {
 	void *const *slots = (void *const *)&pv_ops;
-	unsigned int forms[PV_FORM_COUNT], i, n;
+	unsigned int i, n;
 	int calls = atomic_read(&pv_test_guest_calls);
 
 	for (i = 0; i < PV_OP_COUNT; i++) {
@@ -192,9 +208,12 @@ static void pv_expect_guest_ops(struct kunit *test, void *const *kept,
 			continue;
 		KUNIT_EXPECT_PTR_EQ_MSG(test, slots[i], kept[i], "%s: %s",
 					when, pv_op_name(i));
-		n = pv_count_op_range(i, i, forms);
-		if (n && !(pv_patch_flags & PV_PLAN_NO_PATCH))
-			KUNIT_EXPECT_EQ_MSG(test, forms[PV_FORM_DIRECT], n,
+		struct pv_census cs = {
+			.kernel_only = true, .first_op = i, .end_op = i + 1 };
+
+		n = pv_census_take(&cs);
+		if (n && pv_mode != PV_MODE_UNPATCH)
+			KUNIT_EXPECT_EQ_MSG(test, cs.forms[PV_FORM_DIRECT], n,
 					    "%s: %s sites not direct calls",
 					    when, pv_op_name(i));
 	}
@@ -234,7 +253,7 @@ static void pv_repatch_keeps_guest_ops(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pv_op_set_by_guest(PV_OP_INDEX(mmu.read_cr3)));
 	pv_expect_guest_ops(test, kept, "boot");
 
-	KUNIT_ASSERT_EQ(test, pv_switch(NULL, PV_PLAN_NO_PATCH, &busy), 0);
+	KUNIT_ASSERT_EQ(test, pv_switch(NULL, PV_MODE_UNPATCH, &busy), 0);
 	pv_expect_guest_ops(test, kept, "unpatched");
 	KUNIT_ASSERT_EQ(test, pv_switch(NULL, 0, &busy), 0);
 	pv_expect_guest_ops(test, kept, "patched again");
@@ -289,10 +308,10 @@ static void pv_repatch_refuses_tampered(struct kunit *test)
 {
 	const struct pv_site *s = pv_victim_site();
 	const struct pv_backend *backend = pv_active_backend;
-	unsigned int flags = pv_patch_flags;
+	enum pv_mode mode = pv_mode;
 	unsigned int before[PV_FORM_COUNT], after[PV_FORM_COUNT];
 	unsigned long failed = pv_repatch_totals.failed;
-	struct paravirt_patch_template ops;
+	struct paravirt_ops ops;
 	u8 saved[PV_SITE_LEN], bad[PV_SITE_LEN];
 	u8 *ip;
 
@@ -313,7 +332,7 @@ static void pv_repatch_refuses_tampered(struct kunit *test)
 	ops = pv_ops;
 
 	pv_console_start(test, &pv_repatch_console);
-	KUNIT_EXPECT_EQ(test, pv_repatch(NULL, flags ^ PV_PLAN_NO_PATCH, NULL),
+	KUNIT_EXPECT_EQ(test, pv_repatch(NULL, pv_other_mode(mode), NULL),
 			-EINVAL);
 	pv_console_stop(&pv_repatch_console);
 	/* the message names the site, its operation and what it holds */
@@ -321,7 +340,7 @@ static void pv_repatch_refuses_tampered(struct kunit *test)
 			  ip, pv_op_name(s->op), (int)s->len, ip);
 	KUNIT_EXPECT_EQ(test, pv_repatch_totals.failed, failed + 1);
 	KUNIT_EXPECT_PTR_EQ(test, pv_active_backend, backend);
-	KUNIT_EXPECT_EQ(test, pv_patch_flags, flags);
+	KUNIT_EXPECT_EQ(test, pv_mode, mode);
 	KUNIT_EXPECT_EQ(test, memcmp(&ops, &pv_ops, sizeof(ops)), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(ip, bad, PV_SITE_LEN), 0);
 	pv_count_forms(after);
@@ -332,7 +351,7 @@ static void pv_repatch_refuses_tampered(struct kunit *test)
 	text_poke_sync();
 	mutex_unlock(&text_mutex);
 	KUNIT_EXPECT_EQ(test, pv_repatch_victim(), read_cr0());
-	pv_expect_state(test, flags, "after the refused request");
+	pv_expect_state(test, mode, "after the refused request");
 }
 
 struct pv_sleeper {
@@ -506,24 +525,24 @@ static void pv_repatch_storm(struct kunit *test)
 
 	for (i = 0; i < storm_switches; i++) {
 		const struct pv_backend *to = boot;
-		unsigned int flags = 0;
+		enum pv_mode mode = PV_MODE_PATCH;
 
 		switch (i % 4) {
 		case 0:
-			flags = PV_PLAN_NO_PATCH;
+			mode = PV_MODE_UNPATCH;
 			break;
 		case 2:
 			to = other ?: boot;
 			break;
 		case 3:
-			flags = PV_PLAN_NO_INLINE;
+			mode = PV_MODE_NOINLINE;
 			break;
 		}
-		if (pv_switch(to, flags, &busy)) {
+		if (pv_switch(to, mode, &busy)) {
 			KUNIT_FAIL(test, "switch %u refused", i);
 			break;
 		}
-		pv_expect_state(test, flags, to->name);
+		pv_expect_state(test, mode, to->name);
 	}
 
 	for_each_online_cpu(cpu) {
@@ -550,7 +569,7 @@ static void pv_repatch_storm(struct kunit *test)
 struct pv_module_race {
 	struct task_struct *repatcher;
 	struct completion in_pass, done;
-	unsigned int flags;
+	enum pv_mode mode;
 	int err;
 };
 
@@ -561,7 +580,7 @@ static int pv_race_repatch(void *arg)
 	struct pv_module_race *r = arg;
 
 	wait_for_completion(&r->in_pass);
-	r->err = pv_repatch(NULL, r->flags, NULL);
+	r->err = pv_repatch(NULL, r->mode, NULL);
 	complete(&r->done);
 	return 0;
 }
@@ -595,9 +614,9 @@ static void pv_repatch_module_race(struct kunit *test)
 		struct elf64_shdr sh[2];
 		char names[sizeof(names)];
 	} *e;
-	unsigned int flags = pv_patch_flags ^ PV_PLAN_NO_PATCH;
+	enum pv_mode old = pv_mode, mode = pv_other_mode(old);
 	struct pv_plan_ctx ctx;
-	struct pv_module_race r = { .flags = flags };
+	struct pv_module_race r = { .mode = mode };
 	struct module *mod;
 	struct pv_site *rec;
 	struct pv_class c;
@@ -625,7 +644,7 @@ static void pv_repatch_module_race(struct kunit *test)
 	rec->clobbers = PV_CLOBBER_CALLEE_SAVE;
 	rec->addr = (long)(text + 16) - (long)&rec->addr;
 	mutex_lock(&text_mutex);
-	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, pv_patch_flags);
+	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, pv_mode);
 	pv_plan(&ctx, rec, (unsigned long)text + 16, &c);
 	mutex_unlock(&text_mutex);
 	memcpy(text + 16, c.orig, PV_SITE_LEN);
@@ -645,15 +664,16 @@ static void pv_repatch_module_race(struct kunit *test)
 	put_task_struct(r.repatcher);
 
 	mutex_lock(&text_mutex);
-	held = pv_site_state(rec, pv_patch_flags);
+	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, pv_mode);
+	pv_site_classify(&ctx, rec, &c);
 	mutex_unlock(&text_mutex);
+	held = pv_held_form(&c);
 	KUNIT_EXPECT_EQ(test, r.err, 0);
-	KUNIT_EXPECT_EQ(test, pv_patch_flags, flags);
+	KUNIT_EXPECT_EQ(test, pv_mode, mode);
 	KUNIT_EXPECT_NE_MSG(test, held, PV_FORM_FOREIGN,
 			    "the module's site missed the re-patch: %*ph",
 			    PV_SITE_LEN, text + 16);
-	KUNIT_EXPECT_EQ(test, pv_repatch(NULL, flags ^ PV_PLAN_NO_PATCH, NULL),
-			0);
+	KUNIT_EXPECT_EQ(test, pv_repatch(NULL, old, NULL), 0);
 
 	paravirt_module_cleanup(mod);
 	vfree(text);
@@ -685,7 +705,7 @@ static struct kunit_case pv_repatch_cases[] = {
 static void pv_repatch_exit(struct kunit *test)
 {
 	if (pv_active_backend != pv_boot_backend ||
-	    pv_patch_flags != pv_boot_stats.flags)
+	    pv_mode != pv_boot_stats.mode)
 		pv_restore_boot_state(test);
 }
 

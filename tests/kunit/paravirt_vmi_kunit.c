@@ -131,7 +131,7 @@ static void vmi_sites_use_rom_code(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, vmi_rom.count, 0);
 		return;
 	}
-	if (pv_patch_flags & PV_PLAN_NO_PATCH)
+	if (pv_mode == PV_MODE_UNPATCH)
 		return;
 
 	mutex_lock(&text_mutex);
@@ -147,7 +147,7 @@ static void vmi_sites_use_rom_code(struct kunit *test)
 		d = &vmi_rom.desc[(entry - vmi_code) / VMI_ENTRY_SIZE];
 		if (d->kind == VMI_KIND_INLINE && target == entry &&
 		    d->inline_len <= s->len &&
-		    !(pv_patch_flags & PV_PLAN_NO_INLINE) &&
+		    pv_mode != PV_MODE_NOINLINE &&
 		    !(d->clobbers & ~s->clobbers)) {
 			KUNIT_EXPECT_EQ_MSG(test, memcmp(ip, entry, d->inline_len),
 					    0, "site %pS", ip);
@@ -166,7 +166,7 @@ static void vmi_sites_use_rom_code(struct kunit *test)
 		called++;
 	}
 	mutex_unlock(&text_mutex);
-	if (!(pv_patch_flags & PV_PLAN_NO_INLINE))
+	if (pv_mode != PV_MODE_NOINLINE)
 		KUNIT_EXPECT_GT(test, inlined, 0);
 	KUNIT_EXPECT_GT(test, called, 0);
 }

@@ -577,8 +577,8 @@ static void xen_sites_call_backend(struct kunit *test)
 
 	if (!xen_active())
 		kunit_skip(test, "the xen backend is not in use");
-	if (pv_patch_flags & PV_PLAN_NO_PATCH)
-		kunit_skip(test, "patching is off");
+	if (pv_mode == PV_MODE_UNPATCH)
+		kunit_skip(test, "mode unpatch");
 
 	mutex_lock(&text_mutex);
 	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {

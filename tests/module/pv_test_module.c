@@ -37,21 +37,21 @@ static noinline bool pv_test_ops(void)
 
 static int __init pv_test_init(void)
 {
-	unsigned int forms[PV_FORM_COUNT];
-	int n = pv_module_check(THIS_MODULE, -1, forms);
+	struct pv_census cs = { .mod = THIS_MODULE };
+	unsigned int *forms = cs.forms, n = pv_census_take(&cs);
 	bool ok = pv_test_ops();
 
-	if (n <= 0) {
-		pr_err("no patched sites found (%d)\n", n);
+	if (!n) {
+		pr_err("no patched sites found\n");
 		return -EINVAL;
 	}
-	/* With patching on, nothing is left indirect or unknown. */
+	/* Nothing unknown; every site indirect in mode unpatch, none otherwise. */
 	if (forms[PV_FORM_FOREIGN] ||
-	    (!(pv_patch_flags & PV_PLAN_NO_PATCH) && forms[PV_FORM_INDIRECT]) ||
-	    ((pv_patch_flags & PV_PLAN_NO_PATCH) && forms[PV_FORM_INDIRECT] != n))
+	    (pv_mode != PV_MODE_UNPATCH && forms[PV_FORM_INDIRECT]) ||
+	    (pv_mode == PV_MODE_UNPATCH && forms[PV_FORM_INDIRECT] != n))
 		ok = false;
 
-	pr_info("%d sites: %u inline, %u direct, %u nop, %u indirect: %s\n",
+	pr_info("%u sites: %u inline, %u direct, %u nop, %u indirect: %s\n",
 		n, forms[PV_FORM_INLINE], forms[PV_FORM_DIRECT],
 		forms[PV_FORM_NOP], forms[PV_FORM_INDIRECT],
 		ok ? "ok" : "FAILED");

@@ -45,7 +45,7 @@ void pv_apic_driver_ops(const struct apic *drv, struct pv_apic_ops *ops)
 
 void paravirt_apic_update(void)
 {
-	struct paravirt_patch_template ops;
+	struct paravirt_ops ops;
 	int err = -EBUSY, i;
 
 	pv_apic_driver_ops(apic, &pv_native_ops.apic);
@@ -69,7 +69,7 @@ void paravirt_apic_update(void)
 		return;
 
 	for (i = 0; i < PV_APIC_REPATCH_TRIES && err == -EBUSY; i++) {
-		err = pv_repatch(NULL, pv_patch_flags, NULL);
+		err = pv_repatch(NULL, pv_mode, NULL);
 		if (err == -EBUSY)
 			schedule_timeout_uninterruptible(1);
 	}

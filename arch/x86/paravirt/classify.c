@@ -19,10 +19,12 @@
 
 #ifdef __KERNEL__
 #include <linux/build_bug.h>
+#include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/string.h>
 #include <asm/paravirt_types.h>
 #else
+#include <errno.h>
 #include <string.h>	/* and tests/host/host.h, included first */
 #endif
 #include <asm/paravirt_classify.h>
@@ -61,7 +63,7 @@ static const u8 pv_op_order[] __maybe_unused = {
 
 static_assert(ARRAY_SIZE(pv_op_order) == PV_OP_COUNT &&
 	      ARRAY_SIZE(pv_op_list) == PV_OP_COUNT,
-	      "asm/paravirt_ops_list.h and struct paravirt_patch_template differ");
+	      "asm/paravirt_ops_list.h and struct paravirt_ops differ");
 #endif
 
 /**
@@ -92,6 +94,40 @@ const char *pv_form_name(enum pv_form form)
 	return (unsigned int)form < PV_FORM_COUNT ? pv_form_names[form] : "?";
 }
 EXPORT_SYMBOL_GPL(pv_form_name);
+
+/* In the order of enum pv_mode. */
+static const char *const pv_mode_names[PV_MODE_COUNT] = {
+	"patch", "noinline", "unpatch",
+};
+
+/**
+ * pv_mode_name - name of a mode
+ * @mode: the mode
+ *
+ * Return: its name, the word the control file and paravirt_mode= take.
+ */
+const char *pv_mode_name(enum pv_mode mode)
+{
+	return (unsigned int)mode < PV_MODE_COUNT ? pv_mode_names[mode] : "?";
+}
+EXPORT_SYMBOL_GPL(pv_mode_name);
+
+/**
+ * pv_mode_parse - the mode a word names
+ * @word: "patch", "noinline" or "unpatch"
+ *
+ * Return: the mode, or -EINVAL if @word names none.
+ */
+int pv_mode_parse(const char *word)
+{
+	int i;
+
+	for (i = 0; i < PV_MODE_COUNT; i++)
+		if (!strcmp(word, pv_mode_names[i]))
+			return i;
+	return -EINVAL;
+}
+EXPORT_SYMBOL_GPL(pv_mode_parse);
 
 /**
  * pv_record_valid - can a record describe a site at all?
@@ -162,7 +198,7 @@ static const struct pv_template *pv_find_template(const struct pv_plan_ctx *ctx,
  * in an operation that returns nothing; the slot function's template if
  * one applies (its conditions hold, it fits, it clobbers only what the site
  * allows); a direct call of the slot's function; the trampoline's call
- * (indirect) when patching is off or the slot is empty.
+ * (indirect) in mode unpatch or the slot is empty.
  *
  * @ip and the functions, trampolines and thunks of @ctx are within 2 GiB
  * of each other, as kernel and module text are: a call reaches them.
@@ -179,14 +215,14 @@ enum pv_form pv_plan(const struct pv_plan_ctx *ctx, const struct pv_site *rec,
 		   c->orig);
 	c->tmpl = NULL;
 
-	if ((ctx->flags & PV_PLAN_NO_PATCH) || !slot) {
+	if (ctx->mode == PV_MODE_UNPATCH || !slot) {
 		memcpy(c->want, c->orig, rec->len);
 		c->form = PV_FORM_INDIRECT;
 	} else if (slot == ctx->nop_func && !pv_op_list[rec->op].returns) {
 		pv_fill_nops(ctx, c->want, rec->len);
 		c->form = PV_FORM_NOP;
 	} else {
-		t = (ctx->flags & PV_PLAN_NO_INLINE) ? NULL :
+		t = ctx->mode == PV_MODE_NOINLINE ? NULL :
 		    pv_find_template(ctx, slot);
 		if (t && t->len <= rec->len && !(t->clobbers & ~rec->clobbers)) {
 			memcpy(c->want, t->bytes, t->len);

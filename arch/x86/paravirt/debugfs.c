@@ -10,7 +10,7 @@
  *		site (see pv_control_write()). Writing needs CAP_SYS_ADMIN
  *		and is refused under lockdown.
  *
- * The form of a site is read from its bytes (pv_site_state()), not
+ * The form of a site is read from its bytes (pv_census_take()), not
  * remembered, so the files show what the text holds. Sites whose text may
  * be gone (the kernel's and modules' init text) are not listed; counts
  * reports them as "freed".
@@ -41,8 +41,7 @@ static void pv_list_site(const struct pv_site *s, struct module *mod,
 
 static int pv_sites_show(struct seq_file *m, void *v)
 {
-	struct pv_census cs = {
-		.last_op = PV_OP_COUNT - 1, .show = pv_list_site, .arg = m };
+	struct pv_census cs = { .show = pv_list_site, .arg = m };
 
 	pv_census_take(&cs);
 	return 0;
@@ -51,7 +50,7 @@ DEFINE_SHOW_ATTRIBUTE(pv_sites);
 
 static int pv_counts_show(struct seq_file *m, void *v)
 {
-	struct pv_census cs = { .last_op = PV_OP_COUNT - 1 };
+	struct pv_census cs = { };
 	enum pv_form f;
 
 	pv_census_take(&cs);
@@ -64,22 +63,15 @@ DEFINE_SHOW_ATTRIBUTE(pv_counts);
 
 static int pv_backend_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "%s%s\n",
+	enum pv_mode mode = READ_ONCE(pv_mode);
+
+	seq_printf(m, "%s%s%s%s\n",
 		   pv_active_backend ? pv_active_backend->name : "none",
-		   (pv_patch_flags & PV_PLAN_NO_PATCH) ? " (patching off)" :
-		   (pv_patch_flags & PV_PLAN_NO_INLINE) ? " (inlining off)" : "");
+		   mode ? " (mode " : "", mode ? pv_mode_name(mode) : "",
+		   mode ? ")" : "");
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pv_backend);
-
-static const char *pv_mode_name(unsigned int flags)
-{
-	if (flags & PV_PLAN_NO_PATCH)
-		return "unpatch";
-	if (flags & PV_PLAN_NO_INLINE)
-		return "noinline";
-	return "patch";
-}
 
 static int pv_control_show(struct seq_file *m, void *v)
 {
@@ -88,7 +80,7 @@ static int pv_control_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "backend %s\nmode %s\navailable",
 		   pv_active_backend ? pv_active_backend->name : "none",
-		   pv_mode_name(READ_ONCE(pv_patch_flags)));
+		   pv_mode_name(READ_ONCE(pv_mode)));
 	for (b = __start_pv_backends; b < __stop_pv_backends; b++)
 		if (pv_backend_available(b))
 			seq_printf(m, " %s", b->name);
@@ -112,7 +104,7 @@ static int pv_control_open(struct inode *inode, struct file *file)
 static ssize_t pv_control_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
-	unsigned int flags = READ_ONCE(pv_patch_flags);
+	enum pv_mode mode = READ_ONCE(pv_mode);
 	const struct pv_backend *b = NULL;
 	char buf[32], *cmd;
 	int err;
@@ -129,12 +121,9 @@ static ssize_t pv_control_write(struct file *file, const char __user *ubuf,
 	buf[count] = '\0';
 	cmd = strim(buf);
 
-	if (!strcmp(cmd, "patch")) {
-		flags = 0;
-	} else if (!strcmp(cmd, "noinline")) {
-		flags = PV_PLAN_NO_INLINE;
-	} else if (!strcmp(cmd, "unpatch")) {
-		flags = PV_PLAN_NO_PATCH;
+	err = pv_mode_parse(cmd);
+	if (err >= 0) {
+		mode = err;
 	} else if (str_has_prefix(cmd, "backend ")) {
 		cmd = strim(cmd + strlen("backend "));
 		b = pv_backend_find(cmd);
@@ -148,7 +137,7 @@ static ssize_t pv_control_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 	}
 
-	err = pv_repatch(b, flags, NULL);
+	err = pv_repatch(b, mode, NULL);
 	return err ? err : count;
 }
 

@@ -29,42 +29,15 @@ typedef int (*pv_site_fn)(const struct pv_site *s, struct module *mod,
 int pv_walk_sites(pv_site_fn fn, void *arg, bool module_init,
 		  unsigned int *gone);
 void pv_plan_ctx_init(struct pv_plan_ctx *ctx,
-		      const struct paravirt_patch_template *ops,
-		      const struct pv_backend *b, unsigned int flags);
+		      const struct paravirt_ops *ops,
+		      const struct pv_backend *b, enum pv_mode mode);
 enum pv_verdict pv_site_classify(const struct pv_plan_ctx *ctx,
 				 const struct pv_site *s, struct pv_class *c);
 unsigned int pv_backend_ops(const struct pv_backend *b,
-			    struct paravirt_patch_template *ops);
-
-/**
- * struct pv_census - sites counted by the form they hold (pv_census_take())
- * @kernel_only: only the kernel image's sites
- * @mod:	only this module's sites, if not NULL
- * @first_op:	only sites of operations @first_op ...
- * @last_op:	... to @last_op
- * @show:	if not NULL, called for each site counted
- * @arg:	passed to @show
- * @ctx:	the running kernel's state, set by pv_census_take()
- * @forms:	sites per form
- * @n:		sites counted
- * @gone:	sites whose text is gone, skipped
- */
-struct pv_census {
-	bool kernel_only;
-	struct module *mod;
-	unsigned int first_op, last_op;
-	void (*show)(const struct pv_site *s, struct module *mod,
-		     enum pv_form form, void *arg);
-	void *arg;
-	struct pv_plan_ctx ctx;
-	unsigned int forms[PV_FORM_COUNT];
-	unsigned int n, gone;
-};
-
-void pv_census_take(struct pv_census *cs);
+			    struct paravirt_ops *ops);
 
 /* The native operations, the APIC driver's included (probe.c). */
-extern struct paravirt_patch_template pv_native_ops;
+extern struct paravirt_ops pv_native_ops;
 
 /* Keep what the kernel's guest code stored in pv_ops since the probe. */
 void pv_adopt_guest_ops(void);

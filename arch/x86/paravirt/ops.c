@@ -255,7 +255,7 @@ EXPORT_SYMBOL_GPL(pv_info);
 /* nop_func is a bare "ret": callee-save as it stands. */
 #define PV_NOP		__PV_IS_CALLEE_SAVE(paravirt_nop)
 
-struct paravirt_patch_template pv_ops = {
+struct paravirt_ops pv_ops = {
 	/* CPU state */
 	.cpu.io_delay			= native_io_delay,
 	.cpu.get_debugreg		= pv_native_get_debugreg,

@@ -27,7 +27,7 @@
 #include "messages.h"
 
 void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
-		    unsigned int flags, struct pv_patch_stats *stats,
+		    enum pv_mode mode, struct pv_patch_stats *stats,
 		    void (*poke)(void *dst, const void *src, size_t len))
 {
 	struct pv_plan_ctx ctx;
@@ -36,7 +36,7 @@ void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
 	u8 *ip;
 
 	lockdep_assert_held(&text_mutex);
-	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, flags);
+	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, mode);
 
 	for (s = start; s < end; s++) {
 		stats->sites++;
@@ -71,22 +71,21 @@ bool pv_boot_patched;
 void (*pv_test_module_hook)(struct module *mod);
 #endif
 
-static int __init pv_parse_patch(char *arg)
+static int __init pv_parse_mode(char *arg)
 {
+	int mode;
+
 	if (!arg)
 		return -EINVAL;
-	if (!strcmp(arg, "off"))
-		pv_patch_flags = PV_PLAN_NO_PATCH;
-	else if (!strcmp(arg, "noinline"))
-		pv_patch_flags = PV_PLAN_NO_INLINE;
-	else if (!strcmp(arg, "on"))
-		pv_patch_flags = 0;
-	else
-		pr_warn("unknown value '%s' for paravirt_patch=, ignored\n",
+	mode = pv_mode_parse(arg);
+	if (mode < 0)
+		pr_warn("unknown value '%s' for paravirt_mode=, ignored\n",
 			arg);
+	else
+		pv_mode = mode;
 	return 0;
 }
-early_param("paravirt_patch", pv_parse_patch);
+early_param("paravirt_mode", pv_parse_mode);
 
 /* Is every record's site wholly inside the text @inside accepts? */
 static bool pv_records_inside(const struct pv_site *start,
@@ -115,7 +114,7 @@ static bool __init pv_in_kernel_text(unsigned long addr, void *unused)
 void __init paravirt_patch_kernel(void)
 {
 	struct pv_patch_stats *st = &pv_boot_stats;
-	unsigned int flags = pv_patch_flags;
+	enum pv_mode mode = pv_mode;
 	unsigned int i;
 
 	BUILD_BUG_ON(sizeof(struct pv_site) != PV_SITE_RECORD_SIZE);
@@ -128,12 +127,12 @@ void __init paravirt_patch_kernel(void)
 		pr_err("site record %u points outside kernel text (%pS)\n", i,
 		       pv_site_addr(__start_parainstructions + i));
 		pr_err("site table is corrupt, leaving every site indirect\n");
-		flags |= PV_PLAN_NO_PATCH;
+		mode = PV_MODE_UNPATCH;
 	}
 
-	st->flags = flags;
+	st->mode = mode;
 	mutex_lock(&text_mutex);
-	pv_patch_sites(__start_parainstructions, __stop_parainstructions, flags, st,
+	pv_patch_sites(__start_parainstructions, __stop_parainstructions, mode, st,
 		       text_poke_early);
 	pv_boot_patched = true;
 	mutex_unlock(&text_mutex);
@@ -183,7 +182,7 @@ void paravirt_module_finalize(const struct elf64_hdr *hdr,
 	m->end = end;
 
 	mutex_lock(&text_mutex);
-	pv_patch_sites(start, end, pv_patch_flags, &m->stats, text_poke_early);
+	pv_patch_sites(start, end, pv_mode, &m->stats, text_poke_early);
 	pv_test_module_patched(mod);
 	pv_module_register(m);
 	mutex_unlock(&text_mutex);

@@ -86,10 +86,10 @@ static const struct pv_backend *__init pv_next_backend(const struct pv_backend *
  * patch pass (pv_adopt_guest_ops()). The base every backend's table is
  * laid over. Its APIC group follows the kernel's APIC driver (apic.c).
  */
-struct paravirt_patch_template pv_native_ops __ro_after_init;
+struct paravirt_ops pv_native_ops __ro_after_init;
 
 /* pv_ops as pv_install() left it: later stores are the guest code's. */
-static struct paravirt_patch_template pv_installed_ops __initdata;
+static struct paravirt_ops pv_installed_ops __initdata;
 
 /* Slots the kernel's guest code set after the probe: no backend takes them. */
 static DECLARE_BITMAP(pv_guest_slots, PV_OP_COUNT) __ro_after_init;
@@ -156,7 +156,7 @@ bool paravirt_foreign_text(const void *addr)
  * overrides are not counted: they depend on the driver).
  */
 unsigned int pv_backend_ops(const struct pv_backend *b,
-			    struct paravirt_patch_template *ops)
+			    struct paravirt_ops *ops)
 {
 	const void *const *src = (const void *const *)b->ops;
 	void **dst = (void **)ops;

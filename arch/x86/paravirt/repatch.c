@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Re-patching the running kernel: every site of the kernel and of the
- * loaded modules rewritten for another mode (all indirect, inlining off,
+ * loaded modules rewritten for another mode (all indirect, no inlining,
  * fully patched) or for another backend, while other CPUs may be running
  * any of those sites.
  *
@@ -71,8 +71,8 @@ struct pv_change {
 /* A request: planned by the requesting task, written under stop_machine(). */
 struct pv_switch {
 	const struct pv_backend *backend;
-	unsigned int flags;
-	struct paravirt_patch_template ops;
+	enum pv_mode mode;
+	struct paravirt_ops ops;
 	struct pv_plan_ctx now, next;
 	struct pv_change *changes;
 	unsigned int nr_changes;
@@ -288,7 +288,7 @@ static int pv_switch_apply(struct pv_switch *sw)
 	 */
 	pv_ops = sw->ops;
 	pv_active_backend = sw->backend;
-	pv_patch_flags = sw->flags;
+	pv_mode = sw->mode;
 
 	/*
 	 * Every other CPU is held, so no poke can race with execution;
@@ -347,9 +347,9 @@ static void pv_report_failure(struct pv_switch *sw)
  * pv_repatch - re-patch every site of the running kernel and its modules
  * @backend: backend to switch to, or NULL to keep the active one; it must
  *	     have probed successfully at boot (pv_backend_available())
- * @flags: PV_PLAN_* mode of the new state: 0 patches fully,
- *	   PV_PLAN_NO_INLINE leaves no inline form, PV_PLAN_NO_PATCH leaves
- *	   every site the call of its trampoline, as the compiler emitted it
+ * @mode: the mode of the new state: PV_MODE_PATCH patches fully,
+ *	  PV_MODE_NOINLINE leaves no inline form, PV_MODE_UNPATCH leaves
+ *	  every site the call of its trampoline, as the compiler emitted it
  * @stats: if not NULL, receives the forms of all sites after the request
  *
  * Installs @backend's operations in pv_ops and rewrites each site whose
@@ -363,7 +363,7 @@ static void pv_report_failure(struct pv_switch *sw)
  * -EBUSY if a task is stopped inside a site that would change (try again),
  * -ENOMEM.
  */
-int pv_repatch(const struct pv_backend *backend, unsigned int flags,
+int pv_repatch(const struct pv_backend *backend, enum pv_mode mode,
 	       struct pv_patch_stats *stats)
 {
 	struct pv_switch *sw;
@@ -375,17 +375,17 @@ int pv_repatch(const struct pv_backend *backend, unsigned int flags,
 		backend = pv_active_backend;
 	if (!pv_backend_available(backend))
 		return -ENODEV;
-	if (flags & ~(PV_PLAN_NO_INLINE | PV_PLAN_NO_PATCH))
+	if ((unsigned int)mode >= PV_MODE_COUNT)
 		return -EINVAL;
 
 	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
 	if (!sw)
 		return -ENOMEM;
 	sw->backend = backend;
-	sw->flags = flags;
+	sw->mode = mode;
 	pv_backend_ops(backend, &sw->ops);
-	sw->stats.flags = flags;
-	pv_plan_ctx_init(&sw->next, &sw->ops, backend, flags);
+	sw->stats.mode = mode;
+	pv_plan_ctx_init(&sw->next, &sw->ops, backend, mode);
 
 	mutex_lock(&pv_switch_lock);
 	cpus_read_lock();
@@ -406,7 +406,7 @@ int pv_repatch(const struct pv_backend *backend, unsigned int flags,
 	 * read-side section its memory cannot be freed, and the writer checks
 	 * again that it is still there.
 	 */
-	pv_plan_ctx_init(&sw->now, &pv_ops, pv_active_backend, pv_patch_flags);
+	pv_plan_ctx_init(&sw->now, &pv_ops, pv_active_backend, pv_mode);
 	t0 = rdtsc_ordered();
 	rcu_read_lock();
 	err = pv_walk_sites(pv_plan_site, sw, true, NULL);

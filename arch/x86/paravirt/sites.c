@@ -32,11 +32,11 @@ LIST_HEAD(pv_modules);
 DEFINE_MUTEX(pv_modules_lock);
 
 /*
- * The mode sites are patched in: set at boot (paravirt_patch=), changed by
+ * The mode sites are patched in: set at boot (paravirt_mode=), changed by
  * pv_repatch() with text_mutex held.
  */
-unsigned int pv_patch_flags;
-EXPORT_SYMBOL_GPL(pv_patch_flags);
+enum pv_mode pv_mode;
+EXPORT_SYMBOL_GPL(pv_mode);
 
 static unsigned long pv_tramp_of(const struct pv_plan_ctx *ctx, unsigned int op)
 {
@@ -56,18 +56,18 @@ static unsigned long pv_thunk_of(const struct pv_plan_ctx *ctx,
  * @ops: the operations table of the state
  * @b: the backend whose templates apply first (native's apply after), or
  *     NULL for native's only
- * @flags: the PV_PLAN_* mode
+ * @mode: how far sites are patched
  *
  * @ops must outlive @ctx. The context's lookups need text_mutex held.
  */
 void pv_plan_ctx_init(struct pv_plan_ctx *ctx,
-		      const struct paravirt_patch_template *ops,
-		      const struct pv_backend *b, unsigned int flags)
+		      const struct paravirt_ops *ops,
+		      const struct pv_backend *b, enum pv_mode mode)
 {
 	*ctx = (struct pv_plan_ctx) {
 		.slots = (const unsigned long *)ops,
 		.nr_ops = PV_OP_COUNT,
-		.flags = flags,
+		.mode = mode,
 		.pti = boot_cpu_has(X86_FEATURE_PTI),
 		.nop_func = (unsigned long)paravirt_nop,
 		.tramp = pv_tramp_of,
@@ -99,29 +99,6 @@ enum pv_verdict pv_site_classify(const struct pv_plan_ctx *ctx,
 
 	return pv_classify(ctx, s, (unsigned long)ip, ip, c);
 }
-
-/**
- * pv_site_state - the form a site holds now
- * @s: the record
- * @flags: PV_PLAN_* mode the site was patched in
- *
- * The caller holds text_mutex and knows the site's text is still there.
- *
- * Return: the form the patch pass would give the site now, if the site
- * holds exactly those bytes; PV_FORM_INDIRECT if it holds the compiler's
- * bytes; PV_FORM_FOREIGN if it holds anything else.
- */
-enum pv_form pv_site_state(const struct pv_site *s, unsigned int flags)
-{
-	struct pv_plan_ctx ctx;
-	struct pv_class c;
-
-	lockdep_assert_held(&text_mutex);
-	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, flags);
-	pv_site_classify(&ctx, s, &c);
-	return pv_held_form(&c);
-}
-EXPORT_SYMBOL_GPL(pv_site_state);
 
 /*
  * pv_walk_sites - call @fn for every site whose text is present
@@ -211,36 +188,4 @@ void paravirt_module_cleanup(struct module *mod)
 	}
 	mutex_unlock(&pv_modules_lock);
 }
-
-/**
- * pv_module_site_range - the site records of a loaded module
- * @mod: the module
- * @start: receives the first record
- * @end: receives the end of the records
- * @stats: if not NULL, receives the counts of its load-time pass
- *
- * Return: true if @mod has patched sites.
- */
-bool pv_module_site_range(struct module *mod, const struct pv_site **start,
-			  const struct pv_site **end,
-			  struct pv_patch_stats *stats)
-{
-	struct pv_module_sites *m;
-	bool found = false;
-
-	mutex_lock(&pv_modules_lock);
-	list_for_each_entry(m, &pv_modules, list) {
-		if (m->mod == mod) {
-			*start = m->start;
-			*end = m->end;
-			if (stats)
-				*stats = m->stats;
-			found = true;
-			break;
-		}
-	}
-	mutex_unlock(&pv_modules_lock);
-	return found;
-}
-EXPORT_SYMBOL_GPL(pv_module_site_range);
 #endif
