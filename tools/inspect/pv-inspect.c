@@ -24,10 +24,11 @@
  * Usage: pv-inspect [--json] [--pti] [--vmlinux VMLINUX] FILE
  */
 
+#define _GNU_SOURCE		/* program_invocation_short_name */
 #include <assert.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,13 +37,12 @@
 #include <stdnoreturn.h>
 #include <string.h>
 #include <unistd.h>
+#include <getopt.h>
 #include <gelf.h>
 
 #include <asm/paravirt_classify.h>
 #include "paravirt_site.h"
 #include "pv_nops.h"
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* libelf's types, under names that read as the rest of the code. */
 #define elf_file	__typeof__(*elf_begin(0, ELF_C_NULL, NULL))
@@ -60,6 +60,9 @@ static_assert(offsetof(struct pv_site, op) == 4 &&
 	      offsetof(struct pv_site, clobbers) == 6 &&
 	      offsetof(struct pv_site, len) == 8,
 	      "struct pv_site has padding");
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the kernel's tables are read as the host's own structures"
+#endif
 static_assert(sizeof(void *) == 8 &&
 	      sizeof(struct pv_template) == PV_TEMPLATE_SIZE,
 	      "struct pv_template is not laid out as on x86_64");
@@ -82,35 +85,26 @@ static const char *const clobber_names[] = {
 	"rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "rbx",
 };
 
-struct op_desc {
-	const char *group;
+/*
+ * Slot n of pv_ops is entry n of the list (checked by the kernel); the
+ * names are the classifier's (pv_op_name()), this copy gives the count.
+ */
+static const struct {
 	const char *name;
-	int returns;
-};
-
-/* Slot n of pv_ops is entry n of the list (checked by the kernel). */
-static const struct op_desc ops[] = {
-#define PV_OP(group, member, ret)	{ #group, #group "." #member, ret },
+	bool returns;
+} op_list[] = {
+#define PV_OP(group, member, ret)	{ #group "." #member, ret },
 #include "paravirt_ops_list.h"
 #undef PV_OP
 };
 
+#define NR_OPS	ARRAY_SIZE(op_list)
+
 /* Operations of this group are filled at boot by the APIC driver. */
-#define APIC_GROUP	"apic"
+#define APIC_PREFIX	"apic."
 
-static const char *prog = "pv-inspect";
-
-static noreturn void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
+/* A message on stderr after the program's name, and exit status 1. */
+#define die(...)	errx(1, __VA_ARGS__)
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -121,24 +115,20 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+/* addr: link-time address, 0 in a module; info: what SHT_RELA relocates */
 struct section {
 	const char *name;
-	uint64_t addr;		/* link-time address; 0 in a module */
-	uint64_t size;
-	uint64_t flags;
-	uint32_t type;
-	uint32_t info;		/* for SHT_RELA: the section relocated */
+	uint64_t addr, size, flags;
+	uint32_t type, info;
 	const u8 *data;		/* NULL for SHT_NOBITS */
 	elf_data_t *edata;
 };
 
 struct symbol {
 	const char *name;
-	uint64_t value;
-	uint64_t size;
+	uint64_t value, size;
 	unsigned int shndx;
-	unsigned char type;
-	unsigned char bind;
+	unsigned char type, bind;
 };
 
 struct image {
@@ -254,31 +244,11 @@ static void open_image(struct image *img, const char *path)
 				    s->name);
 			s->data = s->edata->d_buf;
 		}
-	}
-	scn = NULL;
-	while ((scn = elf_nextscn(img->elf, scn))) {
-		elf_shdr_t sh;
-
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB) {
+		if (sh.sh_type == SHT_SYMTAB && !img->syms)
 			load_symbols(img, scn, &sh);
-			break;
-		}
 	}
 	if (!img->syms)
 		die("%s: no symbol table", path);
-}
-
-static void close_image(struct image *img)
-{
-	if (img->elf)
-		elf_end(img->elf);
-	if (img->fd >= 0)
-		close(img->fd);
-	free(img->secs);
-	free(img->syms);
-	free(img->sorted);
-	memset(img, 0, sizeof(*img));
-	img->fd = -1;
 }
 
 static const struct section *find_section(const struct image *img,
@@ -326,21 +296,6 @@ static void read_addr(const struct image *img, uint64_t addr, void *buf,
 		die("%s: %s at %#llx is in no section", img->path, what,
 		    (unsigned long long)addr);
 	memcpy(buf, img->secs[i].data + (addr - img->secs[i].addr), len);
-}
-
-static uint64_t get_u64(const u8 *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint16_t get_u16(const u8 *p)
-{
-	return p[0] | p[1] << 8;
 }
 
 /* The symbol named @name; a global one if there are several. */
@@ -413,23 +368,16 @@ static const char *sym_name_at(const struct image *img, uint64_t addr)
 	return s->name;
 }
 
-/* What the patch pass reads of a kernel image. */
-struct template {
-	struct pv_template t;		/* bytes: points to @bytes */
-	u8 bytes[PV_SITE_MAX];
-};
-
 struct kernel_tables {
 	const char *path;		/* the kernel image read */
-	uint64_t slots[ARRAY_SIZE(ops)];
-	const char *slot_names[ARRAY_SIZE(ops)];
-	uint64_t tramps[ARRAY_SIZE(ops)];	/* 0: no trampoline */
+	uint64_t slots[NR_OPS];
+	const char *slot_names[NR_OPS];
+	uint64_t tramps[NR_OPS];	/* 0: no trampoline */
 	size_t nr_tramps;
-	uint64_t tramp_table;		/* __pv_tramps, 0 if none */
-	uint64_t noinstr_tramp_table;	/* __pv_noinstr_tramps, 0 if none */
-	uint64_t nop_func;
-	struct template *templates;
-	struct pv_template *pv_templates;	/* the .t of each template */
+	/* __pv_tramps and __pv_noinstr_tramps, 0 if none */
+	uint64_t tramp_table, noinstr_tramp_table, nop_func;
+	struct pv_template *templates;	/* .bytes point into @bytes */
+	u8 (*bytes)[PV_SITE_MAX];
 	size_t nr_templates;
 };
 
@@ -449,10 +397,10 @@ static void read_tramps(const struct image *vm, struct kernel_tables *kt)
 		s = vm->sorted[i];
 		if (strncmp(s->name, TRAMP_PREFIX, plen))
 			continue;
-		for (op = 0; op < ARRAY_SIZE(ops); op++)
-			if (!strcmp(s->name + plen, ops[op].name))
+		for (op = 0; op < NR_OPS; op++)
+			if (!strcmp(s->name + plen, pv_op_name(op)))
 				break;
-		if (op == ARRAY_SIZE(ops))
+		if (op == NR_OPS)
 			continue;
 		if (kt->tramps[op] && kt->tramps[op] != s->value)
 			die("%s: more than one symbol %s", vm->path, s->name);
@@ -470,7 +418,6 @@ static void read_tramps(const struct image *vm, struct kernel_tables *kt)
 static void read_tables(const struct image *vm, struct kernel_tables *kt)
 {
 	const struct symbol *s;
-	u8 buf[PV_TEMPLATE_SIZE];
 	size_t i;
 
 	kt->path = vm->path;
@@ -479,18 +426,14 @@ static void read_tables(const struct image *vm, struct kernel_tables *kt)
 	if (!s || s->shndx >= vm->nr_secs)
 		die("%s: no pv_ops: not a kernel built with the layer",
 		    vm->path);
-	if (s->size != ARRAY_SIZE(ops) * 8)
+	if (s->size != NR_OPS * 8)
 		die("%s: pv_ops has %llu slots, the inspector's list %zu: rebuild it",
 		    vm->path, (unsigned long long)s->size / 8,
-		    ARRAY_SIZE(ops));
-	for (i = 0; i < ARRAY_SIZE(ops); i++) {
-		u8 v[8];
-
-		read_addr(vm, s->value + i * 8, v, 8, "pv_ops");
-		kt->slots[i] = get_u64(v);
+		    NR_OPS);
+	read_addr(vm, s->value, kt->slots, sizeof(kt->slots), "pv_ops");
+	for (i = 0; i < NR_OPS; i++)
 		kt->slot_names[i] = kt->slots[i] ?
 				    sym_name_at(vm, kt->slots[i]) : NULL;
-	}
 	read_tramps(vm, kt);
 
 	s = sym_by_name(vm, "nop_func", false);
@@ -504,38 +447,25 @@ static void read_tables(const struct image *vm, struct kernel_tables *kt)
 		    vm->path);
 	kt->nr_templates = s->size / PV_TEMPLATE_SIZE;
 	kt->templates = xcalloc(kt->nr_templates, sizeof(*kt->templates));
-	kt->pv_templates = xcalloc(kt->nr_templates, sizeof(*kt->pv_templates));
+	kt->bytes = xcalloc(kt->nr_templates, sizeof(*kt->bytes));
+	read_addr(vm, s->value, kt->templates, s->size, "native_templates");
 	for (i = 0; i < kt->nr_templates; i++) {
-		struct pv_template *t = &kt->pv_templates[i];
+		struct pv_template *t = &kt->templates[i];
 
-		read_addr(vm, s->value + i * PV_TEMPLATE_SIZE, buf,
-			  sizeof(buf), "native_templates");
-		t->func = (const void *)get_u64(buf + offsetof(struct pv_template,
-							      func));
-		t->len = buf[offsetof(struct pv_template, len)];
-		t->clobbers = get_u16(buf + offsetof(struct pv_template,
-						     clobbers));
-		t->flags = get_u16(buf + offsetof(struct pv_template, flags));
 		if (t->len > PV_SITE_MAX)
 			die("%s: native template %zu is %u bytes long",
 			    vm->path, i, t->len);
-		read_addr(vm, get_u64(buf + offsetof(struct pv_template, bytes)),
-			  kt->templates[i].bytes, t->len,
+		read_addr(vm, (uintptr_t)t->bytes, kt->bytes[i], t->len,
 			  "a native template's bytes");
-		t->bytes = kt->templates[i].bytes;
+		t->bytes = kt->bytes[i];
 	}
 }
 
-enum form { FORM_INLINE, FORM_DIRECT, FORM_NOP, FORM_INDIRECT,
-	    FORM_REFUSED, FORM_COUNT };
-
-static const char *const form_names[FORM_COUNT] = {
-	[FORM_INLINE] = "inline",
-	[FORM_DIRECT] = "direct",
-	[FORM_NOP] = "nop",
-	[FORM_INDIRECT] = "indirect",
-	[FORM_REFUSED] = "refused",
-};
+/* The classifier's forms; a site the pass leaves alone is "refused". */
+static const char *form_name(enum pv_form form)
+{
+	return form == PV_FORM_FOREIGN ? "refused" : pv_form_name(form);
+}
 
 struct site {
 	unsigned int index;
@@ -544,9 +474,8 @@ struct site {
 	struct pv_site rec;
 	u8 bytes[PV_SITE_MAX];
 	unsigned int nr_bytes;
-	bool located;
 	bool original;			/* the compiler's bytes */
-	enum form form;
+	enum pv_form form;
 	const char *target;		/* direct: symbol called */
 	const char *note;
 	bool not_pti;			/* inline only without PTI */
@@ -567,8 +496,8 @@ static void plan_ctx(struct pv_plan_ctx *ctx, const struct kernel_tables *kt,
 {
 	*ctx = (struct pv_plan_ctx) {
 		.slots = (const unsigned long *)kt->slots,
-		.nr_ops = ARRAY_SIZE(ops),
-		.templates = { { kt->pv_templates, kt->nr_templates } },
+		.nr_ops = NR_OPS,
+		.templates = { { kt->templates, kt->nr_templates } },
 		.pti = pti,
 		.nop_func = kt->nop_func,
 		.tramp = tramp_of,
@@ -585,39 +514,37 @@ static void plan_site(struct site *s, const struct kernel_tables *kt,
 	struct pv_class c;
 
 	if (!pv_record_valid(&s->rec, ctx->nr_ops)) {
-		s->form = FORM_REFUSED;
+		s->form = PV_FORM_FOREIGN;
 		s->note = "bad record";
 		return;
 	}
 	if (!s->original) {
-		s->form = FORM_REFUSED;
+		s->form = PV_FORM_FOREIGN;
 		if (!s->note)
 			s->note = "not the compiler's bytes";
 		return;
 	}
-	if (!strcmp(ops[s->rec.op].group, APIC_GROUP)) {
-		s->form = FORM_DIRECT;
+	if (!strncmp(pv_op_name(s->rec.op), APIC_PREFIX,
+		     strlen(APIC_PREFIX))) {
+		s->form = PV_FORM_DIRECT;
 		s->note = "APIC driver";
 		return;
 	}
 
-	switch (pv_plan(ctx, &s->rec, s->addr, &c)) {
+	s->form = pv_plan(ctx, &s->rec, s->addr, &c);
+	switch (s->form) {
 	case PV_FORM_INDIRECT:
-		s->form = FORM_INDIRECT;
 		s->note = "empty slot";
 		return;
 	case PV_FORM_NOP:
-		s->form = FORM_NOP;
 		break;
 	case PV_FORM_INLINE:
-		s->form = FORM_INLINE;
 		s->target = kt->slot_names[s->rec.op];
 		s->not_pti = c.tmpl->flags & PV_TEMPLATE_NOT_PTI;
 		if (s->not_pti)
 			s->note = "without page-table isolation";
 		break;
 	default:
-		s->form = FORM_DIRECT;
 		s->target = kt->slot_names[s->rec.op] ?: "?";
 		/* In a module the call's target is a relocation. */
 		if (img->rel)
@@ -626,6 +553,27 @@ static void plan_site(struct site *s, const struct kernel_tables *kt,
 	}
 	memcpy(s->plan, c.want, s->rec.len);
 	s->have_plan = true;
+}
+
+/* The relocations of section @shndx of a module, or NULL. */
+static const struct section *rela_of(const struct image *img, size_t shndx)
+{
+	size_t i;
+
+	for (i = 1; i < img->nr_secs; i++)
+		if (img->secs[i].type == SHT_RELA &&
+		    img->secs[i].info == shndx && img->secs[i].edata)
+			return &img->secs[i];
+	return NULL;
+}
+
+/* The symbol a relocation is against, or NULL if it names none. */
+static const struct symbol *rela_sym(const struct image *img,
+				     const elf_rela_t *rela)
+{
+	size_t k = GELF_R_SYM(rela->r_info);
+
+	return k < img->nr_syms ? &img->syms[k] : NULL;
 }
 
 /*
@@ -640,37 +588,24 @@ static bool module_site_reloc(const struct image *img, unsigned int shndx,
 			      uint64_t off, unsigned int op,
 			      const struct kernel_tables *kt)
 {
-	size_t i, j;
+	const struct section *r = rela_of(img, shndx);
+	const struct symbol *sym;
+	elf_rela_t rela;
+	uint64_t table;
+	size_t j;
 
-	for (i = 1; i < img->nr_secs; i++) {
-		const struct section *r = &img->secs[i];
-
-		if (r->type != SHT_RELA || r->info != shndx || !r->edata)
+	for (j = 0; r && j < r->size / sizeof(elf_rela_t); j++) {
+		if (!gelf_getrela(r->edata, j, &rela) || rela.r_offset != off)
 			continue;
-		for (j = 0; j < r->size / sizeof(elf_rela_t); j++) {
-			uint64_t table;
-			elf_rela_t rela;
-			size_t k;
-
-			if (!gelf_getrela(r->edata, j, &rela) ||
-			    rela.r_offset != off)
-				continue;
-			k = GELF_R_SYM(rela.r_info);
-			if ((GELF_R_TYPE(rela.r_info) != R_X86_64_PC32 &&
-			     GELF_R_TYPE(rela.r_info) != R_X86_64_PLT32) ||
-			    k >= img->nr_syms ||
-			    img->syms[k].shndx != SHN_UNDEF)
-				return false;
-			if (!strcmp(img->syms[k].name, TRAMP_TABLE))
-				table = kt->tramp_table;
-			else if (!strcmp(img->syms[k].name,
-					 TRAMP_NOINSTR_TABLE))
-				table = kt->noinstr_tramp_table;
-			else
-				return false;
-			return table &&
-			       table + rela.r_addend + 4 == kt->tramps[op];
-		}
+		sym = rela_sym(img, &rela);
+		if ((GELF_R_TYPE(rela.r_info) != R_X86_64_PC32 &&
+		     GELF_R_TYPE(rela.r_info) != R_X86_64_PLT32) ||
+		    !sym || sym->shndx != SHN_UNDEF)
+			return false;
+		table = !strcmp(sym->name, TRAMP_TABLE) ? kt->tramp_table :
+			!strcmp(sym->name, TRAMP_NOINSTR_TABLE) ?
+			kt->noinstr_tramp_table : 0;
+		return table && table + rela.r_addend + 4 == kt->tramps[op];
 	}
 	return false;
 }
@@ -682,21 +617,14 @@ static bool module_site_reloc(const struct image *img, unsigned int shndx,
 static void warn_no_tramp(const struct kernel_tables *kt, unsigned int op,
 			  bool *warned)
 {
-	if (!kt->nr_tramps) {
-		if (!warned[0])
-			fprintf(stderr,
-				"%s: %s: no trampolines (" TRAMP_PREFIX
-				"*): a kernel whose sites do not call them, or without local symbols; no site is original\n",
-				prog, kt->path);
-		warned[0] = true;
-		return;
-	}
-	if (!warned[op])
-		fprintf(stderr,
-			"%s: %s: no trampoline " TRAMP_PREFIX
-			"%s: its sites are not original\n",
-			prog, kt->path, ops[op].name);
-	warned[op] = true;
+	if (!kt->nr_tramps && !warned[0])
+		warnx("%s: no trampolines (" TRAMP_PREFIX
+		      "*): a kernel whose sites do not call them, or without local symbols; no site is original",
+		      kt->path);
+	else if (kt->nr_tramps && !warned[op])
+		warnx("%s: no trampoline " TRAMP_PREFIX "%s: its sites are not original",
+		      kt->path, pv_op_name(op));
+	warned[kt->nr_tramps ? op : 0] = true;
 }
 
 /*
@@ -707,7 +635,7 @@ static struct site *read_sites(const struct image *img,
 			       const struct kernel_tables *kt, size_t *count)
 {
 	const struct section *pi, *rs = NULL;
-	bool warned[ARRAY_SIZE(ops)] = { false };
+	bool warned[NR_OPS] = { false };
 	struct site *sites;
 	size_t pidx, i, n;
 
@@ -725,11 +653,8 @@ static struct site *read_sites(const struct image *img,
 	sites = xcalloc(n, sizeof(*sites));
 
 	if (img->rel) {
-		for (i = 1; i < img->nr_secs; i++)
-			if (img->secs[i].type == SHT_RELA &&
-			    img->secs[i].info == pidx)
-				rs = &img->secs[i];
-		if (!rs || !rs->edata)
+		rs = rela_of(img, pidx);
+		if (!rs)
 			die("%s: .parainstructions has no relocations",
 			    img->path);
 		/* each record's site: the target of its PC32 relocation */
@@ -737,7 +662,6 @@ static struct site *read_sites(const struct image *img,
 			const struct symbol *sym;
 			elf_rela_t rela;
 			struct site *s;
-			size_t k;
 
 			if (!gelf_getrela(rs->edata, i, &rela))
 				die("%s: cannot read relocation %zu of .parainstructions",
@@ -747,13 +671,11 @@ static struct site *read_sites(const struct image *img,
 				die("%s: relocation %zu of .parainstructions is not at a record",
 				    img->path, i);
 			s = &sites[rela.r_offset / PV_SITE_RECORD_SIZE];
-			k = GELF_R_SYM(rela.r_info);
-			if (GELF_R_TYPE(rela.r_info) != R_X86_64_PC32 ||
-			    k >= img->nr_syms)
+			sym = rela_sym(img, &rela);
+			if (GELF_R_TYPE(rela.r_info) != R_X86_64_PC32 || !sym)
 				die("%s: record %llu: relocation is not PC32 against a symbol",
 				    img->path, (unsigned long long)
 				    (rela.r_offset / PV_SITE_RECORD_SIZE));
-			sym = &img->syms[k];
 			if (sym->shndx == SHN_UNDEF || sym->shndx >= img->nr_secs)
 				die("%s: record %llu points outside any section (symbol %s)",
 				    img->path, (unsigned long long)
@@ -762,7 +684,6 @@ static struct site *read_sites(const struct image *img,
 			s->shndx = sym->shndx;
 			/* S + A - P, read from P: the site is at S + A */
 			s->addr = sym->value + rela.r_addend;
-			s->located = true;
 		}
 	}
 
@@ -777,7 +698,7 @@ static struct site *read_sites(const struct image *img,
 		s->index = i;
 		len = s->rec.len ? s->rec.len : 1;
 		if (img->rel) {
-			if (!s->located)
+			if (!s->shndx)
 				die("%s: record %zu has no relocation: it points nowhere",
 				    img->path, i);
 			sec = &img->secs[s->shndx];
@@ -806,25 +727,19 @@ static struct site *read_sites(const struct image *img,
 		memcpy(s->bytes, sec->data + start, s->nr_bytes);
 
 		/* the original: call rel32 of the operation's trampoline */
-		if (s->rec.op >= ARRAY_SIZE(ops)) {
-			s->original = false;
-		} else if (!kt->tramps[s->rec.op]) {
-			s->original = false;
+		if (s->rec.op < NR_OPS && !kt->tramps[s->rec.op]) {
 			s->note = "no trampoline in the kernel image";
 			warn_no_tramp(kt, s->rec.op, warned);
-		} else if (s->nr_bytes < PV_SITE_LEN ||
-			   s->bytes[0] != OP_CALL_REL32) {
-			s->original = false;
-		} else if (img->rel) {
-			s->original = module_site_reloc(img, s->shndx,
-							start + 1, s->rec.op,
-							kt);
-		} else {
+		} else if (s->rec.op < NR_OPS && s->nr_bytes >= PV_SITE_LEN &&
+			   s->bytes[0] == OP_CALL_REL32) {
 			int32_t rel;
 
 			memcpy(&rel, s->bytes + 1, sizeof(rel));
-			s->original = s->addr + CALL_REL32_LEN + (int64_t)rel ==
-				      kt->tramps[s->rec.op];
+			s->original = img->rel ?
+				module_site_reloc(img, s->shndx, start + 1,
+						  s->rec.op, kt) :
+				s->addr + CALL_REL32_LEN + (int64_t)rel ==
+				kt->tramps[s->rec.op];
 		}
 	}
 	*count = n;
@@ -875,8 +790,10 @@ static void format_bytes(const u8 *b, unsigned int n, char *buf, size_t size)
 		k += snprintf(buf + k, size - k, "%s%02x", i ? " " : "", b[i]);
 }
 
-static void json_string(const char *s)
+/* The member @key of an object, after @sep: @s as a JSON string, or null. */
+static void json_member(const char *sep, const char *key, const char *s)
 {
+	printf("%s\"%s\": ", sep, key);
 	if (!s) {
 		printf("null");
 		return;
@@ -896,7 +813,7 @@ static void json_string(const char *s)
 }
 
 struct totals {
-	unsigned int forms[FORM_COUNT];
+	unsigned int forms[PV_FORM_COUNT];
 	unsigned int not_pti;
 };
 
@@ -918,9 +835,8 @@ static void print_text(const struct image *img, const struct site *sites,
 		format_clobbers(s->rec.clobbers, clob, sizeof(clob));
 		format_bytes(s->bytes, s->nr_bytes, bytes, sizeof(bytes));
 		printf("%-44s %-34s %3u %-33s %-17s %s",
-		       loc, s->rec.op < ARRAY_SIZE(ops) ?
-		       ops[s->rec.op].name : "?", s->rec.len, clob, bytes,
-		       form_names[s->form]);
+		       loc, pv_op_name(s->rec.op) ?: "?", s->rec.len, clob, bytes,
+		       form_name(s->form));
 		if (s->target)
 			printf(" %s", s->target);
 		if (s->have_plan) {
@@ -932,13 +848,13 @@ static void print_text(const struct image *img, const struct site *sites,
 		putchar('\n');
 	}
 	printf("totals: %zu sites: %u inline, %u direct, %u nop, %u indirect\n",
-	       n, tot->forms[FORM_INLINE], tot->forms[FORM_DIRECT],
-	       tot->forms[FORM_NOP], tot->forms[FORM_INDIRECT]);
+	       n, tot->forms[PV_FORM_INLINE], tot->forms[PV_FORM_DIRECT],
+	       tot->forms[PV_FORM_NOP], tot->forms[PV_FORM_INDIRECT]);
 	if (tot->not_pti)
 		printf("inline only without page-table isolation: %u\n",
 		       tot->not_pti);
-	if (tot->forms[FORM_REFUSED])
-		printf("refused: %u\n", tot->forms[FORM_REFUSED]);
+	if (tot->forms[PV_FORM_FOREIGN])
+		printf("refused: %u\n", tot->forms[PV_FORM_FOREIGN]);
 }
 
 static void print_json(const struct image *img, const struct site *sites,
@@ -947,23 +863,19 @@ static void print_json(const struct image *img, const struct site *sites,
 	char buf[256];
 	size_t i, j;
 
-	printf("{\n  \"file\": ");
-	json_string(img->path);
+	json_member("{\n  ", "file", img->path);
 	printf(",\n  \"kind\": \"%s\",\n  \"pti\": %s,\n  \"sites\": [",
 	       img->rel ? "module" : "vmlinux", pti ? "true" : "false");
 	for (i = 0; i < n; i++) {
 		const struct site *s = &sites[i];
 
-		printf("%s\n    {\"index\": %u, ", i ? "," : "", s->index);
+		printf("%s\n    {\"index\": %u", i ? "," : "", s->index);
 		format_location(img, s, buf, sizeof(buf));
-		printf("\"location\": ");
-		json_string(buf);
-		printf(", \"section\": ");
-		json_string(img->secs[s->shndx].name);
-		printf(", \"address\": \"%#llx\", \"op\": %u, \"op_name\": ",
+		json_member(", ", "location", buf);
+		json_member(", ", "section", img->secs[s->shndx].name);
+		printf(", \"address\": \"%#llx\", \"op\": %u",
 		       (unsigned long long)s->addr, s->rec.op);
-		json_string(s->rec.op < ARRAY_SIZE(ops) ?
-			    ops[s->rec.op].name : NULL);
+		json_member(", ", "op_name", pv_op_name(s->rec.op));
 		printf(", \"len\": %u, \"clobbers\": [", s->rec.len);
 		for (j = 0; j < ARRAY_SIZE(clobber_names); j++)
 			if (s->rec.clobbers & 1u << j)
@@ -973,28 +885,22 @@ static void print_json(const struct image *img, const struct site *sites,
 		format_bytes(s->bytes, s->nr_bytes, buf, sizeof(buf));
 		printf("], \"clobber_mask\": %u, \"bytes\": \"%s\", ",
 		       s->rec.clobbers, buf);
-		printf("\"original\": %s, \"form\": \"%s\", \"target\": ",
-		       s->original ? "true" : "false", form_names[s->form]);
-		json_string(s->target);
-		printf(", \"new_bytes\": ");
-		if (s->have_plan) {
-			format_bytes(s->plan, s->rec.len, buf, sizeof(buf));
-			printf("\"%s\"", buf);
-		} else {
-			printf("null");
-		}
-		printf(", \"not_pti\": %s, \"note\": ",
-		       s->not_pti ? "true" : "false");
-		json_string(s->note);
+		printf("\"original\": %s, \"form\": \"%s\"",
+		       s->original ? "true" : "false", form_name(s->form));
+		json_member(", ", "target", s->target);
+		format_bytes(s->plan, s->rec.len, buf, sizeof(buf));
+		json_member(", ", "new_bytes", s->have_plan ? buf : NULL);
+		printf(", \"not_pti\": %s", s->not_pti ? "true" : "false");
+		json_member(", ", "note", s->note);
 		putchar('}');
 	}
 	printf("\n  ],\n  \"totals\": {\"sites\": %zu, \"inline\": %u, ", n,
-	       tot->forms[FORM_INLINE]);
+	       tot->forms[PV_FORM_INLINE]);
 	printf("\"direct\": %u, \"nop\": %u, \"indirect\": %u, ",
-	       tot->forms[FORM_DIRECT], tot->forms[FORM_NOP],
-	       tot->forms[FORM_INDIRECT]);
+	       tot->forms[PV_FORM_DIRECT], tot->forms[PV_FORM_NOP],
+	       tot->forms[PV_FORM_INDIRECT]);
 	printf("\"refused\": %u, \"inline_not_pti\": %u}\n}\n",
-	       tot->forms[FORM_REFUSED], tot->not_pti);
+	       tot->forms[PV_FORM_FOREIGN], tot->not_pti);
 }
 
 static noreturn void print_usage(int status)
@@ -1006,48 +912,45 @@ static noreturn void print_usage(int status)
 		"                 and templates)\n"
 		"  --json         one JSON object instead of the table\n"
 		"  --pti          decide as with page-table isolation on\n",
-		prog);
+		program_invocation_short_name);
 	exit(status);
 }
 
 int main(int argc, char **argv)
 {
-	const char *file = NULL, *vmlinux = NULL;
-	struct image img, vm;
-	struct kernel_tables kt;
-	struct pv_plan_ctx ctx;
-	struct totals tot;
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pti", no_argument, NULL, 'p' },
+		{ "vmlinux", required_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	const char *file, *vmlinux = NULL;
+	struct kernel_tables kt = { };
+	struct totals tot = { };
 	bool json = false, pti = false;
+	struct pv_plan_ctx ctx;
+	struct image img, vm;
 	struct site *sites;
 	size_t n, i;
-	int a;
+	int opt;
 
-	for (a = 1; a < argc; a++) {
-		if (!strcmp(argv[a], "--json")) {
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (opt == 'j')
 			json = true;
-		} else if (!strcmp(argv[a], "--pti")) {
+		else if (opt == 'p')
 			pti = true;
-		} else if (!strcmp(argv[a], "--vmlinux")) {
-			if (++a >= argc)
-				print_usage(2);
-			vmlinux = argv[a];
-		} else if (!strcmp(argv[a], "-h") ||
-			   !strcmp(argv[a], "--help")) {
-			print_usage(0);
-		} else if (argv[a][0] == '-' || file) {
-			print_usage(2);
-		} else {
-			file = argv[a];
-		}
+		else if (opt == 'v')
+			vmlinux = optarg;
+		else
+			print_usage(opt == 'h' ? 0 : 2);
 	}
-	if (!file)
+	if (optind != argc - 1)
 		print_usage(2);
+	file = argv[optind];
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf is too old");
-	memset(&kt, 0, sizeof(kt));
-	memset(&tot, 0, sizeof(tot));
-	vm.fd = -1;
 
 	open_image(&img, file);
 	if (img.rel) {
@@ -1075,11 +978,5 @@ int main(int argc, char **argv)
 	else
 		print_text(&img, sites, n, &tot);
 
-	free(sites);
-	free(kt.templates);
-	free(kt.pv_templates);
-	close_image(&img);
-	if (vm.fd >= 0)
-		close_image(&vm);
 	return fflush(stdout) ? 1 : 0;
 }
