@@ -16,6 +16,7 @@
 # that translates a block while another vCPU rewrites it with
 # text_poke_bp() can keep the block's int3, and every CPU then dies on it
 # ("Oops: int3"), with or without the layer (see Documentation/testing.rst).
+# -icount implies it: QEMU has no multi-threaded TCG with icount.
 set -eu
 : "${PVLAYER_CACHE:=/var/cache/pvlayer}"
 : "${TREE:=$PVLAYER_CACHE/linux-source-6.12}"
@@ -41,6 +42,11 @@ done
 kernel=$1
 shift
 [ -n "$log" ] || log=$(mktemp)
+
+# QEMU refuses -icount with more than one TCG thread.
+case "$qargs" in
+*-icount*) threads=single ;;
+esac
 
 case "$threads" in
 multi|single) ;;
