@@ -63,7 +63,7 @@ class Symbols:
 def boot(build, workload, scale, reps, out):
     """Boot one kernel with the plugin; return the iterations it ran."""
     opts = argparse.Namespace(reps=reps, scale=scale, only=workload)
-    runs, _, _ = bench.boot(
+    runs, _, _, _ = bench.boot(
         os.path.join(BUILD[build], "arch", "x86", "boot", "bzImage"),
         os.path.join(bench.CACHE, "bench-initramfs.cpio"), "nokaslr",
         out + ".log", opts, qemu_args=["-plugin %s,out=%s" % (PLUGIN, out)])

@@ -63,6 +63,8 @@ LINE = re.compile(r"^bench: (\w+) rep=(\d+) iters=(\d+) insns=(\d+)\s*$")
 # pv_bench_module: OP FORM HUNDREDTHS (guest instructions per call)
 OPLINE = re.compile(r"pv_bench_module: (\S+) (inline|direct|indirect|nop) (\d+)\s*$")
 SUMMARY = re.compile(r"paravirt: backend \S+: .*sites:.*")
+# pv_bench_module: switch MODE SITES sites INSNS (a whole-kernel re-patch)
+SWITCHLINE = re.compile(r"pv_bench_module: switch (\w+) (\d+) sites (\d+)\s*$")
 
 
 def log(msg):
@@ -102,9 +104,10 @@ def boot(bzimage, initrd, params, logfile, opts, rom=None, qemu_args=()):
     """Boot one kernel with the bench initramfs; parse what it printed.
 
     @opts gives reps, scale and only; @qemu_args are more QEMU options
-    (make bench-profile adds its plugin). Returns (runs, summary, ops):
-    the repetitions of each workload, the patch pass's summary line and
-    the per-operation figures."""
+    (make bench-profile adds its plugin). Returns (runs, summary, ops,
+    switches): the repetitions of each workload, the patch pass's summary
+    line, the per-operation figures and the whole-kernel re-patches
+    (mode, sites rewritten, guest instructions)."""
     # norandmaps: with the user address space laid out at random, fork
     # moved by 3% from boot to boot of one kernel; without, by 0.4%.
     args = ["norandmaps", "bench_reps=%d" % opts.reps,
@@ -125,9 +128,14 @@ def boot(bzimage, initrd, params, logfile, opts, rom=None, qemu_args=()):
         text = f.read().decode("utf-8", "replace")
     runs = {}
     ops = {}
+    switches = []
     summary = None
     for line in text.splitlines():
         line = line.replace("\r", "")
+        m = SWITCHLINE.search(line)
+        if m:
+            switches.append({"mode": m.group(1), "sites": int(m.group(2)),
+                             "insns": int(m.group(3))})
         m = OPLINE.search(line)
         if m:
             ops.setdefault(m.group(1), {})[m.group(2)] = \
@@ -146,7 +154,7 @@ def boot(bzimage, initrd, params, logfile, opts, rom=None, qemu_args=()):
                  % (logfile, tail))
     if "bench_ops=1" in args and "bench: ops: ok" not in text:
         sys.exit("bench: the operations module failed; see %s" % logfile)
-    return runs, summary, ops
+    return runs, summary, ops, switches
 
 
 def stats(reps):
@@ -403,6 +411,19 @@ def op_table(ops):
     return "\n".join(rows)
 
 
+def switch_table(switches):
+    """Per switch with sites to write: sites, instructions, per site."""
+    rows = ["| kernel | to mode | sites rewritten | guest instructions "
+            "| per site |", "|---|---|---:|---:|---:|"]
+    for v, runs in switches.items():
+        for s in runs:
+            if s["sites"]:
+                rows.append("| %s | %s | %d | %d | %.0f |"
+                            % (VARIANTS[v][2], s["mode"], s["sites"],
+                               s["insns"], s["insns"] / s["sites"]))
+    return "\n".join(rows)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", default=os.path.join(TOP, "results"),
@@ -449,6 +470,7 @@ def main():
     results = {}
     summaries = {}
     ops = {}
+    switches = {}
     rom = os.path.join(CACHE, "rom", "vmi.rom")
     if any(v in ROM_VARIANTS for v in variants):
         run(["make", "-s", "-C", TOP, "rom"])
@@ -460,11 +482,13 @@ def main():
                 logfile = os.path.join(logs, "bench-%s-%d.log" % (v, n))
                 log("booting %s (%s), %d of %d"
                     % (v, label, n + 1, opts.boots))
-                runs, summary, per_op = boot(
+                runs, summary, per_op, sw = boot(
                     images[b], initrd, params, logfile, opts,
                     rom if v in ROM_VARIANTS else None)
                 if per_op and v not in ops:
                     ops[v] = per_op
+                for s in sw:
+                    switches.setdefault(v, []).append(dict(s, boot=n))
                 for w, r in runs.items():
                     raw[v].setdefault(w, []).extend(
                         dict(x, boot=n) for x in r)
@@ -500,6 +524,10 @@ def main():
                "re-patched fully, in modes noinline and unpatch; an empty "
                "loop subtracted, least of 7 runs):\n\n" + op_table(ops) +
                "\n")
+    if switches:
+        md += ("\nWhole-kernel re-patches (pv_repatch(), planning and "
+               "stop_machine() included; guest instructions, 2 vCPUs), "
+               "every boot's:\n\n" + switch_table(switches) + "\n")
     md += ("\nWhere the kernel's own code grew: each function's growth "
            "(layer on against off, FUNC symbols) charged to the operations "
            "of the sites it holds, in proportion to their number; an "
@@ -510,7 +538,7 @@ def main():
         json.dump({"meta": meta, "variants": {v: VARIANTS[v][1:]
                                               for v in variants},
                    "summaries": summaries, "sizes": sizes, "ops": ops,
-                   "growth_by_op": growth,
+                   "growth_by_op": growth, "switches": switches,
                    "stats": results, "runs": raw}, f, indent=1)
         f.write("\n")
     print(md, end="")

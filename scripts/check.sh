@@ -352,9 +352,17 @@ expect default "pvlayer-init: control: unverified 0"
 boot storm paravirt_repatch_kunit.storm_switches=$STORM pvlayer.storm=$STORM \
 	paravirt_test_guest
 expect storm "paravirt: operation mmu.enter_mmap set by the kernel's guest code: pv_test_guest_enter_mmap"
-expect storm "# pv_repatch_storm: $STORM switches \\(native\\), 3 workers"
+expect storm "# pv_repatch_storm: $STORM switches \\(native\\), 3 workers, 0 deferred"
 expect storm "pvlayer-init: storm: $STORM switches on 4 CPUs in [0-9]+ ms, 0 failed"
 expect storm "pvlayer-init: control: unverified 0"
+
+# Switches while every CPU takes NMIs whose handler runs the sites being
+# written: some arrive mid-write and are sent round the site by the int3.
+# One TCG thread: see boot.sh on blocks translated while an int3 is there.
+boot storm-nmi --tcg-threads single kunit.filter_glob=paravirt_repatch.pv_repatch_nmi \
+	paravirt_repatch_kunit.nmi_switches=$STORM
+expect storm-nmi "# pv_repatch_nmi: $STORM switches, [0-9]+ NMIs sent, [1-9][0-9]* handled, [1-9][0-9]* while writing, [1-9][0-9]* sent round a site"
+expect storm-nmi "ok [0-9]+ pv_repatch_nmi"
 
 # also with page-table isolation forced on, which changes the native form
 # of flush_tlb_one_user from invlpg to a call
@@ -621,6 +629,24 @@ if kmake O="$BUILD_DISTRO" -j"$(nproc)" bzImage modules > "$logs/build-distro.lo
 	# (the tests' own scratch site is refused on purpose; the boot pass
 	# must refuse none)
 	expect_none distro "sites refused and left as they were"
+
+	# Re-patching under full preemption, one boot parameter away on
+	# Debian's PREEMPT_DYNAMIC kernel: the storm's workers spend most of
+	# their time inside the inline save_fl, where the stopper of a switch
+	# preempts them; such a try writes nothing and the request tries
+	# again. No request may fail, and no worker may read wrong flags (it
+	# would, resuming inside a rewritten site). Under -icount (one TCG
+	# thread): otherwise TCG takes interrupts only where a translated
+	# block starts, never between pushf and pop.
+	boot distro-preempt --kernel "$distro_kernel" --initrd "$distro_initrd" \
+		--qemu-arg "-icount shift=0,sleep=off" preempt=full \
+		kunit.filter_glob=paravirt_repatch.pv_repatch_storm \
+		paravirt_repatch_kunit.storm_switches=100 pvlayer.storm=100
+	expect distro-preempt "Dynamic Preempt: full"
+	expect distro-preempt "# pv_repatch_storm: 100 switches \\(native\\), 3 workers, [1-9][0-9]* deferred"
+	expect distro-preempt "ok [0-9]+ pv_repatch_storm"
+	expect distro-preempt "pvlayer-init: storm: 100 switches on 4 CPUs in [0-9]+ ms, 0 failed"
+	expect distro-preempt "pvlayer-init: control: unverified 0"
 
 	# The same kernel as an HVM and a PVH guest of the real Xen: the
 	# kernel's own Xen code owns the machine, its operations are

@@ -128,6 +128,21 @@ APIC_ACCESSORS = [
 ]
 
 EDITS += [
+    ("traps.c: declare the layer's int3 handler",
+     "arch/x86/kernel/traps.c",
+     "#include <asm/proto.h>\n",
+     "#include <asm/proto.h>\n#ifdef CONFIG_PARAVIRT_LAYER\n"
+     "#include <asm/paravirt_layer.h>\n#endif\n"),
+    ("traps.c: send a CPU round a site being re-patched",
+     "arch/x86/kernel/traps.c",
+     "\tif (poke_int3_handler(regs))\n\t\treturn;\n",
+     "\tif (poke_int3_handler(regs))\n\t\treturn;\n"
+     "#ifdef CONFIG_PARAVIRT_LAYER\n"
+     "\tif (paravirt_int3_handler(regs))\n\t\treturn;\n"
+     "#endif\n"),
+]
+
+EDITS += [
     ("apic.h: include the layer's APIC sites",
      "arch/x86/include/asm/apic.h",
      "#include <asm/posted_intr.h>\n",

@@ -99,7 +99,8 @@ know the new table; the next commit replaces it.
                   "arch/x86/kernel/asm-offsets_64.c",
                   "arch/x86/kernel/setup.c", "arch/x86/kernel/alternative.c",
                   "arch/x86/kernel/callthunks.c",
-                  "arch/x86/kernel/module.c", "arch/x86/xen/Kconfig"],
+                  "arch/x86/kernel/module.c", "arch/x86/kernel/traps.c",
+                  "arch/x86/xen/Kconfig"],
         "subject": "x86/paravirt: Add the paravirt layer core and hook it in",
         "body": """\
 Add the core of the paravirt layer under arch/x86/paravirt/core and take

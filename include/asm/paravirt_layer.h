@@ -130,14 +130,22 @@ void pv_apic_driver_ops(const struct apic *drv, struct pv_apic_ops *ops);
  *		(a bug if ever non-zero)
  * @last_cycles: TSC cycles of the last switch, stop_machine() included
  * @last_changed: sites the last switch rewrote
+ * @diverted:	times a CPU (in an NMI or machine check) reached a site while
+ *		it was being written and was sent through its original call
+ * @busy:	tries that found a task stopped inside a site that would
+ *		change, and wrote nothing
+ * @retried:	calls that succeeded after such a try
  */
 struct pv_repatch_totals {
 	unsigned long requests;
 	unsigned long switches;
 	unsigned long failed;
+	unsigned long busy;
+	unsigned long retried;
 	unsigned long unverified;
 	u64 last_cycles;
 	unsigned int last_changed;
+	atomic_long_t diverted;
 };
 
 extern struct pv_repatch_totals pv_repatch_totals;
@@ -146,6 +154,10 @@ int pv_repatch(const struct pv_backend *backend, enum pv_mode mode,
 	       struct pv_patch_stats *stats);
 const struct pv_backend *pv_backend_find(const char *name);
 bool pv_backend_available(const struct pv_backend *b);
+
+struct pt_regs;
+
+int paravirt_int3_handler(struct pt_regs *regs);
 
 struct task_struct;
 

@@ -161,6 +161,23 @@ static const char *pv_bench_form(unsigned int op)
 	return NULL;
 }
 
+/*
+ * Re-patch for @mode; print the sites the switch rewrote and its guest
+ * instructions (the TSC under -icount), planning and stop_machine() in.
+ */
+static int pv_bench_switch(enum pv_mode mode)
+{
+	int err = pv_repatch(NULL, mode, NULL);
+
+	if (err) {
+		pr_err("re-patch failed (%d)\n", err);
+		return err;
+	}
+	pr_info("switch %s %u sites %llu\n", pv_mode_name(mode),
+		pv_repatch_totals.last_changed, pv_repatch_totals.last_cycles);
+	return 0;
+}
+
 static int pv_bench_state(enum pv_mode mode)
 {
 	const struct pv_bench_op *b;
@@ -168,11 +185,9 @@ static int pv_bench_state(enum pv_mode mode)
 	u64 insns;
 	int err;
 
-	err = pv_repatch(NULL, mode, NULL);
-	if (err) {
-		pr_err("re-patch failed (%d)\n", err);
+	err = pv_bench_switch(mode);
+	if (err)
 		return err;
-	}
 	for (b = pv_bench_ops; b < pv_bench_ops + ARRAY_SIZE(pv_bench_ops); b++) {
 		form = pv_bench_form(b->op);
 		if (!form) {
@@ -198,7 +213,7 @@ static int __init pv_bench_init(void)
 	pv_bench_vma.vm_mm = current->active_mm;
 	for (i = 0; i < ARRAY_SIZE(states) && !err; i++)
 		err = pv_bench_state(states[i]);
-	if (pv_repatch(NULL, mode, NULL))
+	if (pv_bench_switch(mode))
 		pr_err("could not restore the kernel's mode\n");
 	pr_info("done\n");
 	/* Measured and printed: nothing to keep loaded. */

@@ -291,7 +291,8 @@ static void storm_worker(int cpu)
  */
 static void run_storm(long n, const char *other, const char *boot)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), i, bad = 0, busy = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), i, bad = 0;
+	long busy = field(PV_DIR "control", "busy");
 	pid_t workers[64];
 	struct timespec t0, t1;
 	int cpu, err;
@@ -313,12 +314,10 @@ static void run_storm(long n, const char *other, const char *boot)
 				 i % 4 == 1 ? other : boot);
 		else
 			snprintf(req, sizeof(req), "patch");
-		while ((err = control(req)) == EBUSY)
-			busy++;
+		err = control(req);
 		/* a backend switch keeps the mode: patch it fully */
-		while (!err && !unpatch && other &&
-		       (err = control("patch")) == EBUSY)
-			busy++;
+		if (!err && !unpatch && other)
+			err = control("patch");
 		if (err || field(PV_DIR "counts", "foreign") != 0 ||
 		    (field(PV_DIR "counts", "indirect") != 0) != unpatch) {
 			if (bad++ < 5)
@@ -333,7 +332,8 @@ static void run_storm(long n, const char *other, const char *boot)
 	}
 	if (control("patch"))
 		bad++;
-	say("storm: %ld switches on %ld CPUs in %ld ms, %ld failed, %ld deferred",
+	busy = field(PV_DIR "control", "busy") - busy;
+	say("storm: %ld switches on %ld CPUs in %ld ms, %ld failed, %ld tries deferred",
 	    n, ncpu,
 	    (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000,
 	    bad, busy);

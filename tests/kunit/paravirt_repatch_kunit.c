@@ -24,6 +24,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <asm/apic.h>
+#include <asm/nmi.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_apic.h>
 #include <asm/paravirt_layer.h>
@@ -40,27 +41,26 @@ module_param(storm_switches, uint, 0444);
 MODULE_PARM_DESC(storm_switches,
 		 "switches of the re-patch storm test (default 24)");
 
+static unsigned int nmi_switches;
+module_param(nmi_switches, uint, 0444);
+MODULE_PARM_DESC(nmi_switches,
+		 "switches of the re-patch NMI test (default 0: skipped)");
+
 /* Put the kernel back in the state of the boot pass. */
 static void pv_restore_boot_state(struct kunit *test)
 {
-	int err, tries = 0;
-
-	do {
-		err = pv_repatch(pv_boot_backend, pv_boot_stats.mode, NULL);
-	} while (err == -EBUSY && ++tries < 100);
-	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_EQ(test, pv_repatch(pv_boot_backend, pv_boot_stats.mode,
+					 NULL), 0);
 }
 
-/* Re-patch, retrying while a task sits inside a site that would change. */
+/* Re-patch; count the tries that found a task inside a changing site. */
 static int pv_switch(const struct pv_backend *b, enum pv_mode mode,
 		     unsigned int *busy)
 {
-	int err;
+	unsigned long before = READ_ONCE(pv_repatch_totals.busy);
+	int err = pv_repatch(b, mode, NULL);
 
-	while ((err = pv_repatch(b, mode, NULL)) == -EBUSY) {
-		(*busy)++;
-		usleep_range(500, 1000);
-	}
+	*busy += READ_ONCE(pv_repatch_totals.busy) - before;
 	return err;
 }
 
@@ -445,15 +445,25 @@ struct pv_storm_worker {
 	void *guard;		/* an unmapped page: reads fault */
 	unsigned long loops;
 	unsigned long faults;
+	unsigned long wrong;	/* flags read with interrupts off */
 };
 
 static int pv_storm_work(void *data)
 {
 	struct pv_storm_worker *w = data;
 	unsigned long flags, cr3;
+	unsigned int k;
 	char c;
 
 	while (!kthread_should_stop()) {
+		/*
+		 * Mostly inside the two instructions of the inline save_fl
+		 * (pushf; pop): under full preemption the stopper of the
+		 * next switch often finds this task stopped between them.
+		 */
+		for (k = 0; k < 8192; k++)
+			if (!(arch_local_save_flags() & X86_EFLAGS_IF))
+				w->wrong++;
 		local_irq_save(flags);
 		cr3 = __read_cr3();
 		local_irq_restore(flags);
@@ -552,6 +562,8 @@ static void pv_repatch_storm(struct kunit *test)
 		KUNIT_EXPECT_GT_MSG(test, w[cpu].loops, start_loops[cpu],
 				    "worker on CPU %u made no progress", cpu);
 		KUNIT_EXPECT_GT(test, w[cpu].faults, 0);
+		KUNIT_EXPECT_EQ_MSG(test, w[cpu].wrong, 0,
+				    "worker on CPU %u read wrong flags", cpu);
 	}
 	vfree(area);
 
@@ -562,6 +574,125 @@ static void pv_repatch_storm(struct kunit *test)
 		   other ? other->name : "", nworkers, busy,
 		   pv_repatch_totals.last_changed,
 		   pv_repatch_totals.last_cycles);
+}
+
+/* The NMI test's state; its handler runs sites in NMI context. */
+static struct {
+	atomic_t sent;		/* NMIs sent to some CPU */
+	atomic_t handled;	/* NMIs that ran the sites */
+	atomic_t in_write;	/* ... while a re-patch was writing */
+	atomic_t wrong;		/* sites that gave a wrong result */
+	u32 lvr;		/* the local APIC's version register */
+} pv_nmi;
+
+/* Send an NMI to every other online CPU. */
+static void pv_nmi_send(void)
+{
+	atomic_inc(&pv_nmi.sent);
+	__apic_send_IPI_allbutself(NMI_VECTOR);
+}
+
+/*
+ * Every NMI while the test runs (those the test sends coalesce, so they
+ * cannot be told apart one by one): irq, CR3 and APIC sites, checked where
+ * they can be.
+ */
+static int pv_nmi_handler(unsigned int type, struct pt_regs *regs)
+{
+	unsigned long flags;
+
+	flags = arch_local_irq_save();
+	if (flags & X86_EFLAGS_IF)
+		atomic_inc(&pv_nmi.wrong);
+	arch_local_irq_restore(flags);
+	if (!__read_cr3())
+		atomic_inc(&pv_nmi.wrong);
+	if (apic_read(APIC_LVR) != pv_nmi.lvr)
+		atomic_inc(&pv_nmi.wrong);
+	if (READ_ONCE(pv_writing))
+		atomic_inc(&pv_nmi.in_write);
+	atomic_inc(&pv_nmi.handled);
+	return NMI_HANDLED;
+}
+
+/* Each CPU waiting for a step sends NMIs now and then, interrupts off. */
+static DEFINE_PER_CPU(unsigned int, pv_nmi_spins);
+
+static void pv_nmi_follower(void)
+{
+	if (!(this_cpu_inc_return(pv_nmi_spins) % 64))
+		pv_nmi_send();
+}
+
+/* Between the switches, NMIs from a thread of their own. */
+static int pv_nmi_sender(void *arg)
+{
+	while (!kthread_should_stop()) {
+		preempt_disable();
+		pv_nmi_send();
+		preempt_enable();
+		usleep_range(50, 100);
+	}
+	return 0;
+}
+
+/*
+ * Switches while NMIs keep arriving on every CPU, the writer's included,
+ * from the CPUs waiting for each write step and from a thread between
+ * the switches. Their handler runs the very sites being rewritten; a CPU
+ * that reached one mid-write must be sent round it, whole, and the
+ * kernel must be in one piece and every site in its new form after each
+ * switch.
+ */
+static void pv_repatch_nmi(struct kunit *test)
+{
+	unsigned long unverified = pv_repatch_totals.unverified;
+	long diverted = atomic_long_read(&pv_repatch_totals.diverted);
+	struct task_struct *sender;
+	unsigned int i, busy = 0;
+	int err = 0;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs a second CPU");
+	/*
+	 * Multi-threaded TCG (QEMU 7.2) can keep a block translated while its
+	 * int3 was there (boot.sh): the test runs in a boot of its own.
+	 */
+	if (!nmi_switches)
+		kunit_skip(test, "paravirt_repatch_kunit.nmi_switches= not given");
+	memset(&pv_nmi, 0, sizeof(pv_nmi));
+	pv_nmi.lvr = apic_read(APIC_LVR);
+	KUNIT_ASSERT_EQ(test, register_nmi_handler(NMI_LOCAL, pv_nmi_handler,
+						   0, "pv_repatch_test"), 0);
+	sender = kthread_run(pv_nmi_sender, NULL, "pv_nmi_sender");
+	if (IS_ERR(sender)) {
+		unregister_nmi_handler(NMI_LOCAL, "pv_repatch_test");
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sender);
+	}
+	WRITE_ONCE(pv_test_follower_hook, pv_nmi_follower);
+
+	for (i = 0; i < nmi_switches && !err; i++) {
+		enum pv_mode mode = i % 2 ? PV_MODE_PATCH : PV_MODE_UNPATCH;
+
+		err = pv_switch(NULL, mode, &busy);
+		KUNIT_EXPECT_EQ_MSG(test, err, 0, "switch %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, pv_repatch_totals.unverified,
+				    unverified, "switch %u", i);
+	}
+
+	WRITE_ONCE(pv_test_follower_hook, NULL);
+	kthread_stop(sender);
+	unregister_nmi_handler(NMI_LOCAL, "pv_repatch_test");
+	pv_expect_state(test, pv_mode, "after the NMIs");
+
+	KUNIT_EXPECT_GT(test, atomic_read(&pv_nmi.handled), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&pv_nmi.in_write), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&pv_nmi.wrong), 0);
+	kunit_info(test, "%u switches, %d NMIs sent, %d handled, %d while writing, %ld sent round a site, %u deferred\n",
+		   i, atomic_read(&pv_nmi.sent), atomic_read(&pv_nmi.handled),
+		   atomic_read(&pv_nmi.in_write),
+		   atomic_long_read(&pv_repatch_totals.diverted) - diverted,
+		   busy);
 }
 
 #ifdef CONFIG_MODULES
@@ -694,6 +825,7 @@ static struct kunit_case pv_repatch_cases[] = {
 	KUNIT_CASE(pv_repatch_task_walk),
 	KUNIT_CASE(pv_repatch_module_race),
 	KUNIT_CASE_SLOW(pv_repatch_storm),
+	KUNIT_CASE_SLOW(pv_repatch_nmi),
 	{}
 };
 

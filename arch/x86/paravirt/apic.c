@@ -40,13 +40,10 @@ void pv_apic_driver_ops(const struct apic *drv, struct pv_apic_ops *ops)
 	ops->wait_icr_idle = drv->wait_icr_idle ?: paravirt_nop;
 }
 
-/* Tries of a re-patch that finds a task stopped inside a site. */
-#define PV_APIC_REPATCH_TRIES	100
-
 void paravirt_apic_update(void)
 {
 	struct paravirt_ops ops;
-	int err = -EBUSY, i;
+	int err;
 
 	pv_apic_driver_ops(apic, &pv_native_ops.apic);
 
@@ -68,11 +65,7 @@ void paravirt_apic_update(void)
 		      apic->name))
 		return;
 
-	for (i = 0; i < PV_APIC_REPATCH_TRIES && err == -EBUSY; i++) {
-		err = pv_repatch(NULL, pv_mode, NULL);
-		if (err == -EBUSY)
-			schedule_timeout_uninterruptible(1);
-	}
+	err = pv_repatch(NULL, pv_mode, NULL);
 	if (err)
 		pr_err("APIC driver %s: sites not patched again (%d)\n",
 		       apic->name, err);

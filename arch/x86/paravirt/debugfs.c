@@ -86,8 +86,10 @@ static int pv_control_show(struct seq_file *m, void *v)
 			seq_printf(m, " %s", b->name);
 	seq_printf(m, "\nrequests %lu\nswitches %lu\nfailed %lu\nunverified %lu\n",
 		   t->requests, t->switches, t->failed, t->unverified);
-	seq_printf(m, "last_cycles %llu\nlast_changed %u\n", t->last_cycles,
-		   t->last_changed);
+	seq_printf(m, "busy %lu\nretried %lu\n", t->busy, t->retried);
+	seq_printf(m, "last_cycles %llu\nlast_changed %u\ndiverted %ld\n",
+		   t->last_cycles, t->last_changed,
+		   atomic_long_read(&t->diverted));
 	return 0;
 }
 

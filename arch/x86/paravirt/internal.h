@@ -52,6 +52,10 @@ void pv_native_write_msr(unsigned int msr, u64 val);
 struct pv_msr_safe_result pv_native_read_msr_safe(unsigned int msr);
 int pv_native_write_msr_safe(unsigned int msr, u64 val);
 
+/* The re-patch whose sites are being written, or NULL (repatch.c). */
+struct pv_switch;
+extern struct pv_switch *pv_writing;
+
 /* Has the boot patch pass run? */
 extern bool pv_boot_patched;
 
@@ -63,8 +67,24 @@ static inline void pv_test_module_patched(struct module *mod)
 	if (pv_test_module_hook)
 		pv_test_module_hook(mod);
 }
+
+/* Run by each CPU that waits for a re-patch step, interrupts off. */
+typedef void (*pv_test_follower_fn)(void);
+extern pv_test_follower_fn pv_test_follower_hook;
+
+static inline void pv_test_follower_waits(void)
+{
+	pv_test_follower_fn hook = READ_ONCE(pv_test_follower_hook);
+
+	if (hook)
+		hook();
+}
 #else
 static inline void pv_test_module_patched(struct module *mod)
+{
+}
+
+static inline void pv_test_follower_waits(void)
 {
 }
 #endif
