@@ -242,10 +242,15 @@ boot() {
 	log_checks "$name"
 }
 
-# log_checks NAME: boot NAME's log has no kernel warning; count its cases.
+# log_checks NAME: boot NAME's log has no kernel warning; count its cases
+# (only the suite a kunit.filter_glob=SUITE.CASE on its command line names).
 log_checks() {
 	local name=$1
 	local log=$logs/boot-$name.log
+	local suites=$SUITES glob
+
+	glob=$(grep -a -m1 -o "kunit\.filter_glob=[a-z_]*" "$log")
+	[ -n "$glob" ] && suites=${glob#kunit.filter_glob=}
 
 	if grep -a -q -E "WARNING:|BUG:|Oops|Kernel panic" "$log"; then
 		grep -a -E -A5 "WARNING:|BUG:|Oops|Kernel panic" "$log" | head -30
@@ -255,7 +260,7 @@ log_checks() {
 	fi
 	while read -r verdict case; do
 		result "$verdict" "kunit/$case"
-	done < <(python3 scripts/ktap.py "$log" "$name" $SUITES)
+	done < <(python3 scripts/ktap.py "$log" "$name" $suites)
 }
 
 # expect NAME REGEX: the last boot's log has a line matching REGEX.

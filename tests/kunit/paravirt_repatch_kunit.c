@@ -18,13 +18,13 @@
 #include <linux/mm_types.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/nmi.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <asm/apic.h>
-#include <asm/nmi.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_apic.h>
 #include <asm/paravirt_layer.h>
