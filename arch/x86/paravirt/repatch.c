@@ -417,8 +417,10 @@ static int pv_map_changes(struct pv_switch *sw)
 	/* Init text is freed after a grace period, once it is gone. */
 	rcu_read_lock();
 	for (ch = sw->changes; ch < end; ch++) {
-		if (pv_change_gone(ch))
+		if (pv_change_gone(ch)) {
+			ch->alias = NULL;
 			continue;
+		}
 		page = (unsigned long)ch->ip & PAGE_MASK;
 		/* For now, the offset of the site in the alias. */
 		ch->alias = (u8 *)(((unsigned long)(n && page == last ? n - 1 : n)
@@ -441,12 +443,16 @@ out:
 	sw->nr_pages = n;
 	if (ch < end)
 		return -EFAULT;
+	/* Every change in freed init text: the writer drops them all. */
+	if (!n)
+		return 0;
 	base = vmap(sw->pages, n, VM_MAP, PAGE_KERNEL);
 	if (!base)
 		return -ENOMEM;
 	sw->alias = base;
 	for (ch = sw->changes; ch < end; ch++)
-		ch->alias = base + (unsigned long)ch->alias;
+		if (!pv_change_gone(ch))
+			ch->alias = base + (unsigned long)ch->alias;
 	return 0;
 }
 
