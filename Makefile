@@ -5,8 +5,10 @@
 #
 #   make run     install what is missing, build the kernel with the layer,
 #                boot it under QEMU and show the layer's boot summary
-#   make check   the whole test suite; ends with
-#                "N passed, N failed, N skipped"
+#   make check   the whole test suite (tests/check, with pytest); ends with
+#                "N passed, N failed, N skipped"; T=EXPR runs the checks
+#                whose names match EXPR (pytest -k)
+#   make check-quick  a fast loop: static checks, three boots
 #   make xen-check  boot the test kernel as an HVM guest of a real Xen
 #                under QEMU (also part of make check)
 #   make bench   build both kernels, count guest instructions of a few
@@ -64,13 +66,16 @@ KMAKE		= $(MAKE) -s -C $(TREE) ARCH=x86_64 CC="$(CCACHE)gcc" \
 		  KBUILD_BUILD_USER=pvlayer \
 		  KBUILD_BUILD_HOST=pvlayer
 SMP		?= 4
+# Debian's Python, which has python3-pytest (another python3 may be first
+# in PATH)
+CHECK_PYTHON	?= /usr/bin/python3
 CMDLINE		?=
 BACKEND		?=
 DISTRO		?=
 
 export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF BUILD_DISTRO SMP
 
-.PHONY: all run check xen-check bench docs deps tree graft kernel kernel-off \
+.PHONY: all run check check-quick xen-check bench docs deps tree graft kernel kernel-off \
 	initramfs config-on config-off clean-cache patches check-patches \
 	config-distro kernel-distro config-distro-diff initramfs-distro \
 	kvm-check config-upstream kernel-upstream kvm-compare
@@ -199,8 +204,19 @@ run: $(if $(RUN_DISTRO),kernel-distro,kernel) $(if $(filter vmi,$(BACKEND)),rom)
 		$(RUN_BUILD)/arch/x86/boot/bzImage \
 		$(if $(BACKEND),paravirt=$(BACKEND)) kunit.enable=0 $(CMDLINE)
 
+# T=EXPR: only the checks whose names match the pytest -k expression EXPR,
+# e.g. make check T=vmi or T="default and kunit"; CHECK_ARGS: more pytest
+# arguments. CHECK_JOBS: guests booted at once (2).
+T		?=
+CHECK_ARGS	?=
+
 check: deps
-	@scripts/check.sh
+	@$(CHECK_PYTHON) scripts/check.py $(if $(T),-k "$(T)") $(CHECK_ARGS)
+
+# The fast loop: the kernel with the layer, its static checks and three
+# boots (default, bad input, vmi) with their KUnit suites.
+check-quick: deps
+	@$(CHECK_PYTHON) scripts/check.py -m quick $(if $(T),-k "$(T)") $(CHECK_ARGS)
 
 # The test kernel as an HVM guest of Xen 4.17 under QEMU; the guest's
 # console goes to $(PVLAYER_CACHE)/logs/boot-xen.log.

@@ -7,7 +7,7 @@ set -eu
 PKGS="linux-source-6.12 qemu-system-x86 qemu-system-data seabios sparse
 ccache gcc make flex bison bc cpio kmod libelf-dev libssl-dev dwarves
 xz-utils python3 perl libc6-dev clang libclang-rt-14-dev python3-sphinx
-git patch"
+python3-pytest python3-pytest-subtests git patch"
 
 missing=""
 for p in $PKGS; do

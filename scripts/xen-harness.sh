@@ -37,7 +37,7 @@
 # last view of the guest's vCPUs, and tried again, up to $XEN_TRIES
 # (default 1) runs in all. Each run is bounded by $XEN_TIMEOUT seconds
 # (default 2400). A guest of Xen nested in QEMU's TCG has been seen to stop
-# for good early in setup_arch() (see check.sh).
+# for good early in setup_arch() (see tests/check/boots.py).
 set -eu
 
 : "${PVLAYER_CACHE:=/var/cache/pvlayer}"

@@ -1,0 +1,538 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The boots of make check, as one table.
+
+Each Boot names its kernel ("on": the test configuration with the layer,
+"vmi": the same with the project's ROMs built, "distro": Debian's
+configuration with the layer, "off": the test configuration without it),
+how it runs (plain QEMU, or a guest of a real Xen or KVM under QEMU), its
+kernel command line, and what its console log must show: `expect` (a line
+matches each regex, Python syntax), `absent` (no line matches) and
+`checks` (functions of the result). Every boot that runs KUnit is also
+checked for each case of the suites it runs and for the absence of
+kernel warnings (test_boots.py).
+"""
+
+import os
+import re
+import shutil
+
+import lib
+from lib import STORM, log_path
+
+SUMMARY_NATIVE = (r"paravirt: backend native: [0-9]+ sites: [0-9]+ inline, "
+                  r"[0-9]+ direct, [0-9]+ nop, 0 indirect\s*$")
+MODULE_OK = (r"pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, "
+             r"[0-9]+ nop, 0 indirect: ok")
+AFTER_PATCH = r"pvlayer-init: after patch: foreign 0, indirect 0\s*$"
+UNVERIFIED = r"pvlayer-init: control: unverified 0"
+USING_NATIVE = r"paravirt: using backend native"
+NO_WX = r"x86/mm: Checked W\+X mappings: passed, no W\+X pages found"
+CALLDEPTH_ON = (r"# pv_live_sites_match_backend: call-depth tracking on: "
+                r"[1-9][0-9]* of [0-9]+ calls through accounting thunks")
+# (the tree's own srso_safe_ret has no padding either: not the layer's)
+BAD_PADDING = r"callthunks: Invalid padding area for ([^s]|s[^r])"
+SKYLAKE = ["-cpu", "Skylake-Client-v4"]
+STUFF = ["retbleed=stuff", "spectre_v2=retpoline"]
+
+
+class Boot:
+    def __init__(self, name, *args, kernel="on", runner="qemu", qemu=(),
+                 bios=None, rom=None, threads=None, gtype=None,
+                 expect=(), absent=(), checks=(), kunit=True, quick=False):
+        self.name = name
+        self.args = list(args)
+        self.kernel = kernel
+        self.runner = runner
+        self.qemu = list(qemu)
+        self.bios = bios
+        self.rom = rom
+        self.threads = threads
+        self.gtype = gtype
+        self.expect = list(expect)
+        self.absent = list(absent)
+        self.checks = list(checks)
+        self.kunit = kunit
+        self.quick = quick
+
+    def __repr__(self):
+        return self.name
+
+    @property
+    def log(self):
+        return log_path("boot-%s.log" % self.name)
+
+    def image(self):
+        build = {"distro": lib.BUILD_DISTRO, "off": lib.BUILD_OFF}.get(
+            self.kernel, lib.BUILD_ON)
+        return os.path.join(build, "arch/x86/boot/bzImage")
+
+    def initrd(self):
+        return lib.INITRD_DISTRO if self.kernel == "distro" else lib.INITRD_ON
+
+    def start(self):
+        return {"qemu": self._qemu, "xen": self._xen,
+                "kvm": self._kvm}[self.runner]()
+
+    def _qemu(self):
+        cmd = ["scripts/boot.sh", "--log", self.log, "--initrd", self.initrd()]
+        if self.bios:
+            cmd += ["--bios", self.bios]
+        if self.rom:
+            cmd += ["--qemu-arg", "-option-rom " + os.path.join(lib.ROMS, self.rom)]
+        for arg in self.qemu:
+            cmd += ["--qemu-arg", arg]
+        if self.threads:
+            cmd += ["--tcg-threads", self.threads]
+        cmd += [self.image()] + self.args
+        status = lib.run(cmd, "boot-%s.run" % self.name)
+        return lib.BootResult(self, status == 0, self.log)
+
+    def _xen(self):
+        """A guest of Xen under QEMU (scripts/xen-harness.sh).
+
+        Two faults of the emulator, never seen on plain QEMU, end a boot
+        early, and such a boot is reported and tried once more: a triple
+        fault early in setup_arch(), before the boot pass (about one HVM
+        boot of the distribution kernel in five), and an int3 the guest
+        had already taken out of memory (emulator_int3()). A run that
+        stops making progress is stopped and tried again by the harness
+        itself (XEN_TRIES).
+        """
+        tag = self.name[len("xen"):] or ""
+        host = log_path("xen%s-host.log" % tag)
+        harness = "xen%s-harness.log" % tag
+        cmd = ["scripts/xen-harness.sh"]
+        if self.gtype:
+            cmd += ["--type", self.gtype]
+        cmd += ["--log", host, "--guest-log", self.log, self.image(),
+                self.initrd()] + self.args
+        env = dict(lib.ENV, XEN_TRIES="3")
+        note = ""
+        for attempt in (1, 2):
+            if os.path.exists(self.log):
+                os.unlink(self.log)
+            status = lib.run(cmd, harness, env=env)
+            lines = lib.read_lines(self.log)
+            why = None
+            if (lib.grep(lib.read_lines(host), "Triple fault") and
+                    not lib.grep(lines, "paravirt: backend native:")):
+                why = "the guest triple-faulted before the boot pass"
+            elif emulator_int3(lines):
+                why = "the guest took an int3 no longer in its memory"
+            if attempt == 1 and status != 0 and why:
+                note += why + "; booted once more\n"
+                shutil.copy(host, host.replace(".log", ".first.log"))
+                continue
+            break
+        note += "\n".join(line for line in lib.read_lines(log_path(harness))
+                          if re.match(r"xen-harness: (Xen run took|.*attempt [0-9])", line))
+        if self.kernel == "distro":
+            ok = lib.grep(lib.read_lines(self.log), "pvlayer-init: user space reached")
+        else:
+            ok = status == 0
+        return lib.BootResult(self, bool(ok), self.log, host, note)
+
+    def _kvm(self):
+        """A guest of a real KVM (kvm_amd in a stock Debian kernel under
+        QEMU with SVM emulated), on 3 vCPUs over L1's 2 CPUs, with a
+        workload between two snapshots of KVM's counters in L1's debugfs.
+        """
+        host = log_path("kvm-host.log")
+        if os.path.exists(self.log):
+            os.unlink(self.log)
+        env = dict(lib.ENV, KVM_TIMEOUT="600", KVM_TRIES="5")
+        lib.run(["scripts/kvm-harness.sh", "--log", host, "--guest-log",
+                 self.log, self.image(), self.initrd()] + self.args,
+                "kvm-harness.log", env=env)
+        ok = lib.grep(lib.read_lines(self.log), "pvlayer-init: user space reached")
+        note = "\n".join(lib.read_lines(log_path("kvm-harness.log")))
+        return lib.BootResult(self, bool(ok), self.log, host, note)
+
+
+def emulator_int3(lines):
+    """Whether the guest died of an int3 that its memory no longer holds.
+
+    Under multi-threaded TCG a block translated while another vCPU
+    rewrites it (a jump label's text_poke_bp()) can keep running the
+    int3 of the write after the write is done: the oops's code bytes
+    then show the new byte, not 0xcc, in front of the instruction
+    pointer. An int3 left in memory (a bug of the kernel's) shows cc
+    there, and is not this.
+    """
+    oops = False
+    for line in lines:
+        if "Oops: int3" in line:
+            oops = True
+        m = re.search(r"Code: (?:[0-9a-f]{2} )*([0-9a-f]{2}) <[0-9a-f]{2}>", line)
+        if oops and m:
+            return m.group(1) != "cc"
+    return False
+
+
+# --- checks that are more than one line of the log ---------------------------
+
+def debugfs_consistent(res):
+    """The debugfs sites file lists as many sites as its counts add up to."""
+    counted = sum(int(m.group(2)) for line in res.lines for m in re.finditer(
+        r"debugfs count (indirect|direct|inline|nop|other) ([0-9]+)", line))
+    listed = lib.grep(res.lines, r"paravirt/sites: [0-9]+ lines")
+    assert listed, "no paravirt/sites line"
+    n = int(re.search(r"paravirt/sites: ([0-9]+) lines", listed).group(1))
+    assert counted > 0 and counted == n, "counts %d, listed %d" % (counted, n)
+
+
+def kvm_hist(res, event, key=None):
+    """How often the KVM harness's histogram of KVM's trace event counted
+    key (every key, without one) over the guest's workload."""
+    n = 0
+    for line in lib.read_lines(res.host_log):
+        if line.startswith("kvm-host: %s by " % event):
+            fields = line.split(":", 2)[2].split()
+            for k, v in zip(fields[0::2], fields[1::2]):
+                if key is None or k == str(key):
+                    n += int(v)
+    return n
+
+
+def kvm_counter(res, name):
+    """How much KVM's debugfs counter rose over the workload, or None."""
+    for line in lib.read_lines(res.host_log):
+        if line.startswith("kvm-host: workload:"):
+            words = line.replace("+", "").split()
+            if name in words and words.index(name) + 1 < len(words):
+                return int(words[words.index(name) + 1])
+    return None
+
+
+def above(what, value, least):
+    def check(res):
+        v = value(res)
+        assert v is not None and v > least, \
+            "kvm: %s: %s (more than %d expected)" % (what, v, least)
+    check.__doc__ = what
+    return check
+
+
+def no_layer_lines(res):
+    line = lib.grep(res.lines, "paravirt:")
+    assert line is None, line
+
+
+VMI_REFUSED = [
+    ("major", "unsupported ABI major version"),
+    ("header", "bad header size or reserved field"),
+    ("table", "call table outside the ROM or misaligned"),
+    ("desc", "descriptors outside the ROM or misaligned"),
+    ("inline-long", r"bad inline length \(entry 7\)"),
+    ("inline-7", r"bad inline length \(entry 12\)"),
+    ("kind", r"unknown entry kind \(entry 4\)"),
+    ("clobbers", r"entry clobbers registers it may not \(entry 0\)"),
+    ("reserved", r"reserved descriptor field not zero \(entry 32\)"),
+    ("required", r"required entry absent \(entry 1\)"),
+]
+
+
+def vmi_boot(name, rom, *args, **kw):
+    return Boot(name, *args, kernel="vmi", bios="seabios", rom=rom, **kw)
+
+
+def xen_distro(gtype, booting):
+    return Boot(
+        "xen-distro-" + gtype, "earlyprintk=xen,keep", kernel="distro",
+        runner="xen", gtype=gtype,
+        expect=[
+            "Hypervisor detected: Xen HVM",
+            "paravirt: backend xen: not probed: the kernel's Xen HVM guest code owns this machine",
+            USING_NATIVE, SUMMARY_NATIVE,
+            r"paravirt: operation lock\.queued_spin_unlock set by the kernel's Xen HVM code: __raw_callee_save___pv_queued_spin_unlock",
+            r"paravirt: operation lock\.vcpu_is_preempted set by the kernel's Xen HVM code: __raw_callee_save_xen_vcpu_stolen",
+            r"paravirt: lock operations: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, 0 nop, 0 indirect",
+            AFTER_PATCH,
+            r"# pv_repatch_keeps_guest_ops: [1-9][0-9]* operations set by guest code",
+            # the rest is Xen's code's own: its clock, its event channels
+            "clocksource: Switched to clocksource xen",
+            "xen:events: Xen HVM callback vector for event delivery is enabled",
+            booting,
+        ])
+
+
+KVM_OPS = [
+    r"mmu\.flush_tlb_multi: kvm_flush_tlb_multi",
+    r"cpu\.io_delay: kvm_io_delay",
+    r"lock\.queued_spin_lock_slowpath: __pv_queued_spin_lock_slowpath",
+    r"lock\.queued_spin_unlock: __raw_callee_save___pv_queued_spin_unlock",
+    r"lock\.wait: kvm_wait", r"lock\.kick: kvm_kick_cpu",
+    r"lock\.vcpu_is_preempted: __raw_callee_save___kvm_vcpu_is_preempted",
+]
+
+BOOTS = [
+    Boot("default", quick=True, expect=[
+        SUMMARY_NATIVE, MODULE_OK,
+        # spinlocks: unlock and vcpu_is_preempted inline, the slow path
+        # direct, wait and kick nothing
+        r"paravirt: lock operations: [1-9][0-9]* sites: [1-9][0-9]* inline, [1-9][0-9]* direct, [0-9]+ nop, 0 indirect",
+        # the local APIC: xAPIC under TCG, every site a call of the driver
+        r"paravirt: APIC driver (physical )?flat: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, 0 nop, 0 indirect",
+        r"# pv_apic_sites_form: APIC driver (physical )?flat: [0-9]+ sites \(read [1-9][0-9]*, write [1-9][0-9]*, eoi [1-9][0-9]*, icr_read [1-9][0-9]*, icr_write [1-9][0-9]*, wait_icr_idle [1-9][0-9]*\)",
+        r"# pv_flush_one_user_form: page-table isolation off: ([0-9]+) sites, \1 invlpg, 0 calls",
+        r"# pv_live_sites_match_backend: call-depth tracking off: 0 of [0-9]+ calls through accounting thunks",
+        "pvlayer-init: load: 0", "pvlayer-init: unload: 0",
+        "pvlayer-init: reload: 0",
+        "pvlayer-init: debugfs backend: native",
+        "pvlayer-init: debugfs count foreign 0",
+        "pvlayer-init: debugfs count indirect 0",
+        NO_WX,
+        r"paravirt/sites: [0-9]+ lines, first: .*\+0x[0-9a-f]+/0x[0-9a-f]+\tvmlinux\t[a-z_0-9.]+\t5\t(inline|direct|nop)\t([0-9a-f]{2} ){4}[0-9a-f]{2}",
+        # the xen backend: not on plain QEMU; its tests' failing
+        # hypercalls are named
+        r"paravirt: backend xen: not available \(-19\)",
+        r"paravirt: xen: simulated page: SCHEDOP_block failed \(-38\): halt is native from now on",
+        r"paravirt: xen: simulated page: hvm_op\(flush_tlbs\) failed \(-38\): flush_tlb_multi is native from now on",
+        # the control file: who may write it, and what re-patching does
+        # to the kernel's and the test module's sites (tests/init/init.c)
+        "pvlayer-init: control as nobody: Permission denied",
+        "pvlayer-init: control without CAP_SYS_ADMIN: Operation not permitted",
+        "pvlayer-init: control bad request: Invalid argument",
+        "paravirt: control: unknown request 'sideways'",
+        "pvlayer-init: control unknown backend: Invalid argument",
+        "paravirt: control: backend 'nosuch' is unknown",
+        "pvlayer-init: control unpatch: Success",
+        r"pvlayer-init: after unpatch: foreign 0, sites ([0-9]+), indirect \1\s*$",
+        r"pvlayer-init: module sites after unpatch: ([1-9][0-9]*) of \1 indirect",
+        "pvlayer-init: reload while unpatched: 0",
+        r"pv_test_module: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, \1 indirect: ok",
+        "pvlayer-init: control patch: Success",
+        AFTER_PATCH,
+        r"pvlayer-init: module sites after patch: 0 of [1-9][0-9]* indirect",
+        UNVERIFIED,
+    ], absent=["set by the kernel's guest code"],
+        checks=[debugfs_consistent]),
+
+    # Re-patch storms on 4 vCPUs: KUnit's, with kernel threads running
+    # the operations, then init's, against user-space load (with a
+    # stand-in for guest code storing a slot after the probe).
+    Boot("storm", "paravirt_repatch_kunit.storm_switches=%d" % STORM,
+         "pvlayer.storm=%d" % STORM, "paravirt_test_guest", expect=[
+             "paravirt: operation mmu.enter_mmap set by the kernel's guest code: pv_test_guest_enter_mmap",
+             r"# pv_repatch_storm: %d switches \(native\), 3 workers, 0 deferred" % STORM,
+             r"pvlayer-init: storm: %d switches on 4 CPUs in [0-9]+ ms, 0 failed" % STORM,
+             UNVERIFIED]),
+
+    # Switches while every CPU takes NMIs whose handler runs the sites
+    # being written: some arrive mid-write and are sent round the site by
+    # the int3. One TCG thread: see boot.sh on blocks translated while an
+    # int3 is there.
+    Boot("storm-nmi", "kunit.filter_glob=paravirt_repatch.pv_repatch_nmi",
+         "paravirt_repatch_kunit.nmi_switches=%d" % STORM, threads="single",
+         expect=[
+             r"# pv_repatch_nmi: %d switches, [0-9]+ NMIs sent, [1-9][0-9]* handled, [1-9][0-9]* while writing, [1-9][0-9]* sent round a site" % STORM,
+             r"ok [0-9]+ pv_repatch_nmi"]),
+
+    # page-table isolation forced on changes the native form of
+    # flush_tlb_one_user from invlpg to a call
+    Boot("lockdown", "lockdown=integrity", "pti=on", expect=[
+        "Kernel is locked down from command line",
+        "Kernel/User page tables isolation: enabled",
+        r"# pv_flush_one_user_form: page-table isolation on: ([0-9]+) sites, 0 invlpg, \1 calls of native_flush_tlb_one_user",
+        "pvlayer-init: control unpatch: Operation not permitted",
+        SUMMARY_NATIVE]),
+
+    Boot("noinline", "paravirt_mode=noinline", expect=[
+        r"paravirt: backend native: [0-9]+ sites: 0 inline, .* \(mode noinline\)"]),
+
+    Boot("unpatched", "paravirt_mode=unpatch", expect=[
+        r"paravirt: backend native: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, [0-9]+ indirect \(mode unpatch\)",
+        r"pv_test_module: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, \1 indirect: ok",
+        r"pvlayer-init: debugfs backend: native \(mode unpatch\)"],
+        checks=[debugfs_consistent]),
+
+    # Call-depth tracking (retbleed=stuff, on a CPU model it applies to):
+    # every call of a site goes through the accounting thunk in front of
+    # its destination, also after init has unpatched and patched again,
+    # and calls into code of no function (the xen backend's pages) are
+    # left as they are.
+    Boot("calldepth", *STUFF, qemu=SKYLAKE, expect=[
+        "RETBleed: Mitigation: Stuffing",
+        "callthunks: Setting up call depth tracking",
+        CALLDEPTH_ON, SUMMARY_NATIVE,
+        r"pvlayer-init: after unpatch: foreign 0, sites ([0-9]+), indirect \1\s*$",
+        AFTER_PATCH], absent=[BAD_PADDING]),
+
+    # bad input: the kernel says what it ignores and runs native
+    Boot("badparam", "paravirt_mode=sideways", quick=True, expect=[
+        "paravirt: unknown value 'sideways' for paravirt_mode=, ignored",
+        SUMMARY_NATIVE]),
+    Boot("nosuchbackend", "paravirt=nosuch", expect=[
+        "paravirt: unknown backend 'nosuch', probing as usual", USING_NATIVE]),
+    Boot("forcexen", "paravirt=xen", expect=[
+        r"paravirt: xen: (no Xen signature in CPUID leaves 0x40000000-0x4000ff00|CPUID reports no hypervisor)",
+        r"paravirt: backend xen requested but its probe failed \(-19\), falling back to native",
+        USING_NATIVE]),
+    Boot("refusenative", "paravirt_refuse=native", expect=[
+        "paravirt: native cannot be refused: it is the fallback", USING_NATIVE]),
+
+    # --- the vmi backend: the project's ROM and its broken variants
+    # (make rom), published by SeaBIOS with -option-rom
+    vmi_boot("vmi", "vmi.rom", quick=True, expect=[
+        r"paravirt: vmi: ROM at 0x[0-9a-f]+: ABI 1\.[0-9]+, [0-9]+ bytes, [0-9]+ entries",
+        "paravirt: using backend vmi",
+        r"paravirt: backend vmi: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect\s*$",
+        MODULE_OK,
+        "pvlayer-init: debugfs backend: vmi",
+        # read_msr declares clobbers; write_msr takes the value in halves;
+        # CPUID takes pointers
+        "paravirt: vmi: entry 13 clobbers 0x7: called through a wrapper that saves them",
+        "paravirt: vmi: entry 14 takes the value in halves: called through a wrapper that splits it",
+        "paravirt: vmi: entry 15 takes pointers: called through a wrapper that passes the registers",
+        "# vmi_wrapped_entries: 3 entries called through wrappers",
+        r"# pv_repatch_storm: [0-9]+ switches \(vmi, native\)",
+        "pvlayer-init: control: available native vmi",
+        NO_WX]),
+    vmi_boot("storm-vmi", "vmi.rom",
+             "paravirt_repatch_kunit.storm_switches=%d" % STORM,
+             "pvlayer.storm=%d" % STORM, "paravirt_test_guest", expect=[
+                 "paravirt: operation mmu.enter_mmap set by the kernel's guest code: pv_test_guest_enter_mmap",
+                 r"# pv_repatch_storm: %d switches \(vmi, native\), 3 workers" % STORM,
+                 r"pvlayer-init: storm: %d switches on 4 CPUs in [0-9]+ ms, 0 failed" % STORM,
+                 "pvlayer-init: control: backend vmi", UNVERIFIED]),
+    # page-table isolation, which a ROM knows nothing of: the kernel's own
+    # set_p4d and user TLB flushes, and user space runs
+    vmi_boot("vmi-pti", "vmi.rom", "pti=on", expect=[
+        "Kernel/User page tables isolation: enabled",
+        "paravirt: using backend vmi", UNVERIFIED]),
+    # call-depth tracking: the calls of the ROM's entries and wrappers are
+    # left as they are
+    vmi_boot("vmi-calldepth", "vmi.rom", *STUFF, qemu=SKYLAKE, expect=[
+        "callthunks: Setting up call depth tracking",
+        "paravirt: using backend vmi", CALLDEPTH_ON], absent=[BAD_PADDING]),
+    # a valid ROM whose set_pte/pmd/pud entries clobber what the C
+    # convention allows: callee-save sites reach them through wrappers
+    vmi_boot("vmi-clobbering", "vmi-clobbering.rom", expect=[
+        "paravirt: vmi: entry %d clobbers 0x1fe: called through a wrapper that saves them" % op
+        for op in (29, 30, 31)] + [
+        "paravirt: using backend vmi",
+        "# vmi_wrapped_entries: 6 entries called through wrappers",
+        MODULE_OK]),
+    Boot("seabios-norom", kernel="vmi", bios="seabios", expect=[
+        r"paravirt: backend vmi: not available \(-19\)", USING_NATIVE]),
+] + [
+    vmi_boot("vmi-" + v, "vmi-%s.rom" % v, expect=[
+        r"paravirt: vmi: ROM at 0x[0-9a-f]+ refused: " + why, USING_NATIVE])
+    for v, why in VMI_REFUSED
+] + [
+    # no signature, or a checksum SeaBIOS rejects: no ROM for the kernel
+    vmi_boot("vmi-" + v, "vmi-%s.rom" % v, expect=[
+        r"paravirt: backend vmi: not available \(-19\)", USING_NATIVE])
+    for v in ("signature", "checksum")
+] + [
+    # SeaBIOS copies only the file's bytes but checks the declared size:
+    # what follows the file decides whether it drops the ROM or leaves one
+    # the kernel must refuse
+    vmi_boot("vmi-truncated", "vmi-truncated.rom", expect=[
+        r"paravirt: (backend vmi: not available \(-19\)|vmi: ROM at 0x[0-9a-f]+ refused: )",
+        USING_NATIVE]),
+
+    # --- the xen backend: the test kernel as an HVM guest of Xen 4.17
+    # under QEMU
+    Boot("xen", runner="xen", expect=[
+        r"paravirt: xen: Xen [0-9]+\.[0-9]+[^ ]* at CPUID 0x40000[01]00, features 0x[0-9a-f]{8}, hypercalls by vmmcall",
+        "paravirt: xen: halt: SCHEDOP_block, flush_tlb_multi: HVMOP_flush_tlbs, io_delay: none, safe_halt: native",
+        r"paravirt: using backend xen \(4 operations of its own, [0-9]+ native\)",
+        r"paravirt: backend xen: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect\s*$",
+        "paravirt: xen: local APIC: x2APIC mode allowed without interrupt remapping",
+        "Booting paravirtualized kernel on xen",
+        # Xen offers x2APIC: the MSR driver, which needs no wait for the ICR
+        r"paravirt: APIC driver [a-z ]*x2apic: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, [1-9][0-9]* nop, 0 indirect",
+        MODULE_OK,
+        "pvlayer-init: tlb: 200 unmaps with a thread on every other CPU",
+        "pvlayer-init: debugfs backend: xen",
+        "pvlayer-init: debugfs xen: halt calls [1-9][0-9]* failed 0 native 0",
+        "pvlayer-init: debugfs xen: flush_tlb_multi calls [1-9][0-9]* failed 0 native 0",
+        NO_WX]),
+
+    # --- the distribution kernel (one TCG thread: see boot.sh on jump
+    # labels under multi-threaded TCG)
+    Boot("distro", kernel="distro", threads="single", expect=[
+        USING_NATIVE, SUMMARY_NATIVE,
+        r"paravirt: lock operations: [1-9][0-9]* sites: [1-9][0-9]* inline, [1-9][0-9]* direct, [0-9]+ nop, 0 indirect",
+        r"paravirt: APIC driver [a-z0-9 ]+: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, [0-9]+ nop, 0 indirect",
+        MODULE_OK, AFTER_PATCH, UNVERIFIED],
+        # (the tests' own scratch site is refused on purpose; the boot
+        # pass must refuse none)
+        absent=["sites refused and left as they were"]),
+
+    # Re-patching under full preemption, one boot parameter away on
+    # Debian's PREEMPT_DYNAMIC kernel: the storm's workers spend most of
+    # their time inside the inline save_fl, where the stopper of a switch
+    # preempts them; such a try writes nothing and the request tries
+    # again. No request may fail, and no worker may read wrong flags.
+    # Under -icount (one TCG thread): otherwise TCG takes interrupts only
+    # where a translated block starts, never between pushf and pop.
+    # (a switch finds a worker inside a site about once in 25: 400
+    # switches, so that none finding one is not chance)
+    Boot("distro-preempt", "preempt=full",
+         "kunit.filter_glob=paravirt_repatch.pv_repatch_storm",
+         "paravirt_repatch_kunit.storm_switches=400", "pvlayer.storm=100",
+         kernel="distro", qemu=["-icount shift=0,sleep=off"], expect=[
+             "Dynamic Preempt: full",
+             r"# pv_repatch_storm: 400 switches \(native\), 3 workers, [1-9][0-9]* deferred",
+             r"ok [0-9]+ pv_repatch_storm",
+             "pvlayer-init: storm: 100 switches on 4 CPUs in [0-9]+ ms, 0 failed",
+             UNVERIFIED]),
+
+    # The same kernel as an HVM and a PVH guest of the real Xen: the
+    # kernel's own Xen code owns the machine, its operations are kept and
+    # called directly, and every suite passes.
+    xen_distro("hvm", "Booting paravirtualized kernel on Xen HVM"),
+    xen_distro("pvh", "Booting kernel on Xen PVH"),
+
+    # The same kernel as a guest of a real KVM, with a workload of remote
+    # TLB flushes, IPIs to several CPUs and contended spinlocks.
+    Boot("kvm", "pvlayer.kvm_workload=2000", "no_ipi_broadcast=1",
+         kernel="distro", runner="kvm", expect=[
+             "Hypervisor detected: KVM",
+             "paravirt: backend xen: not probed|paravirt: using backend native",
+             SUMMARY_NATIVE,
+             # kvm-clock: clocksource and sched_clock; steal time through
+             # the layer's steal clock
+             "clocksource: Switched to clocksource kvm-clock",
+             "pvlayer-init: clocksource: kvm-clock",
+             "# pv_semantics_clocks: sched_clock kvm_sched_clock_read, steal clock kvm_steal_clock, steal time on",
+             # what KVM's code installs, kept by the layer and called
+             # directly
+             "kvm-guest: KVM setup pv remote TLB flush",
+             "kvm-guest: setup PV sched yield",
+             "kvm-guest: PV spinlocks enabled",
+             "kvm-guest: setup PV IPIs",
+             r"APIC: eoi\(\) replaced with kvm_guest_apic_eoi_write",
+         ] + [
+             "paravirt: operation %s set by the kernel's KVM code:%s$" % tuple(op.split(":", 1))
+             for op in KVM_OPS
+         ] + [
+             r"paravirt: lock operations: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, 0 nop, 0 indirect",
+             r"paravirt: APIC driver [a-z0-9 ]+: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, [0-9]+ nop, 0 indirect",
+             AFTER_PATCH,
+             r"# pv_repatch_keeps_guest_ops: [1-9][0-9]* operations set by guest code",
+             "pvlayer-init: kvm-workload: 2000 unmaps, [1-9][0-9]* TLB shootdowns",
+             "pvlayer-init: kvm-workload: 2000 memory barriers, [1-9][0-9]* function call interrupts",
+         ], absent=["kvm-workload: (start not acknowledged|end not acknowledged|no COM2)"],
+         # from L1: what the guest asked of KVM over the workload
+         checks=[
+             above("PV IPIs: IPIs to several vCPUs are KVM_HC_SEND_IPI hypercalls",
+                   lambda r: kvm_hist(r, "kvm_hypercall", 10), 1000),
+             above("PV sched yield: a call-function IPI to a preempted vCPU yields to it",
+                   lambda r: kvm_hist(r, "kvm_hypercall", 11), 0),
+             above("L1's debugfs counts the guest's hypercalls",
+                   lambda r: kvm_counter(r, "hypercalls"), 200),
+             above("PV EOI: more EOIs without an exit than EOI MSR writes",
+                   lambda r: kvm_hist(r, "kvm_pv_eoi") - kvm_hist(r, "kvm_msr", 2059), 0),
+             above("steal time: KVM reported preempted vCPUs to the guest",
+                   lambda r: kvm_counter(r, "preemption_reported"), 0),
+         ]),
+
+    # the kernel built without the layer reaches user space, silently
+    Boot("layer-off", kernel="off", kunit=False, checks=[no_layer_lines]),
+]
+
+BY_NAME = {b.name: b for b in BOOTS}
+assert len(BY_NAME) == len(BOOTS), "two boots of one name"

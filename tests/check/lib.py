@@ -1,0 +1,221 @@
+# SPDX-License-Identifier: GPL-2.0
+"""What the checks of make check share: paths, commands, console logs,
+KTAP, and the pool that boots guests while other checks run.
+
+Nothing here decides what passes; the test_*.py files and the boot table
+(boots.py) do.
+"""
+
+import concurrent.futures
+import fnmatch
+import io
+import os
+import re
+import subprocess
+import sys
+import threading
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CACHE = os.environ.get("PVLAYER_CACHE", "/var/cache/pvlayer")
+TREE = os.environ.get("TREE", os.path.join(CACHE, "linux-source-6.12"))
+BUILD_ON = os.environ.get("BUILD_ON", os.path.join(CACHE, "build-on"))
+BUILD_OFF = os.environ.get("BUILD_OFF", os.path.join(CACHE, "build-off"))
+BUILD_DISTRO = os.environ.get("BUILD_DISTRO", os.path.join(CACHE, "build-distro"))
+BUILD_KUNIT = os.path.join(CACHE, "build-kunit")
+LOGS = os.path.join(CACHE, "logs")
+ROMS = os.path.join(CACHE, "rom")
+INITRD_ON = os.path.join(CACHE, "initramfs.cpio")
+INITRD_DISTRO = os.path.join(CACHE, "initramfs-distro.cpio")
+NPROC = str(os.cpu_count() or 2)
+# Switches of each re-patch storm.
+STORM = int(os.environ.get("STORM", "300"))
+
+ENV = dict(os.environ, PVLAYER_CACHE=CACHE, TREE=TREE, BUILD_ON=BUILD_ON,
+           BUILD_OFF=BUILD_OFF, BUILD_DISTRO=BUILD_DISTRO)
+
+sys.path.insert(0, os.path.join(TREE, "tools/testing/kunit"))
+
+
+def log_path(name):
+    os.makedirs(LOGS, exist_ok=True)
+    return os.path.join(LOGS, name)
+
+
+def run(cmd, log, env=None, cwd=TOP, append=False):
+    """Run cmd (a list) with its output in LOGS/log; return its status."""
+    with open(log_path(log), "a" if append else "w") as out:
+        return subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL, cwd=cwd,
+                              env=env or ENV).returncode
+
+
+def kmake(build, *targets, log, extra=()):
+    return run(["make", "-s", "-C", TREE, "ARCH=x86_64", "CC=ccache gcc",
+                "KBUILD_BUILD_USER=pvlayer", "KBUILD_BUILD_HOST=pvlayer",
+                "O=" + build, *extra, *targets], log)
+
+
+def read_lines(path):
+    """A console log as lines, without line ends; [] if there is none."""
+    try:
+        with open(path, errors="replace") as f:
+            return [line.rstrip("\r\n").replace("\r", "") for line in f]
+    except OSError:
+        return []
+
+
+def tail(path, n=30):
+    return "\n".join(read_lines(path)[-n:])
+
+
+def grep(lines, regex):
+    """The first line matching regex (Python syntax), or None."""
+    rx = re.compile(regex)
+    for line in lines:
+        if rx.search(line):
+            return line
+    return None
+
+
+# --- KUnit -------------------------------------------------------------------
+
+KUNIT_DIR = os.path.join(TOP, "tests", "kunit")
+_SUITE_RE = re.compile(r"static struct kunit_suite \w+ = \{(.*?)\n\};", re.S)
+_CASES_RE = re.compile(r"static struct kunit_case (\w+)\[\] = \{(.*?)\n\};", re.S)
+
+
+def kunit_suites():
+    """{suite: [case, ...]} of the layer's KUnit suites, from their sources.
+
+    Cases inside #ifdef are listed too: a case a kernel does not build is
+    skipped by the check, not failed (its suite must still complete).
+    """
+    suites = {}
+    for fname in sorted(os.listdir(KUNIT_DIR)):
+        if not fname.endswith(".c"):
+            continue
+        with open(os.path.join(KUNIT_DIR, fname)) as f:
+            text = f.read()
+        arrays = {m.group(1): re.findall(r"KUNIT_CASE\w*\((\w+)", m.group(2))
+                  for m in _CASES_RE.finditer(text)}
+        for m in _SUITE_RE.finditer(text):
+            name = re.search(r'\.name\s*=\s*"(\w+)"', m.group(1))
+            cases = re.search(r"\.test_cases\s*=\s*(\w+)", m.group(1))
+            if name and cases:
+                suites[name.group(1)] = arrays.get(cases.group(1), [])
+    return suites
+
+
+def kunit_selected(cmdline):
+    """[(suite, case)] a kernel booted with cmdline runs."""
+    if "kunit.enable=0" in cmdline:
+        return []
+    glob = "*"
+    for arg in cmdline:
+        if arg.startswith("kunit.filter_glob="):
+            glob = arg.split("=", 1)[1]
+    sglob, _, cglob = glob.partition(".")
+    return [(s, c) for s, cases in kunit_suites().items()
+            if fnmatch.fnmatchcase(s, sglob)
+            for c in cases if fnmatch.fnmatchcase(c, cglob or "*")]
+
+
+class Ktap:
+    """The KUnit results of one console log, read with the tree's parser."""
+
+    def __init__(self, lines):
+        import kunit_parser
+        import kunit_printer
+        # the parser's own report is not wanted
+        kunit_parser.stdout = kunit_printer.Printer(io.StringIO())
+        status = kunit_parser.TestStatus
+        top = kunit_parser.parse_run_tests(lines)
+        self.cases = {}
+        self.complete = {}
+        for suite in top.subtests:
+            ran = [case for case in suite.subtests if case.name]
+            for case in ran:
+                self.cases[(suite.name, case.name)] = case
+            # the parser stands a nameless crashed case in for each
+            # planned case that never reported
+            done = (suite.status != status.TEST_CRASHED and
+                    suite.expected_count in (None, len(ran)))
+            self.complete[suite.name] = (done, "%d of %s cases reported" %
+                                         (len(ran), suite.expected_count))
+        self.status = status
+
+    def verdict(self, suite, case):
+        """("pass"|"fail"|"skip"|None, detail)."""
+        test = self.cases.get((suite, case))
+        if test is None:
+            return None, ""
+        log = "\n".join(test.log)
+        if test.status == self.status.SUCCESS:
+            return "pass", log
+        if test.status == self.status.SKIPPED:
+            return "skip", log
+        return "fail", log
+
+
+# --- boots -------------------------------------------------------------------
+
+class BootResult:
+    def __init__(self, boot, ok, log, host_log=None, note=""):
+        self.boot = boot
+        self.ok = ok
+        self.log = log
+        self.host_log = host_log
+        self.note = note
+        self.lines = read_lines(log)
+        self._ktap = None
+
+    @property
+    def ktap(self):
+        if self._ktap is None:
+            self._ktap = Ktap(self.lines)
+        return self._ktap
+
+
+class Pool:
+    """Boots guests in the background: at most `jobs` plain QEMU guests at
+    once, and one run of a real hypervisor (Xen, KVM) beside them (those
+    share caches of their own).
+
+    A boot starts as soon as its kernel is built, in the order the
+    selected checks need them; a check waits only for its own boot.
+    """
+
+    def __init__(self, jobs):
+        self.executors = {
+            "qemu": concurrent.futures.ThreadPoolExecutor(max_workers=jobs),
+            "hv": concurrent.futures.ThreadPoolExecutor(max_workers=1),
+        }
+        self.lock = threading.Lock()
+        self.order = []
+        self.ready = set()
+        self.futures = {}
+
+    def plan(self, boots):
+        self.order = list(boots)
+
+    def _submit(self, boot):
+        ex = self.executors["qemu" if boot.runner == "qemu" else "hv"]
+        self.futures[boot.name] = ex.submit(boot.start)
+
+    def kernel_ready(self, kernel):
+        with self.lock:
+            self.ready.add(kernel)
+            for boot in self.order:
+                if boot.kernel in self.ready and boot.name not in self.futures:
+                    self._submit(boot)
+
+    def result(self, boot):
+        with self.lock:
+            if boot.name not in self.futures:
+                self._submit(boot)
+            fut = self.futures[boot.name]
+        return fut.result()
+
+    def shutdown(self):
+        for ex in self.executors.values():
+            ex.shutdown(wait=True, cancel_futures=True)

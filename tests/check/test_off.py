@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The kernel built without the layer (the layer's headers are in it too,
+their !PARAVIRT side) builds without a warning; its boot is in boots.py."""
+
+import re
+
+import pytest
+
+import lib
+from conftest import STAGE_OFF
+
+pytestmark = [pytest.mark.kernel("off"), pytest.mark.stage(STAGE_OFF)]
+
+
+def test_kernel_builds(built):
+    built("off")
+
+
+def test_kernel_build_has_no_warnings(built):
+    b = built("off")
+    bad = [x for x in lib.read_lines(b.log) if re.search(r"warning:|error:", x)]
+    assert not bad, "\n".join(bad[:20])

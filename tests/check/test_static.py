@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Static checks: the kernel with the layer builds without a warning
+(objtool's included), W=1 and sparse on the layer's objects, checkpatch
+--strict and kernel-doc on every file, a guest assigning an operation in
+the wrong convention does not build, the documentation renders, and the
+profiling plugin of make bench-profile loads into QEMU."""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+import lib
+from conftest import STAGE_STATIC
+
+pytestmark = [pytest.mark.kernel("on"), pytest.mark.stage(STAGE_STATIC)]
+
+
+def layer_sources():
+    out = []
+    for d in ("include", "arch", "backends", "tests/kunit", "tests/module",
+              "tests/bench"):
+        for root, _, files in os.walk(os.path.join(lib.TOP, d)):
+            out += [os.path.relpath(os.path.join(root, f), lib.TOP)
+                    for f in files if f.endswith((".c", ".h"))]
+    return sorted(out)
+
+
+SOURCES = layer_sources()
+STYLE = SOURCES + ["tests/init/init.c", "tools/inspect/pv-inspect.c",
+                   "tests/compile/convention.c", "tools/profile/pv-profile.c",
+                   "tools/profile/qemu_plugin.h"]
+WARN = re.compile(r"(warning|error):")
+
+
+@pytest.mark.quick
+def test_tree_grafted_and_configured(builds):
+    b = builds.get("on")
+    assert b.prepared, b.message
+
+
+@pytest.mark.quick
+def test_kernel_builds(built):
+    built("on")
+
+
+@pytest.mark.quick
+def test_kernel_build_has_no_warnings(built):
+    b = built("on")
+    bad = [line for line in lib.read_lines(b.log)
+           if WARN.search(line) and not line.startswith("date:")]
+    assert not bad, "\n".join(bad[:20])
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("path", [f for f in SOURCES if not f.startswith("include/")])
+def test_w1_sparse(path, built):
+    b = built("on")
+    base = "/" + os.path.basename(path) + ":"
+    bad = [line for line in lib.read_lines(lib.log_path("w1-sparse.log"))
+           if base in line]
+    assert b.w1_status == 0 and not [x for x in bad if WARN.search(x)], \
+        "\n".join(bad) or "the W=1 C=2 build failed: see w1-sparse.log"
+
+
+@pytest.mark.quick
+def test_w1_sparse_layer_headers(built):
+    built("on")
+    bad = sorted({line for line in lib.read_lines(lib.log_path("w1-sparse.log"))
+                  if WARN.search(line) and "/asm/paravirt" in line})
+    assert not bad, "\n".join(bad[:20])
+
+
+# A guest that puts a plain C function into a slot of another convention
+# must not build (tests/compile/convention.c): each case is built as an
+# external module against the kernel just built; case 0 fills the same
+# slots the right way and must build without a warning.
+CONVENTION = [
+    (0, "right conventions build"),
+    (1, "C function in callee-save set_pte refused"),
+    (2, "C function in callee-save read_msr refused"),
+    (3, "C function in the cpuid slot refused"),
+    (4, "upstream ptep_modify_prot_start refused"),
+    (5, "C function stored into set_pte at run time refused"),
+    (6, "C function in callee-save vcpu_is_preempted refused"),
+]
+REFUSED = re.compile(
+    r"error: (initialization of .struct pv_not_a_c_function \*. from "
+    r"incompatible pointer type|incompatible types when assigning to type "
+    r".struct paravirt_callee_save.)")
+
+
+@pytest.mark.parametrize("case", [pytest.param(n, id=why) for n, why in CONVENTION])
+def test_convention(case, built):
+    built("on")
+    with tempfile.TemporaryDirectory() as d:
+        for f in ("Makefile", "convention.c"):
+            shutil.copy(os.path.join(lib.TOP, "tests/compile", f), d)
+        log = "convention-%d.log" % case
+        st = lib.kmake(lib.BUILD_ON, "modules", log=log,
+                       extra=("M=" + d, "PV_CONVENTION_CASE=%d" % case))
+    text = "\n".join(lib.read_lines(lib.log_path(log)))
+    if case == 0:
+        assert st == 0 and not WARN.search(text), text[:3000]
+    else:
+        assert st != 0 and REFUSED.search(text), text[:3000]
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("path", STYLE)
+def test_checkpatch(path):
+    out = subprocess.run(["scripts/checkpatch.pl", "--strict", "-f", "--terse",
+                          "--no-summary", os.path.join(lib.TOP, path)],
+                         cwd=lib.TREE, capture_output=True, text=True)
+    text = (out.stdout + out.stderr).strip()
+    assert not text, text
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("path", SOURCES)
+def test_kernel_doc(path):
+    out = subprocess.run([os.path.join(lib.TREE, "scripts/kernel-doc"), "-none",
+                          "-Wall", path], cwd=lib.TOP, capture_output=True,
+                         text=True)
+    text = (out.stdout + out.stderr).strip()
+    assert not text, text
+
+
+def test_documentation_renders():
+    out = subprocess.run(["sphinx-build", "-W", "-q", "-b", "html",
+                          "Documentation", os.path.join(lib.CACHE, "docs")],
+                         cwd=lib.TOP, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_profile_plugin_counts_blocks():
+    """make bench-profile's QEMU plugin builds, QEMU loads it, and it
+    counts the firmware's first block, the reset vector's jump, once."""
+    blocks = lib.log_path("profile-smoke.blocks")
+    if os.path.exists(blocks):
+        os.unlink(blocks)
+    assert lib.run(["make", "-s", "profile-plugin"], "profile-plugin.log") == 0, \
+        lib.tail(lib.log_path("profile-plugin.log"))
+    subprocess.run(["timeout", "-s", "TERM", "4", "qemu-system-x86_64",
+                    "-display", "none", "-M", "pc", "-m", "64",
+                    "-icount", "shift=0,sleep=off", "-serial", "none",
+                    "-monitor", "none", "-plugin",
+                    os.path.join(lib.CACHE, "pv-profile.so") + ",out=" + blocks],
+                   stdin=subprocess.DEVNULL, capture_output=True)
+    lines = lib.read_lines(blocks)
+    assert "fffffff0 1 1" in lines, "the reset vector's block is not counted once"
+    total = sum(int(f[1]) * int(f[2]) for f in (x.split() for x in lines) if len(f) == 3)
+    assert total > 1000, "only %d instructions counted" % total
