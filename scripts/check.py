@@ -54,6 +54,8 @@ class Totals:
 
 
 def main():
+    # no __pycache__ in the checkout
+    sys.dont_write_bytecode = True
     logs = os.path.join(CACHE, "logs")
     os.makedirs(logs, exist_ok=True)
     totals = Totals()
