@@ -58,16 +58,20 @@ def main():
     sys.dont_write_bytecode = True
     logs = os.path.join(CACHE, "logs")
     os.makedirs(logs, exist_ok=True)
+    times = os.path.join(logs, "check-times.log")
+    if os.path.exists(times):
+        os.unlink(times)
     totals = Totals()
     here = os.path.join(TOP, "tests", "check")
     status = pytest.main(["-c", os.path.join(here, "pytest.ini"), "--rootdir", here,
                           "--junitxml", os.path.join(logs, "check.xml"), "-v",
                           here] + sys.argv[1:], plugins=[totals])
     line = totals.line()
-    if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED,
-                      pytest.ExitCode.NO_TESTS_COLLECTED):
-        # interrupted, or the checks could not be collected: count it
-        print("check: pytest ended with status %d" % status)
+    if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        # interrupted, the checks could not be collected, or no check
+        # matched T=: count it
+        print("check: pytest ended with status %d (%s)"
+              % (status, getattr(status, "name", "?")))
         p, f, s = line.split(", ")
         line = "%s, %d failed, %s" % (p, int(f.split()[0]) + 1, s)
     print(line)

@@ -110,7 +110,8 @@ class Builds:
         """Queue the build steps in order (each once)."""
         for step in steps:
             if step not in self.futures:
-                self.futures[step] = self.executor.submit(STEPS[step])
+                self.futures[step] = self.executor.submit(lib.timed, "build " + step,
+                                                          STEPS[step])
 
     def get(self, step):
         self.start([step])

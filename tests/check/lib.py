@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CACHE = os.environ.get("PVLAYER_CACHE", "/var/cache/pvlayer")
@@ -55,6 +56,21 @@ def kmake(build, *targets, log, extra=()):
                 "O=" + build, *extra, *targets], log)
 
 
+_times_lock = threading.Lock()
+
+
+def timed(what, fn, *args):
+    """fn(*args), with when it started and how long it took appended to
+    LOGS/check-times.log."""
+    start = time.strftime("%H:%M:%S")
+    t0 = time.monotonic()
+    try:
+        return fn(*args)
+    finally:
+        with _times_lock, open(log_path("check-times.log"), "a") as f:
+            f.write("%s %s %.1f s\n" % (start, what, time.monotonic() - t0))
+
+
 def read_lines(path):
     """A console log as lines, without line ends; [] if there is none."""
     try:
@@ -66,6 +82,12 @@ def read_lines(path):
 
 def tail(path, n=30):
     return "\n".join(read_lines(path)[-n:])
+
+
+def build_warnings(path):
+    """The warning and error lines of a build log."""
+    return [line for line in read_lines(path)
+            if re.search(r"(warning|error):", line) and not line.startswith("date:")]
 
 
 def grep(lines, regex):
@@ -200,7 +222,7 @@ class Pool:
 
     def _submit(self, boot):
         ex = self.executors["qemu" if boot.runner == "qemu" else "hv"]
-        self.futures[boot.name] = ex.submit(boot.start)
+        self.futures[boot.name] = ex.submit(timed, "boot " + boot.name, boot.start)
 
     def kernel_ready(self, kernel):
         with self.lock:

@@ -49,6 +49,5 @@ def test_kernel_builds(built):
 
 
 def test_kernel_build_has_no_warnings(built):
-    b = built("distro")
-    bad = [x for x in lib.read_lines(b.log) if re.search(r"warning:|error:", x)]
+    bad = lib.build_warnings(built("distro").log)
     assert not bad, "\n".join(bad[:20])

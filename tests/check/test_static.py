@@ -49,9 +49,7 @@ def test_kernel_builds(built):
 
 @pytest.mark.quick
 def test_kernel_build_has_no_warnings(built):
-    b = built("on")
-    bad = [line for line in lib.read_lines(b.log)
-           if WARN.search(line) and not line.startswith("date:")]
+    bad = lib.build_warnings(built("on").log)
     assert not bad, "\n".join(bad[:20])
 
 
