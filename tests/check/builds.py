@@ -31,18 +31,36 @@ def _on():
     if not prep.ok:
         return Build(False, "prepare.log", "graft or configuration failed:\n" +
                      prep.message, prepared=False)
-    # W=1 and sparse on the layer's directory first: the normal build that
-    # follows recompiles these objects, so objtool sees them again.
-    w1 = lib.kmake(lib.BUILD_ON, "arch/x86/paravirt/", log="w1-sparse.log",
-                   extra=("W=1", "C=2"))
     st = lib.kmake(lib.BUILD_ON, "-j" + lib.NPROC, "bzImage", "modules",
                    log="build-on.log")
     if st == 0:
         st = lib.run(["make", "-s", "initramfs"], "build-on.log", append=True)
     if st:
         return Build(False, "build-on.log", lib.tail(lib.log_path("build-on.log")),
-                     prepared=True, w1_status=w1)
-    return Build(True, "build-on.log", prepared=True, w1_status=w1)
+                     prepared=True)
+    return Build(True, "build-on.log", prepared=True)
+
+
+def _w1():
+    """W=1 and sparse (C=2) on the layer's directory, in a build directory
+    of its own with the same configuration: the flags differ from the
+    normal build's, which would otherwise compile the layer again after
+    each pass."""
+    os.makedirs(lib.BUILD_W1, exist_ok=True)
+    config = os.path.join(lib.BUILD_ON, ".config")
+    mine = os.path.join(lib.BUILD_W1, ".config")
+    with open(config, "rb") as f:
+        want = f.read()
+    have = None
+    if os.path.exists(mine):
+        with open(mine, "rb") as f:
+            have = f.read()
+    if have != want:
+        with open(mine, "wb") as f:
+            f.write(want)
+    st = lib.kmake(lib.BUILD_W1, "-j" + lib.NPROC, "arch/x86/paravirt/",
+                   log="w1-sparse.log", extra=("W=1", "C=2"))
+    return Build(st == 0, "w1-sparse.log", lib.tail(lib.log_path("w1-sparse.log")))
 
 
 def _rom():
@@ -95,10 +113,11 @@ def _kunit_py():
 
 
 # Which builds each kind of kernel needs, in the order they are made.
-STEPS = {"on": _on, "rom": _rom, "distro": _distro, "off": _off,
+STEPS = {"on": _on, "rom": _rom, "w1": _w1, "distro": _distro, "off": _off,
          "kunit_py": _kunit_py}
-NEEDS = {"on": ["on"], "vmi": ["on", "rom"], "distro": ["on", "distro"],
-         "off": ["on", "off"], "rom": ["rom"], "kunit_py": ["on", "kunit_py"]}
+NEEDS = {"on": ["on"], "vmi": ["on", "rom"], "w1": ["on", "w1"],
+         "distro": ["on", "distro"], "off": ["on", "off"], "rom": ["rom"],
+         "kunit_py": ["on", "kunit_py"]}
 
 
 class Builds:

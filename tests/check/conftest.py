@@ -107,7 +107,7 @@ def ahead(pytestconfig, builds, pool):
     for b in pytestconfig.pv_boots:
         if b.kernel not in kinds:
             kinds.append(b.kernel)
-    order = ["on", "vmi", "rom", "distro", "off", "kunit_py"]
+    order = ["on", "vmi", "rom", "w1", "distro", "off", "kunit_py"]
     steps = []
     for kind in sorted(kinds, key=order.index):
         steps += [s for s in build_steps.NEEDS[kind] if s not in steps]
