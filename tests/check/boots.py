@@ -9,7 +9,8 @@ kernel command line, and what its console log must show: `expect` (a line
 matches each regex, Python syntax), `absent` (no line matches) and
 `checks` (functions of the result). Every boot that runs KUnit is also
 checked for each case of the suites it runs and for the absence of
-kernel warnings (test_boots.py).
+kernel warnings, and every boot that runs the test init's checks (`init`)
+for each of them (test_boots.py).
 """
 
 import os
@@ -38,7 +39,8 @@ STUFF = ["retbleed=stuff", "spectre_v2=retpoline"]
 class Boot:
     def __init__(self, name, *args, kernel="on", runner="qemu", qemu=(),
                  bios=None, rom=None, threads=None, gtype=None,
-                 expect=(), absent=(), checks=(), kunit=True, quick=False):
+                 expect=(), absent=(), checks=(), kunit=True, init=True,
+                 quick=False):
         self.name = name
         self.args = list(args)
         self.kernel = kernel
@@ -52,7 +54,13 @@ class Boot:
         self.absent = list(absent)
         self.checks = list(checks)
         self.kunit = kunit
+        self.init = init
         self.quick = quick
+
+    @property
+    def layer(self):
+        """Whether its kernel has the layer."""
+        return self.kernel != "off"
 
     def __repr__(self):
         return self.name
