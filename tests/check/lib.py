@@ -143,32 +143,77 @@ def kunit_selected(cmdline):
             for c in cases if fnmatch.fnmatchcase(c, cglob or "*")]
 
 
+# --- the init's checks ------------------------------------------------------
+
+INIT_C = os.path.join(TOP, "tests", "init", "init.c")
+# The init prefixes each of its lines with this, its KTAP included.
+INIT_PREFIX = "pvlayer-init: "
+# The init's KTAP, as one more suite.
+INIT_SUITE = "pvlayer_init"
+# How the init's checks that need the layer begin their SKIP reason.
+INIT_NO_LAYER = "no paravirt layer"
+_INIT_TABLE_RE = re.compile(r"\} cases\[\] = \{(.*?)\n\};", re.S)
+_SKIP_RE = re.compile(r"^\s*(?:not )?ok [0-9]+ (?:- )?(.*?) # SKIP ?(.*)$")
+
+
+def init_cases():
+    """[case, ...] of the init, from its table in tests/init/init.c."""
+    with open(INIT_C) as f:
+        m = _INIT_TABLE_RE.search(f.read())
+    return re.findall(r'\{ "(\w+)",', m.group(1)) if m else []
+
+
 class Ktap:
-    """The KUnit results of one console log, read with the tree's parser."""
+    """The KUnit results of one console log, and the init's as the suite
+    INIT_SUITE, read with the tree's parser."""
 
     def __init__(self, lines):
         import kunit_parser
         import kunit_printer
         # the parser's own report is not wanted
         kunit_parser.stdout = kunit_printer.Printer(io.StringIO())
-        status = kunit_parser.TestStatus
-        top = kunit_parser.parse_run_tests(lines)
+        self.status = kunit_parser.TestStatus
         self.cases = {}
         self.complete = {}
-        for suite in top.subtests:
-            ran = [case for case in suite.subtests if case.name]
-            for case in ran:
-                self.cases[(suite.name, case.name)] = case
+        self.skips = {}
+        # the init's document is a KTAP document too: keep it out of the
+        # kernel's, whether or not the kernel ran KUnit before it
+        kernel = [line for line in lines if INIT_PREFIX not in line]
+        for suite in kunit_parser.parse_run_tests(kernel).subtests:
+            ran = self._add(suite.name, suite)
             # the parser stands a nameless crashed case in for each
             # planned case that never reported
-            done = (suite.status != status.TEST_CRASHED and
+            done = (suite.status != self.status.TEST_CRASHED and
                     suite.expected_count in (None, len(ran)))
             self.complete[suite.name] = (done, "%d of %s cases reported" %
                                          (len(ran), suite.expected_count))
-        self.status = status
+        init = [line.split(INIT_PREFIX, 1)[1] for line in lines
+                if INIT_PREFIX in line]
+        top = kunit_parser.parse_run_tests(init)
+        ran = self._add(INIT_SUITE, top)
+        # no document at all is no plan either
+        done = (top.status not in (self.status.TEST_CRASHED,
+                                   self.status.FAILURE_TO_PARSE_TESTS) and
+                bool(ran) and top.expected_count == len(ran))
+        if top.status == self.status.FAILURE_TO_PARSE_TESTS:
+            self.complete[INIT_SUITE] = (False, "no KTAP document")
+        else:
+            self.complete[INIT_SUITE] = (done, "%d of %s cases reported" %
+                                         (len(ran), top.expected_count))
+        for line in init:
+            m = _SKIP_RE.match(line)
+            if m:
+                self.skips[(INIT_SUITE, m.group(1))] = m.group(2).strip()
+
+    def _add(self, suite, test):
+        ran = [case for case in test.subtests if case.name]
+        for case in ran:
+            self.cases[(suite, case.name)] = case
+        return ran
 
     def verdict(self, suite, case):
-        """("pass"|"fail"|"skip"|None, detail)."""
+        """("pass"|"fail"|"skip"|None, detail): the case's diagnostic
+        lines, for a skip its reason when the result line gives one."""
         test = self.cases.get((suite, case))
         if test is None:
             return None, ""
@@ -176,7 +221,7 @@ class Ktap:
         if test.status == self.status.SUCCESS:
             return "pass", log
         if test.status == self.status.SKIPPED:
-            return "skip", log
+            return "skip", self.skips.get((suite, case)) or log
         return "fail", log
 
 

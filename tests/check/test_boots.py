@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """The checks of every boot of the table (boots.py): it reaches user
 space, its log has no kernel warning, each line it must and must not show,
-its own checks, and every KUnit case of the suites it runs."""
+its own checks, every KUnit case of the suites it runs, and every check
+of the test init (tests/init/init.c), which reports them as KTAP."""
 
 import re
 
@@ -120,3 +121,31 @@ def test_kunit_suite_completes(boot, suite, booted):
     res = booted(boot)
     done, why = res.ktap.complete.get(suite, (False, "never started"))
     assert done, "%s: %s" % (suite, why)
+
+
+def init_rows():
+    for b in BOOTS:
+        if b.init:
+            for case in lib.init_cases():
+                yield b, case, "%s/%s" % (b.name, case)
+
+
+@pytest.mark.parametrize("boot,case", params(init_rows()))
+def test_init(boot, case, booted):
+    """One check of the init: its verdict, or why it has none. A check
+    needing the layer skips without it, but on a kernel with the layer
+    that means the init found none of it: a failure."""
+    res = booted(boot)
+    verdict, detail = res.ktap.verdict(lib.INIT_SUITE, case)
+    if verdict == "pass":
+        return
+    if verdict == "skip":
+        if boot.layer and detail.startswith(lib.INIT_NO_LAYER):
+            pytest.fail("%s: the kernel has the layer, but the init says: %s" %
+                        (res.log, detail), pytrace=False)
+        pytest.skip(detail or "skipped")
+    if verdict == "fail":
+        pytest.fail("%s\n(%s)" % (detail, res.log), pytrace=False)
+    _, why = res.ktap.complete.get(lib.INIT_SUITE, (False, "never started"))
+    pytest.fail("the init did not report %s (%s): %s" % (case, why, res.log),
+                pytrace=False)

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * init of the test initramfs: mount what the layer exposes, load the test
- * module (if the initramfs has it) twice with an unload between, unmap
- * memory while a second thread uses the address space on another CPU
- * (remote TLB flushes), print the layer's debugfs files, exercise the
- * re-patching control file (who may write it, what each request does to
- * the kernel's and the module's sites), optionally run a re-patch storm
- * against user-space load (pvlayer.storm=N on the kernel command line),
- * optionally run a workload for the KVM harness (pvlayer.kvm_workload=N),
- * say that user space was reached, and end the guest (QEMU runs with
- * -no-reboot).
+ * init of the test initramfs. It runs the checks of the table cases[]
+ * below and reports them as a KTAP document of its own on the console,
+ * each line after "pvlayer-init: ": the plan first, then each check's
+ * values as diagnostic lines and its result (ok, not ok, or ok with a
+ * SKIP directive and the reason), so that every check is reported on
+ * every boot. The checks load the test module (if the initramfs has
+ * it) twice with an unload between, unmap memory while a second thread
+ * uses the address space on another CPU (remote TLB flushes), optionally
+ * run a workload for the KVM harness (pvlayer.kvm_workload=N), read the
+ * layer's debugfs files, exercise the re-patching control file (who may
+ * write it, what each request does to the kernel's and the module's
+ * sites) and optionally run a re-patch storm against user-space load
+ * (pvlayer.storm=N). Then it says that user space was reached and ends
+ * the guest (QEMU runs with -no-reboot).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +23,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,23 +41,28 @@
 #define TEST_MODULE "/pv_test_module.ko"
 #define PV_DIR "/sys/kernel/debug/paravirt/"
 #define CONTROL PV_DIR "control"
+#define COUNTS PV_DIR "counts"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static int kmsg = -1;
+
+/* What the checks found out about the kernel before they ran. */
+static bool layer;		/* PV_DIR exists */
+static bool locked;		/* lockdown: integrity or confidentiality */
+static bool module_loaded;	/* the test module is loaded now */
 
 /*
  * One line of output. Through /dev/kmsg when it can be opened, so that the
  * line is not torn apart by kernel messages printed at the same time on
  * the console (the kernel runs with printk.devkmsg=on).
  */
-static void say(const char *fmt, ...)
+static void vsay(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[512];
-	int n = snprintf(line, sizeof(line), "<5>pvlayer-init: ");
-	va_list ap;
+	int n = snprintf(line, sizeof(line), "<5>pvlayer-init: %s", prefix);
 
-	va_start(ap, fmt);
 	n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	va_end(ap);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
 	if (kmsg < 0 || write(kmsg, line, n) < 0) {
@@ -61,7 +71,62 @@ static void say(const char *fmt, ...)
 	}
 }
 
-/* Print each line of @path, after @tag. */
+/* A line of the KTAP document itself (plan, result), or the last line. */
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay("", fmt, ap);
+	va_end(ap);
+}
+
+/* A diagnostic line: a value a check saw, or why it failed. */
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay("# ", fmt, ap);
+	va_end(ap);
+}
+
+enum result { PASS, FAIL, SKIP };
+
+/* Why the running check was skipped: the SKIP directive's reason. */
+static char why[200];
+
+static enum result skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return SKIP;
+}
+
+static enum result verdict(bool ok)
+{
+	return ok ? PASS : FAIL;
+}
+
+/* Say what @what gave (an errno, 0 for success); PASS if it is @want. */
+static enum result errno_is(const char *what, int got, int want)
+{
+	note("%s: %s", what, strerror(got));
+	if (got == want)
+		return PASS;
+	note("%s: expected %s", what, strerror(want));
+	return FAIL;
+}
+
+static enum result no_layer(void)
+{
+	return skip("no paravirt layer: no %s", PV_DIR);
+}
+
+/* Print each line of @path, after @tag, as diagnostic lines. */
 static void show(const char *tag, const char *path)
 {
 	char buf[4096], *line, *next;
@@ -69,7 +134,7 @@ static void show(const char *tag, const char *path)
 	int fd = open(path, O_RDONLY);
 
 	if (fd < 0) {
-		say("cannot open %s", path);
+		note("cannot open %s: %s", path, strerror(errno));
 		return;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -81,21 +146,23 @@ static void show(const char *tag, const char *path)
 		next = strchrnul(line, '\n');
 		if (*next)
 			*next++ = '\0';
-		say("%s%s", tag, line);
+		note("%s%s", tag, line);
 	}
 }
 
-/* Print the number of lines of @path and its first line. */
-static void count_lines(const char *path)
+/* Say how many lines @path has, and its first; the number, or -1. */
+static long count_lines(const char *path)
 {
 	char buf[4096], first[256] = "";
-	unsigned long lines = 0;
+	long lines = 0;
 	size_t flen = 0;
 	ssize_t n, i;
 	int fd = open(path, O_RDONLY);
 
-	if (fd < 0)
-		return;
+	if (fd < 0) {
+		note("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		for (i = 0; i < n; i++) {
 			if (!lines && flen < sizeof(first) - 1)
@@ -105,7 +172,8 @@ static void count_lines(const char *path)
 		}
 	}
 	close(fd);
-	say("%s: %lu lines, first: %s", path, lines, first);
+	note("%s: %ld lines, first: %s", path, lines, first);
+	return lines;
 }
 
 /* Load the test module: 0 or -errno. */
@@ -118,7 +186,18 @@ static int load_module(void)
 		return -errno;
 	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
 	close(fd);
+	if (!ret)
+		module_loaded = true;
 	return ret;
+}
+
+/* Unload the test module: 0 or -errno. */
+static int unload_module(void)
+{
+	if (syscall(SYS_delete_module, "pv_test_module", O_NONBLOCK))
+		return -errno;
+	module_loaded = false;
+	return 0;
 }
 
 /* Write @req to the control file; 0 or the errno. */
@@ -155,6 +234,24 @@ static long field(const char *path, const char *name)
 	return p ? strtol(p + strlen(key), NULL, 10) : -1;
 }
 
+/* The sites in the counts file: the sum over every form. */
+static long counted_sites(void)
+{
+	static const char *const forms[] = {
+		"indirect", "direct", "inline", "nop", "foreign",
+	};
+	long sum = 0, v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(forms); i++) {
+		v = field(COUNTS, forms[i]);
+		if (v < 0)
+			return -1;
+		sum += v;
+	}
+	return sum;
+}
+
 /*
  * Sites of @owner in the listing: total, and how many are in @form. The
  * fields are separated by tabs (the symbol of a module's site has a space).
@@ -181,6 +278,21 @@ static void owner_forms(const char *owner, const char *form,
 			(*in_form)++;
 	}
 	fclose(sites);
+}
+
+/*
+ * Say how many of the module's sites are indirect; whether that is all of
+ * them (@all) or none, with at least one site while the module is loaded.
+ */
+static bool module_indirect(const char *when, bool all)
+{
+	unsigned long total, indirect;
+
+	owner_forms("pv_test_module", "indirect", &total, &indirect);
+	note("module sites %s: %lu of %lu indirect", when, indirect, total);
+	if (!module_loaded)
+		return !total;
+	return total && indirect == (all ? total : 0);
 }
 
 /* Run @fn in a child; return the child's exit status. */
@@ -219,47 +331,6 @@ static int write_without_sys_admin(void)
 	return control("unpatch");
 }
 
-/* Say how the module's sites stand, in @form. */
-static void module_sites(const char *when, const char *form)
-{
-	unsigned long total, in_form;
-
-	owner_forms("pv_test_module", form, &total, &in_form);
-	say("module sites %s: %lu of %lu %s", when, in_form, total, form);
-}
-
-/*
- * Who may write the control file, and what the requests do: unpatch and
- * patch move every site, the module's included; a module loaded while the
- * kernel is unpatched loads unpatched; bad requests are refused.
- */
-static void control_tests(void)
-{
-	say("control as nobody: %s", strerror(in_child(write_as_nobody)));
-	say("control without CAP_SYS_ADMIN: %s",
-	    strerror(in_child(write_without_sys_admin)));
-	say("control bad request: %s", strerror(control("sideways")));
-	say("control unknown backend: %s", strerror(control("backend nosuch")));
-
-	say("control unpatch: %s", strerror(control("unpatch")));
-	say("after unpatch: foreign %ld, sites %ld, indirect %ld",
-	    field(PV_DIR "counts", "foreign"),
-	    field(PV_DIR "counts", "indirect") + field(PV_DIR "counts", "inline") +
-	    field(PV_DIR "counts", "direct") + field(PV_DIR "counts", "nop"),
-	    field(PV_DIR "counts", "indirect"));
-	module_sites("after unpatch", "indirect");
-	if (access(TEST_MODULE, R_OK) == 0) {
-		say("unload while unpatched: %ld",
-		    syscall(SYS_delete_module, "pv_test_module", O_NONBLOCK));
-		say("reload while unpatched: %d", load_module());
-	}
-	say("control patch: %s", strerror(control("patch")));
-	say("after patch: foreign %ld, indirect %ld",
-	    field(PV_DIR "counts", "foreign"), field(PV_DIR "counts", "indirect"));
-	module_sites("after patch", "indirect");
-	show("control: ", CONTROL);
-}
-
 /* Load on one CPU: page faults, mprotect, syscalls, until killed. */
 static void storm_worker(int cpu)
 {
@@ -287,9 +358,10 @@ static void storm_worker(int cpu)
 /*
  * @n switches between unpatched and patched (and the other available
  * backend, if any) while a worker on every other CPU faults, flushes and
- * makes system calls; every site is checked after each switch.
+ * makes system calls; every site is checked after each switch. Returns
+ * how many switches failed.
  */
-static void run_storm(long n, const char *other, const char *boot)
+static long run_storm(long n, const char *other, const char *boot)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), i, bad = 0;
 	long busy = field(PV_DIR "control", "busy");
@@ -318,11 +390,11 @@ static void run_storm(long n, const char *other, const char *boot)
 		/* a backend switch keeps the mode: patch it fully */
 		if (!err && !unpatch && other)
 			err = control("patch");
-		if (err || field(PV_DIR "counts", "foreign") != 0 ||
-		    (field(PV_DIR "counts", "indirect") != 0) != unpatch) {
+		if (err || field(COUNTS, "foreign") != 0 ||
+		    (field(COUNTS, "indirect") != 0) != unpatch) {
 			if (bad++ < 5)
-				say("storm: switch %ld (%s) failed: %s", i, req,
-				    strerror(err));
+				note("storm: switch %ld (%s) failed: %s", i,
+				     req, strerror(err));
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -333,10 +405,11 @@ static void run_storm(long n, const char *other, const char *boot)
 	if (control("patch"))
 		bad++;
 	busy = field(PV_DIR "control", "busy") - busy;
-	say("storm: %ld switches on %ld CPUs in %ld ms, %ld failed, %ld tries deferred",
-	    n, ncpu,
-	    (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000,
-	    bad, busy);
+	note("storm: %ld switches on %ld CPUs in %ld ms, %ld failed, %ld tries deferred",
+	     n, ncpu,
+	     (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000,
+	     bad, busy);
+	return bad;
 }
 
 /* The number after KEY (e.g. "pvlayer.storm=") on the command line, or 0. */
@@ -550,8 +623,8 @@ static int com2_data_ready(int fd)
 static void port_out(int fd, unsigned int port, unsigned char v)
 {
 	if (pwrite(fd, &v, 1, port) != 1)
-		say("kvm-workload: cannot write port %#x: %s", port,
-		    strerror(errno));
+		note("kvm-workload: cannot write port %#x: %s", port,
+		     strerror(errno));
 }
 
 /*
@@ -565,26 +638,27 @@ static void port_out(int fd, unsigned int port, unsigned char v)
  * user space after ioperm() takes a #GP in a guest of KVM nested under
  * QEMU's SVM emulation, though not under QEMU alone.) Without the port,
  * or without an answer within about ten minutes of the guest's time, say
- * so and go on.
+ * so and go on. Whether the harness answered.
  */
-static void kvm_marker(int fd, const char *marker)
+static bool kvm_marker(int fd, const char *marker)
 {
 	long i;
 
-	say("kvm-workload: %s", marker);
+	note("kvm-workload: %s", marker);
 	if (fd < 0)
-		return;
+		return false;
 	while (com2_data_ready(fd))
 		port_in(fd, COM2_BASE);
 	port_out(fd, COM2_BASE, marker[0]);
 	for (i = 0; i < 600000; i++) {
 		if (com2_data_ready(fd)) {
 			port_in(fd, COM2_BASE);
-			return;
+			return true;
 		}
 		usleep(1000);
 	}
-	say("kvm-workload: %s not acknowledged", marker);
+	note("kvm-workload: %s not acknowledged", marker);
+	return false;
 }
 
 /*
@@ -592,16 +666,23 @@ static void kvm_marker(int fd, const char *marker)
  * between two markers the KVM harness takes KVM's counters at: N unmaps
  * on CPU 0 while a thread runs on each other CPU (remote TLB flushes),
  * N expedited memory barriers the same way (IPIs to several CPUs), then
- * one second of a thread per CPU contending for a kernel spinlock.
+ * one second of a thread per CPU contending for a kernel spinlock. It
+ * passes if the harness answered both markers and every round was done
+ * with at least one interrupt sent.
  */
-static void kvm_workload(long rounds)
+static enum result check_kvm_workload(void)
 {
 	pthread_t t[TLB_MAX_SPINNERS + 1];
+	long rounds = cmdline_long("pvlayer.kvm_workload=");
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
-	long total = 0, tlb, ipi;
+	long total = 0, tlb, ipi, tlb_sent, ipi_sent;
 	int i, n = 0, unmaps, barriers = -1;
 	int fd, lsr;
+	bool acked;
 	void *calls;
+
+	if (rounds <= 0)
+		return skip("no pvlayer.kvm_workload= on the command line");
 
 	/* where no UART is, every register reads 0xff */
 	fd = open("/dev/port", O_RDWR);
@@ -611,76 +692,370 @@ static void kvm_workload(long rounds)
 		fd = -1;
 	}
 	if (fd < 0)
-		say("kvm-workload: no COM2 to tell the harness on");
-	kvm_marker(fd, "start");
+		note("kvm-workload: no COM2 to tell the harness on");
+	acked = kvm_marker(fd, "start");
 	tlb = irq_count("TLB");
 	ipi = irq_count("CAL");
 	unmaps = tlb_workload(rounds);
-	say("kvm-workload: %d unmaps, %ld TLB shootdowns, %ld function call interrupts",
-	    unmaps, irq_count("TLB") - tlb, irq_count("CAL") - ipi);
+	tlb_sent = irq_count("TLB") - tlb;
+	note("kvm-workload: %d unmaps, %ld TLB shootdowns, %ld function call interrupts",
+	     unmaps, tlb_sent, irq_count("CAL") - ipi);
 	ipi = irq_count("CAL");
 	if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
 		    0, 0))
-		say("kvm-workload: membarrier: %s", strerror(errno));
+		note("kvm-workload: membarrier: %s", strerror(errno));
 	else
 		barriers = with_spinners(rounds, membarrier_step);
-	say("kvm-workload: %d memory barriers, %ld function call interrupts",
-	    barriers, irq_count("CAL") - ipi);
+	ipi_sent = irq_count("CAL") - ipi;
+	note("kvm-workload: %d memory barriers, %ld function call interrupts",
+	     barriers, ipi_sent);
 	for (i = 0; i < ncpus && i <= TLB_MAX_SPINNERS; i++)
 		if (!pthread_create(&t[n], NULL, futex_spinner, NULL))
 			n++;
 	for (i = 0; i < n; i++)
 		if (!pthread_join(t[i], &calls))
 			total += (long)calls;
-	say("kvm-workload: %ld futex calls in %d threads", total, n);
-	kvm_marker(fd, "end");
+	note("kvm-workload: %ld futex calls in %d threads", total, n);
+	acked = kvm_marker(fd, "end") && acked;
 	if (fd >= 0)
 		close(fd);
+	return verdict(acked && unmaps == rounds && tlb_sent > 0 &&
+		       barriers == rounds && ipi_sent > 0 && total > 0);
 }
 
-/* The clocksource in use, as the kernel names it. */
-static void show_clocksource(void)
+/* The word after KEY (e.g. "lockdown=") on the command line in @out. */
+static void cmdline_word(const char *key, char *out, size_t len)
 {
-	show("clocksource: ",
-	     "/sys/devices/system/clocksource/clocksource0/current_clocksource");
+	char buf[1024], *p;
+	ssize_t n;
+	int fd = open("/proc/cmdline", O_RDONLY);
+
+	out[0] = '\0';
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return;
+	buf[n] = '\0';
+	p = strstr(buf, key);
+	if (p)
+		snprintf(out, len, "%.*s", (int)strcspn(p + strlen(key), "\n "),
+			 p + strlen(key));
 }
+
+/*
+ * Whether the kernel is locked down. securityfs's lockdown file brackets
+ * the level in force; the test kernel has no securityfs, and there only
+ * lockdown= on the command line can have set one.
+ */
+static bool locked_down(void)
+{
+	char buf[128] = "", *level, *end;
+	ssize_t n;
+	int fd;
+
+	mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
+	fd = open("/sys/kernel/security/lockdown", O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		level = strchr(buf, '[');
+		end = level ? strchr(level, ']') : NULL;
+		if (end) {
+			*end = '\0';
+			note("lockdown: %s", level + 1);
+			return strcmp(level + 1, "none");
+		}
+	}
+	cmdline_word("lockdown=", buf, sizeof(buf));
+	note("lockdown: %s (command line)", buf[0] ? buf : "none");
+	return buf[0] && strcmp(buf, "none");
+}
+
+/*
+ * The checks, in the order they run (each may rely on what the ones
+ * before it did). Each returns PASS, FAIL, or SKIP with the reason in
+ * why[], and says the values it saw with note().
+ */
+
+/* Loaded when it may be; under lockdown an unsigned module is refused. */
+static bool module_loadable;
+
+static enum result check_module_load(void)
+{
+	int ret;
+
+	if (!layer)
+		return no_layer();
+	if (access(TEST_MODULE, R_OK))
+		return skip("no %s in the initramfs", TEST_MODULE);
+	ret = load_module();
+	note("load: %d", ret);
+	if (ret == -EPERM && locked)
+		return skip("the kernel is locked down: the unsigned module is refused");
+	module_loadable = !ret;
+	return verdict(!ret);
+}
+
+static enum result check_module_unload(void)
+{
+	int ret;
+
+	if (!module_loaded)
+		return skip("the test module is not loaded");
+	ret = unload_module();
+	note("unload: %d", ret);
+	return verdict(!ret);
+}
+
+/* The records of the unloaded copy are gone: the new one is patched. */
+static enum result check_module_reload(void)
+{
+	int ret;
+
+	if (!module_loadable)
+		return skip("the test module did not load the first time");
+	ret = load_module();
+	note("reload: %d", ret);
+	return verdict(!ret);
+}
+
+static enum result check_tlb_unmaps(void)
+{
+	int n;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return skip("one CPU: no other CPU to flush");
+	n = tlb_workload(200);
+	note("tlb: %d unmaps with a thread on every other CPU", n);
+	return verdict(n == 200);
+}
+
+/* The boot pass's work: no site foreign, none indirect but in unpatch. */
+static enum result check_boot_forms(void)
+{
+	char mode[64] = "";
+	long foreign, indirect, total;
+	FILE *f;
+
+	if (!layer)
+		return no_layer();
+	if (access(PV_DIR "xen", R_OK) == 0)
+		show("debugfs xen: ", PV_DIR "xen");
+	show("debugfs backend: ", PV_DIR "backend");
+	show("debugfs count ", COUNTS);
+	f = fopen(PV_DIR "backend", "r");
+	if (f) {
+		if (!fgets(mode, sizeof(mode), f))
+			mode[0] = '\0';
+		fclose(f);
+	}
+	foreign = field(COUNTS, "foreign");
+	indirect = field(COUNTS, "indirect");
+	total = counted_sites();
+	return verdict(total > 0 && foreign == 0 &&
+		       indirect == (strstr(mode, "(mode unpatch)") ? total : 0));
+}
+
+/* The listing has a line for every site the counts count. */
+static enum result check_sites_listing(void)
+{
+	long listed, counted;
+
+	if (!layer)
+		return no_layer();
+	listed = count_lines(PV_DIR "sites");
+	counted = counted_sites();
+	note("sites: %ld listed, %ld counted", listed, counted);
+	return verdict(counted > 0 && listed == counted);
+}
+
+/* Opening the control file for writing needs root's access to it. */
+static enum result check_control_as_nobody(void)
+{
+	if (!layer)
+		return no_layer();
+	return errno_is("control as nobody", in_child(write_as_nobody),
+			EACCES);
+}
+
+static enum result check_control_without_sys_admin(void)
+{
+	if (!layer)
+		return no_layer();
+	return errno_is("control without CAP_SYS_ADMIN",
+			in_child(write_without_sys_admin), EPERM);
+}
+
+/* Under lockdown every write is refused before its request is read. */
+static enum result check_control_bad_request(void)
+{
+	if (!layer)
+		return no_layer();
+	return errno_is("control bad request", control("sideways"),
+			locked ? EPERM : EINVAL);
+}
+
+static enum result check_control_unknown_backend(void)
+{
+	if (!layer)
+		return no_layer();
+	return errno_is("control unknown backend", control("backend nosuch"),
+			locked ? EPERM : EINVAL);
+}
+
+static enum result check_control_unpatch(void)
+{
+	if (!layer)
+		return no_layer();
+	return errno_is("control unpatch", control("unpatch"),
+			locked ? EPERM : 0);
+}
+
+/* Every site indirect after unpatch, the module's included. */
+static enum result check_unpatched_all_indirect(void)
+{
+	long foreign, indirect, sites;
+	bool module_ok;
+
+	if (!layer)
+		return no_layer();
+	if (locked)
+		return skip("the kernel is locked down: nothing was unpatched");
+	foreign = field(COUNTS, "foreign");
+	indirect = field(COUNTS, "indirect");
+	sites = counted_sites();
+	note("after unpatch: foreign %ld, sites %ld, indirect %ld",
+	     foreign, sites, indirect);
+	module_ok = module_indirect("after unpatch", true);
+	return verdict(module_ok && sites > 0 && foreign == 0 &&
+		       indirect == sites);
+}
+
+/* A module loaded while the kernel is unpatched loads unpatched. */
+static enum result check_module_reload_unpatched(void)
+{
+	int unload, reload;
+
+	if (!layer)
+		return no_layer();
+	if (locked)
+		return skip("the kernel is locked down: nothing was unpatched");
+	if (!module_loaded)
+		return skip("the test module is not loaded");
+	unload = unload_module();
+	note("unload while unpatched: %d", unload);
+	reload = load_module();
+	note("reload while unpatched: %d", reload);
+	return verdict(!unload && !reload &&
+		       module_indirect("after reload", true));
+}
+
+static enum result check_control_patch(void)
+{
+	if (!layer)
+		return no_layer();
+	return errno_is("control patch", control("patch"),
+			locked ? EPERM : 0);
+}
+
+/* No site indirect after patch, the module's included. */
+static enum result check_patched_none_indirect(void)
+{
+	long foreign, indirect;
+	bool module_ok;
+
+	if (!layer)
+		return no_layer();
+	foreign = field(COUNTS, "foreign");
+	indirect = field(COUNTS, "indirect");
+	note("after patch: foreign %ld, indirect %ld", foreign, indirect);
+	module_ok = module_indirect("after patch", false);
+	return verdict(module_ok && foreign == 0 && indirect == 0);
+}
+
+/* Every switch so far checked every site it wrote. */
+static enum result check_control_unverified(void)
+{
+	long unverified;
+
+	if (!layer)
+		return no_layer();
+	show("control: ", CONTROL);
+	unverified = field(CONTROL, "unverified");
+	if (unverified < 0 && locked)
+		return skip("the kernel is locked down: the control file cannot be read");
+	return verdict(unverified == 0);
+}
+
+static enum result check_storm(void)
+{
+	char active[32];
+	long n = cmdline_long("pvlayer.storm=");
+	char *other;
+
+	if (n <= 0)
+		return skip("no pvlayer.storm= on the command line");
+	if (!layer)
+		return no_layer();
+	if (locked)
+		return skip("the kernel is locked down: the control file cannot be written");
+	other = other_backend(active, sizeof(active));
+	return verdict(run_storm(n, other, active) == 0);
+}
+
+/* The checks: make check reads their names from here. */
+static const struct {
+	const char *name;
+	enum result (*run)(void);
+} cases[] = {
+	{ "module_load", check_module_load },
+	{ "module_unload", check_module_unload },
+	{ "module_reload", check_module_reload },
+	{ "tlb_unmaps", check_tlb_unmaps },
+	{ "kvm_workload", check_kvm_workload },
+	{ "boot_forms", check_boot_forms },
+	{ "sites_listing", check_sites_listing },
+	{ "control_as_nobody", check_control_as_nobody },
+	{ "control_without_sys_admin", check_control_without_sys_admin },
+	{ "control_bad_request", check_control_bad_request },
+	{ "control_unknown_backend", check_control_unknown_backend },
+	{ "control_unpatch", check_control_unpatch },
+	{ "unpatched_all_indirect", check_unpatched_all_indirect },
+	{ "module_reload_unpatched", check_module_reload_unpatched },
+	{ "control_patch", check_control_patch },
+	{ "patched_none_indirect", check_patched_none_indirect },
+	{ "control_unverified", check_control_unverified },
+	{ "storm", check_storm },
+};
 
 int main(void)
 {
-	char active[32];
-	char *other;
-	long n;
+	enum result r;
+	size_t i;
 
 	kmsg = open("/dev/kmsg", O_WRONLY);
+	say("KTAP version 1");
+	say("1..%zu", ARRAY_SIZE(cases));
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL))
-		say("cannot mount debugfs");
+		note("cannot mount debugfs: %s", strerror(errno));
+	layer = access(PV_DIR, F_OK) == 0;
+	locked = locked_down();
+	show("clocksource: ",
+	     "/sys/devices/system/clocksource/clocksource0/current_clocksource");
 
-	if (access(TEST_MODULE, R_OK) == 0) {
-		say("load: %d", load_module());
-		say("unload: %ld",
-		    syscall(SYS_delete_module, "pv_test_module", O_NONBLOCK));
-		say("reload: %d", load_module());
-	}
-	say("tlb: %d unmaps with a thread on every other CPU", tlb_workload(200));
-	show_clocksource();
-	n = cmdline_long("pvlayer.kvm_workload=");
-	if (n > 0)
-		kvm_workload(n);
-	if (access("/sys/kernel/debug/paravirt/xen", R_OK) == 0)
-		show("debugfs xen: ", "/sys/kernel/debug/paravirt/xen");
-	if (access("/sys/kernel/debug/paravirt/counts", R_OK) == 0) {
-		show("debugfs backend: ", "/sys/kernel/debug/paravirt/backend");
-		show("debugfs count ", "/sys/kernel/debug/paravirt/counts");
-		count_lines("/sys/kernel/debug/paravirt/sites");
-	}
-	if (access(CONTROL, R_OK) == 0) {
-		control_tests();
-		n = cmdline_long("pvlayer.storm=");
-		other = other_backend(active, sizeof(active));
-		if (n > 0)
-			run_storm(n, other, active);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		why[0] = '\0';
+		r = cases[i].run();
+		if (r == SKIP)
+			say("ok %zu %s # SKIP %s", i + 1, cases[i].name, why);
+		else
+			say("%s %zu %s", r == PASS ? "ok" : "not ok", i + 1,
+			    cases[i].name);
 	}
 	say("user space reached");
 	sync();
