@@ -8,7 +8,8 @@
 #
 # The guest's console goes to FILE (default: a temporary file). --initrd
 # replaces the test initramfs ($PVLAYER_CACHE/initramfs.cpio). With
-# --summary, only the layer's lines and the end of the boot are shown.
+# --summary, only the layer's lines, the init's failed checks and the
+# end of the boot are shown.
 # Exits non-zero if the guest did not reach user space.
 #
 # --tcg-threads single runs every vCPU in one host thread. A kernel with
@@ -68,6 +69,6 @@ timeout 600 qemu-system-x86_64 -machine q35 -accel tcg,thread="$threads" -cpu ma
 	< /dev/null > "$log" 2>&1 || true
 
 if [ "$summary" = 1 ]; then
-	grep -a -E "paravirt|Booting paravirtualized|pvlayer-init|Kernel panic|BUG:|WARNING:" "$log" || true
+	grep -a -E "paravirt|Booting paravirtualized|pvlayer-init: (not ok|user space)|Kernel panic|BUG:|WARNING:" "$log" || true
 fi
 grep -a -q "pvlayer-init: user space reached" "$log"
