@@ -179,7 +179,7 @@ class Ktap:
         # the init's document is a KTAP document too: keep it out of the
         # kernel's, whether or not the kernel ran KUnit before it
         kernel = [line for line in lines if INIT_PREFIX not in line]
-        for suite in kunit_parser.parse_run_tests(kernel).subtests:
+        for suite in self._suites(kunit_parser.parse_run_tests(kernel)):
             ran = self._add(suite.name, suite)
             # the parser stands a nameless crashed case in for each
             # planned case that never reported
@@ -204,6 +204,21 @@ class Ktap:
             m = _SKIP_RE.match(line)
             if m:
                 self.skips[(INIT_SUITE, m.group(1))] = m.group(2).strip()
+
+    @staticmethod
+    def _suites(top):
+        """The suites wherever the parser put them: a kernel line printed
+        between two KTAP lines can make it nest the whole run one level
+        deeper, under a test of no name."""
+        found = []
+        todo = list(top.subtests)
+        while todo:
+            test = todo.pop(0)
+            if test.name:
+                found.append(test)
+            else:
+                todo = list(test.subtests) + todo
+        return found
 
     def _add(self, suite, test):
         ran = [case for case in test.subtests if case.name]
