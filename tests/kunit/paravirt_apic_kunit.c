@@ -430,8 +430,33 @@ static struct kunit_case pv_apic_cases[] = {
 	{}
 };
 
+/* The APIC driver the kernel chose at boot. */
+static struct apic *pv_apic_boot;
+
+static int pv_apic_suite_init(struct kunit_suite *suite)
+{
+	pv_apic_boot = apic;
+	return 0;
+}
+
+/*
+ * After every case, even one an assertion ended half-way: the kernel's
+ * own driver and its table, so that the suites that follow run on the
+ * APIC state of the boot.
+ */
+static void pv_apic_exit(struct kunit *test)
+{
+	if (apic != pv_apic_boot) {
+		apic = pv_apic_boot;
+		paravirt_apic_update();
+	}
+	pv_apic_expect_table(test, apic);
+}
+
 static struct kunit_suite pv_apic_suite = {
 	.name = "paravirt_apic",
+	.suite_init = pv_apic_suite_init,
+	.exit = pv_apic_exit,
 	.test_cases = pv_apic_cases,
 };
 

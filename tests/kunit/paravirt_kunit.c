@@ -475,6 +475,14 @@ static void pv_scratch_original(u8 *buf)
 }
 
 /*
+ * The scratch site a case set up and the compiler's bytes there, kept
+ * apart from the record, which a case may spoil on purpose: the suite's
+ * exit puts them back however the case ended.
+ */
+static u8 *pv_scratch_site;
+static u8 pv_scratch_saved[PV_SITE_LEN];
+
+/*
  * Point the scratch record at the site inside @fn: the first place in its
  * first bytes that holds the original call of slot @op's trampoline.
  */
@@ -491,19 +499,23 @@ static u8 *pv_scratch_setup(struct kunit *test, void *fn, unsigned int op,
 	for (i = 0; i < 64; i++, p++) {
 		pv_scratch_rec.addr = (long)p - (long)&pv_scratch_rec.addr;
 		pv_scratch_original(orig);
-		if (!memcmp(p, orig, PV_SITE_LEN))
+		if (!memcmp(p, orig, PV_SITE_LEN)) {
+			pv_scratch_site = p;
+			memcpy(pv_scratch_saved, orig, PV_SITE_LEN);
 			return p;
+		}
 	}
 	KUNIT_FAIL_AND_ABORT(test, "no site of %s in %ps", pv_op_name(op), fn);
 	return NULL;
 }
 
+/* Put the compiler's bytes back into the scratch site last set up. */
 static void pv_scratch_restore(void)
 {
-	u8 orig[PV_SITE_LEN];
-
-	pv_scratch_original(orig);
-	pv_scratch_write(pv_site_addr(&pv_scratch_rec), orig, PV_SITE_LEN);
+	if (pv_scratch_site &&
+	    memcmp(pv_scratch_site, pv_scratch_saved, PV_SITE_LEN))
+		pv_scratch_write(pv_scratch_site, pv_scratch_saved,
+				 PV_SITE_LEN);
 }
 
 static void pv_scratch_patch(struct kunit *test, enum pv_mode mode,
@@ -714,6 +726,12 @@ static unsigned int pv_count_modules(void)
 	return n;
 }
 
+/* Drop the layer's record of a fake module, if it took one. */
+static void pv_fake_module_unlist(void *mod)
+{
+	paravirt_module_cleanup(mod);
+}
+
 /*
  * A module whose .parainstructions is not a whole number of records, or
  * holds a record pointing outside the module, is refused with its message:
@@ -731,6 +749,10 @@ static void pv_module_bad_records(struct kunit *test)
 	mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
 	recs = kunit_kzalloc(test, 2 * sizeof(*recs), GFP_KERNEL);
 	KUNIT_ASSERT_TRUE(test, e && mod && recs);
+	/* a module wrongly listed must not outlive the memory it is in */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							pv_fake_module_unlist,
+							mod), 0);
 	strscpy(mod->name, "pv_fake_module", sizeof(mod->name));
 	memcpy(e->names, names, sizeof(names));
 	e->hdr.e_shnum = ARRAY_SIZE(e->sh);
@@ -1209,8 +1231,25 @@ static struct kunit_case pv_patch_cases[] = {
 	{}
 };
 
+/*
+ * After every case, even one an assertion ended half-way: the scratch site
+ * holds the compiler's bytes again, so that the next case finds it as the
+ * boot pass would have.
+ */
+static void pv_patch_exit(struct kunit *test)
+{
+	pv_scratch_restore();
+	if (pv_scratch_site)
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(pv_scratch_site,
+						 pv_scratch_saved, PV_SITE_LEN),
+				    0, "scratch site %pS not restored",
+				    pv_scratch_site);
+	pv_scratch_site = NULL;
+}
+
 static struct kunit_suite pv_patch_suite = {
 	.name = "paravirt_patch",
+	.exit = pv_patch_exit,
 	.test_cases = pv_patch_cases,
 };
 

@@ -300,6 +300,37 @@ static const struct pv_site *pv_victim_site(void)
 static struct pv_console pv_repatch_console;
 
 /*
+ * The victim's site while a case holds it tampered with, and the bytes it
+ * held before: the suite's exit puts them back before it re-patches, which
+ * a tampered site would make fail.
+ */
+static u8 *pv_victim_ip;
+static u8 pv_victim_saved[PV_SITE_LEN];
+
+static void pv_victim_write(u8 *ip, const u8 *bytes)
+{
+	mutex_lock(&text_mutex);
+	text_poke(ip, bytes, PV_SITE_LEN);
+	text_poke_sync();
+	mutex_unlock(&text_mutex);
+}
+
+static void pv_victim_tamper(u8 *ip, const u8 *bad)
+{
+	memcpy(pv_victim_saved, ip, PV_SITE_LEN);
+	pv_victim_ip = ip;
+	pv_victim_write(ip, bad);
+}
+
+static void pv_victim_untamper(void)
+{
+	if (!pv_victim_ip)
+		return;
+	pv_victim_write(pv_victim_ip, pv_victim_saved);
+	pv_victim_ip = NULL;
+}
+
+/*
  * A site holding bytes that are neither its form nor the compiler's (here
  * an int3, as a probe would leave) makes a request fail as a whole: no
  * site, no slot, no mode changes.
@@ -312,20 +343,16 @@ static void pv_repatch_refuses_tampered(struct kunit *test)
 	unsigned int before[PV_FORM_COUNT], after[PV_FORM_COUNT];
 	unsigned long failed = pv_repatch_totals.failed;
 	struct paravirt_ops ops;
-	u8 saved[PV_SITE_LEN], bad[PV_SITE_LEN];
+	u8 bad[PV_SITE_LEN];
 	u8 *ip;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	ip = pv_site_addr(s);
 	KUNIT_EXPECT_EQ(test, pv_repatch_victim(), read_cr0());
 
-	memcpy(saved, ip, PV_SITE_LEN);
-	memcpy(bad, saved, PV_SITE_LEN);
+	memcpy(bad, ip, PV_SITE_LEN);
 	bad[0] = INT3_INSN_OPCODE;
-	mutex_lock(&text_mutex);
-	text_poke(ip, bad, PV_SITE_LEN);
-	text_poke_sync();
-	mutex_unlock(&text_mutex);
+	pv_victim_tamper(ip, bad);
 
 	pv_count_forms(before);
 	KUNIT_EXPECT_EQ(test, before[PV_FORM_FOREIGN], 1);
@@ -346,10 +373,7 @@ static void pv_repatch_refuses_tampered(struct kunit *test)
 	pv_count_forms(after);
 	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(before)), 0);
 
-	mutex_lock(&text_mutex);
-	text_poke(ip, saved, PV_SITE_LEN);
-	text_poke_sync();
-	mutex_unlock(&text_mutex);
+	pv_victim_untamper();
 	KUNIT_EXPECT_EQ(test, pv_repatch_victim(), read_cr0());
 	pv_expect_state(test, mode, "after the refused request");
 }
@@ -830,12 +854,14 @@ static struct kunit_case pv_repatch_cases[] = {
 };
 
 /*
- * After every case, even one an assertion ended half-way: the boot pass's
- * backend and mode, so that one failure does not leave the kernel patched
- * otherwise for the cases and suites that follow.
+ * After every case, even one an assertion ended half-way: the victim's
+ * bytes, then the boot pass's backend and mode, so that one failure does
+ * not leave the kernel patched otherwise for the cases and suites that
+ * follow.
  */
 static void pv_repatch_exit(struct kunit *test)
 {
+	pv_victim_untamper();
 	if (pv_active_backend != pv_boot_backend ||
 	    pv_mode != pv_boot_stats.mode)
 		pv_restore_boot_state(test);

@@ -277,6 +277,23 @@ static int xen_sim_fill(struct kunit_suite *suite)
 	return 0;
 }
 
+/*
+ * The page back as the boot left it, all int3: nothing may reach the
+ * tests' handler once the suite is over.
+ */
+static void xen_sim_clear(struct kunit_suite *suite)
+{
+	u8 *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+
+	if (WARN_ON(!buf))
+		return;
+	memset(buf, INT3_INSN_OPCODE, PAGE_SIZE);
+	mutex_lock(&text_mutex);
+	text_poke(xen_sim_page, buf, PAGE_SIZE);
+	mutex_unlock(&text_mutex);
+	kfree(buf);
+}
+
 static int xen_case_init(struct kunit *test)
 {
 	fake_reset();
@@ -667,6 +684,7 @@ static struct kunit_case xen_cases[] = {
 static struct kunit_suite xen_suite = {
 	.name = "paravirt_xen",
 	.suite_init = xen_sim_fill,
+	.suite_exit = xen_sim_clear,
 	.init = xen_case_init,
 	.test_cases = xen_cases,
 };
