@@ -9,6 +9,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/init.h>
 #include <linux/kallsyms.h>
 #include <linux/memory.h>
 #include <linux/mutex.h>
@@ -1276,6 +1277,70 @@ static struct kunit_suite pv_semantics_suite = {
 };
 
 kunit_test_suites(&pv_site_suite, &pv_patch_suite, &pv_semantics_suite);
+
+/*
+ * The layer's boot parameters are parsed by init code, which only a suite
+ * of init code may call: KUnit runs such suites at boot, before the
+ * others, and never after.
+ */
+static const struct obs_kernel_param *__init pv_early_param(const char *name)
+{
+	const struct obs_kernel_param *p;
+
+	for (p = __setup_start; p < __setup_end; p++)
+		if (p->early && !strcmp(p->str, name))
+			return p;
+	return NULL;
+}
+
+/*
+ * paravirt_mode= with a value it does not know says so and leaves the
+ * mode alone; without a value it is refused. (The badparam boot of make
+ * check passes another value.)
+ */
+static void __init pv_param_mode_unknown(struct kunit *test)
+{
+	const struct obs_kernel_param *p = pv_early_param("paravirt_mode");
+	static char arg[] __initdata = "pv-kunit-sideways";
+	enum pv_mode mode = pv_mode, after;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	pv_console_start(test, &pv_test_console);
+	ret = p->setup_func(arg);
+	pv_console_stop(&pv_test_console);
+	/* a mode taken now would not match the sites: put it back first */
+	after = pv_mode;
+	pv_mode = mode;
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, after, mode);
+	pv_console_expect(test, &pv_test_console,
+			  "paravirt: unknown value '%s' for paravirt_mode=, ignored",
+			  arg);
+
+	ret = p->setup_func(NULL);
+	after = pv_mode;
+	pv_mode = mode;
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_EQ(test, after, mode);
+}
+
+/*
+ * The cases are init code, which data may refer to only from a symbol
+ * modpost knows to be about init code: one named *_probe, as
+ * kunit_test_init_section_suites() names its own array.
+ */
+static struct kunit_case pv_param_cases_probe[] = {
+	KUNIT_CASE(pv_param_mode_unknown),
+	{}
+};
+
+static struct kunit_suite pv_param_suite = {
+	.name = "paravirt_params",
+	.test_cases = pv_param_cases_probe,
+};
+
+kunit_test_init_section_suites(&pv_param_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the paravirt layer");
 MODULE_LICENSE("GPL");
