@@ -18,6 +18,7 @@
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/jiffies.h>
+#include <linux/kallsyms.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
@@ -27,9 +28,12 @@
 #include <asm/apic.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_layer.h>
+#include <asm/text-patching.h>
 #include <asm/tlbflush.h>
 
 #include "internal.h"
+#include "messages.h"
+#include "pv_console.h"
 
 /* The driver's operations as the active backend leaves them. */
 static void pv_apic_expected(const struct apic *drv, struct pv_apic_ops *ops)
@@ -181,9 +185,10 @@ static void pv_apic_ipi_calls(struct kunit *test)
 {
 	int cpu, i, target;
 
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs a second CPU");
 	for_each_possible_cpu(cpu)
 		per_cpu(pv_apic_calls, cpu) = 0;
-	KUNIT_ASSERT_GT(test, num_online_cpus(), 1);
 
 	cpus_read_lock();
 	for (i = 0; i < PV_APIC_ROUNDS; i++)
@@ -367,10 +372,6 @@ static u32 pv_apic_counting_read(u32 reg)
 }
 
 /*
- * The kernel installs another APIC driver after the boot pass: the table
- * and every APIC site follow it, and back when the first is restored.
- */
-/*
  * Put the kernel's own APIC driver back, however the case ended: the
  * stand-in lives in the case's memory, freed when it ends.
  */
@@ -382,6 +383,10 @@ static void pv_apic_restore_driver(void *unused)
 	paravirt_apic_update();
 }
 
+/*
+ * The kernel installs another APIC driver after the boot pass: the table
+ * and every APIC site follow it, and back when the first is restored.
+ */
 static void pv_apic_driver_change(struct kunit *test)
 {
 	struct apic *fake;
@@ -420,6 +425,97 @@ static void pv_apic_driver_change(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&pv_apic_reads), 0);
 }
 
+/* An APIC site only this suite runs: its bytes can be tampered with. */
+static noinline u32 pv_apic_victim(void)
+{
+	return apic_read(APIC_LVR);
+}
+
+/* The record of the apic.read site inside pv_apic_victim(). */
+static const struct pv_site *pv_apic_victim_site(void)
+{
+	unsigned long start = (unsigned long)pv_apic_victim, size, off;
+	const struct pv_site *s;
+
+	if (!kallsyms_lookup_size_offset(start, &size, &off))
+		return NULL;
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		unsigned long ip = (unsigned long)pv_site_addr(s);
+
+		if (ip >= start && ip < start + size &&
+		    s->op == PV_OP_INDEX(apic.read))
+			return s;
+	}
+	return NULL;
+}
+
+/* The victim's site while tampered with, and its bytes before. */
+static u8 *pv_apic_victim_ip;
+static u8 pv_apic_victim_saved[PV_SITE_LEN];
+
+static void pv_apic_victim_write(u8 *ip, const u8 *bytes)
+{
+	mutex_lock(&text_mutex);
+	text_poke(ip, bytes, PV_SITE_LEN);
+	text_poke_sync();
+	mutex_unlock(&text_mutex);
+}
+
+static void pv_apic_victim_untamper(void)
+{
+	if (!pv_apic_victim_ip)
+		return;
+	pv_apic_victim_write(pv_apic_victim_ip, pv_apic_victim_saved);
+	pv_apic_victim_ip = NULL;
+}
+
+/* What a refused driver change prints; too big for a stack. */
+static struct pv_console pv_apic_console;
+
+/*
+ * An APIC driver installed while an APIC site holds bytes that are
+ * neither its form nor the compiler's: the re-patch is refused as a
+ * whole, which the layer reports with the site, the driver and the count
+ * of such APIC sites; the table and every site stay as they were.
+ */
+static void pv_apic_update_refused(struct kunit *test)
+{
+	const struct pv_site *s = pv_apic_victim_site();
+	unsigned long failed = pv_repatch_totals.failed;
+	struct pv_apic_ops before = pv_ops.apic;
+	u8 bad[PV_SITE_LEN];
+	u8 *ip;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	ip = pv_site_addr(s);
+	KUNIT_EXPECT_EQ(test, pv_apic_victim(), apic->read(APIC_LVR));
+
+	/* an int3, as a probe would leave */
+	memcpy(pv_apic_victim_saved, ip, PV_SITE_LEN);
+	memcpy(bad, ip, PV_SITE_LEN);
+	bad[0] = INT3_INSN_OPCODE;
+	pv_apic_victim_ip = ip;
+	pv_apic_victim_write(ip, bad);
+
+	pv_console_start(test, &pv_apic_console);
+	paravirt_apic_update();
+	pv_console_stop(&pv_apic_console);
+	pv_console_expect(test, &pv_apic_console, PV_MSG_REPATCH_REFUSED, ip,
+			  "apic.read", PV_SITE_LEN, bad);
+	pv_console_expect(test, &pv_apic_console,
+			  "paravirt: APIC driver %s: sites not patched again (%d)",
+			  apic->name, -EINVAL);
+	pv_console_expect(test, &pv_apic_console,
+			  "paravirt: %u APIC sites hold neither their form nor the compiler's bytes",
+			  1U);
+	KUNIT_EXPECT_EQ(test, pv_repatch_totals.failed, failed + 1);
+	KUNIT_EXPECT_EQ(test, memcmp(&before, &pv_ops.apic, sizeof(before)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(ip, bad, PV_SITE_LEN), 0);
+
+	pv_apic_victim_untamper();
+	KUNIT_EXPECT_EQ(test, pv_apic_victim(), apic->read(APIC_LVR));
+}
+
 static struct kunit_case pv_apic_cases[] = {
 	KUNIT_CASE(pv_apic_sites_form),
 	KUNIT_CASE(pv_apic_id_version),
@@ -427,11 +523,38 @@ static struct kunit_case pv_apic_cases[] = {
 	KUNIT_CASE(pv_apic_tlb_shootdown),
 	KUNIT_CASE_SLOW(pv_apic_eoi_storm),
 	KUNIT_CASE(pv_apic_driver_change),
+	KUNIT_CASE(pv_apic_update_refused),
 	{}
 };
 
+/* The APIC driver the kernel chose at boot. */
+static struct apic *pv_apic_boot;
+
+static int pv_apic_suite_init(struct kunit_suite *suite)
+{
+	pv_apic_boot = apic;
+	return 0;
+}
+
+/*
+ * After every case, even one an assertion ended half-way: the victim's
+ * bytes, then the kernel's own driver and its table, so that the suites
+ * that follow run on the APIC state of the boot.
+ */
+static void pv_apic_exit(struct kunit *test)
+{
+	pv_apic_victim_untamper();
+	if (apic != pv_apic_boot) {
+		apic = pv_apic_boot;
+		paravirt_apic_update();
+	}
+	pv_apic_expect_table(test, apic);
+}
+
 static struct kunit_suite pv_apic_suite = {
 	.name = "paravirt_apic",
+	.suite_init = pv_apic_suite_init,
+	.exit = pv_apic_exit,
 	.test_cases = pv_apic_cases,
 };
 

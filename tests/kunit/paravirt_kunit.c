@@ -9,6 +9,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/init.h>
 #include <linux/kallsyms.h>
 #include <linux/memory.h>
 #include <linux/mutex.h>
@@ -475,6 +476,14 @@ static void pv_scratch_original(u8 *buf)
 }
 
 /*
+ * The scratch site a case set up and the compiler's bytes there, kept
+ * apart from the record, which a case may spoil on purpose: the suite's
+ * exit puts them back however the case ended.
+ */
+static u8 *pv_scratch_site;
+static u8 pv_scratch_saved[PV_SITE_LEN];
+
+/*
  * Point the scratch record at the site inside @fn: the first place in its
  * first bytes that holds the original call of slot @op's trampoline.
  */
@@ -491,19 +500,23 @@ static u8 *pv_scratch_setup(struct kunit *test, void *fn, unsigned int op,
 	for (i = 0; i < 64; i++, p++) {
 		pv_scratch_rec.addr = (long)p - (long)&pv_scratch_rec.addr;
 		pv_scratch_original(orig);
-		if (!memcmp(p, orig, PV_SITE_LEN))
+		if (!memcmp(p, orig, PV_SITE_LEN)) {
+			pv_scratch_site = p;
+			memcpy(pv_scratch_saved, orig, PV_SITE_LEN);
 			return p;
+		}
 	}
 	KUNIT_FAIL_AND_ABORT(test, "no site of %s in %ps", pv_op_name(op), fn);
 	return NULL;
 }
 
+/* Put the compiler's bytes back into the scratch site last set up. */
 static void pv_scratch_restore(void)
 {
-	u8 orig[PV_SITE_LEN];
-
-	pv_scratch_original(orig);
-	pv_scratch_write(pv_site_addr(&pv_scratch_rec), orig, PV_SITE_LEN);
+	if (pv_scratch_site &&
+	    memcmp(pv_scratch_site, pv_scratch_saved, PV_SITE_LEN))
+		pv_scratch_write(pv_scratch_site, pv_scratch_saved,
+				 PV_SITE_LEN);
 }
 
 static void pv_scratch_patch(struct kunit *test, enum pv_mode mode,
@@ -714,6 +727,12 @@ static unsigned int pv_count_modules(void)
 	return n;
 }
 
+/* Drop the layer's record of a fake module, if it took one. */
+static void pv_fake_module_unlist(void *mod)
+{
+	paravirt_module_cleanup(mod);
+}
+
 /*
  * A module whose .parainstructions is not a whole number of records, or
  * holds a record pointing outside the module, is refused with its message:
@@ -731,6 +750,10 @@ static void pv_module_bad_records(struct kunit *test)
 	mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
 	recs = kunit_kzalloc(test, 2 * sizeof(*recs), GFP_KERNEL);
 	KUNIT_ASSERT_TRUE(test, e && mod && recs);
+	/* a module wrongly listed must not outlive the memory it is in */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							pv_fake_module_unlist,
+							mod), 0);
 	strscpy(mod->name, "pv_fake_module", sizeof(mod->name));
 	memcpy(e->names, names, sizeof(names));
 	e->hdr.e_shnum = ARRAY_SIZE(e->sh);
@@ -798,23 +821,16 @@ static void pv_semantics_control_regs(struct kunit *test)
 	local_irq_restore(flags);
 }
 
-/* Leaves and subleaves whose results do not depend on the CPU asked. */
-static const unsigned int pv_test_leaves[][2] = {
-	{ 0, 0 }, { 7, 0 }, { 0xd, 0 }, { 0xd, 1 }, { 0x80000000, 0 },
-};
-
 /* IA32_PKRS, the supervisor protection-key rights (not in msr-index.h) */
 #define PV_TEST_MSR_PKRS	0x6e1
 
-/* MSRs to read: one every CPU has, then indices no CPU defines. */
-static const unsigned int pv_test_read_msrs[] = {
-	MSR_IA32_APICBASE, 0x3fff, 0xc0011fff, 0x4fffffff,
-};
-
-static void pv_semantics_msr_cpuid(struct kunit *test)
+/*
+ * MSR reads and writes through the sites agree with the native accessors,
+ * and a write the CPU refuses comes back as an error.
+ */
+static void pv_semantics_msr(struct kunit *test)
 {
-	unsigned int a, b, c, d, na, nb, nc, nd, i;
-	unsigned long long v, changed, restored;
+	unsigned long long v, changed, restored, reserved = 1ULL << 63;
 	u32 lo, hi;
 	int err;
 
@@ -847,40 +863,75 @@ static void pv_semantics_msr_cpuid(struct kunit *test)
 	 * and Xen fault on them whether or not the CPU has PKS.
 	 */
 	KUNIT_EXPECT_EQ(test, wrmsr_safe(PV_TEST_MSR_PKRS, 0, 1), -EIO);
-	KUNIT_EXPECT_EQ(test, wrmsrl_safe(PV_TEST_MSR_PKRS, 1ULL << 63), -EIO);
+	/* not a constant to sparse, which would see its halves cut apart */
+	OPTIMIZER_HIDE_VAR(reserved);
+	KUNIT_EXPECT_EQ(test, wrmsrl_safe(PV_TEST_MSR_PKRS, reserved), -EIO);
+}
 
-	/*
-	 * Reads: the value and the error come back through the site as the
-	 * native accessor gives them, for an MSR that exists and for ones
-	 * no CPU defines (hardware and Xen fault on those; QEMU's TCG reads
-	 * them as zero). pv_pair_thunk_interface covers a failed read's
-	 * error on its way back.
-	 */
-	for (i = 0; i < ARRAY_SIZE(pv_test_read_msrs); i++) {
-		int nerr, got;
+/* An MSR for pv_semantics_msr_read_safe(). */
+struct pv_msr_row {
+	const char *name;
+	unsigned int msr;
+};
 
-		v = ~0ULL;
-		got = rdmsrl_safe(pv_test_read_msrs[i], &v);
-		changed = native_read_msr_safe(pv_test_read_msrs[i], &nerr);
-		KUNIT_EXPECT_EQ_MSG(test, got, nerr, "MSR %#x",
-				    pv_test_read_msrs[i]);
-		KUNIT_EXPECT_EQ_MSG(test, v, changed, "MSR %#x",
-				    pv_test_read_msrs[i]);
-	}
+/* One every CPU has, then indices no CPU defines. */
+static const struct pv_msr_row pv_test_read_msrs[] = {
+	{ "IA32_APICBASE", MSR_IA32_APICBASE },
+	{ "undefined 0x3fff", 0x3fff },
+	{ "undefined 0xc0011fff", 0xc0011fff },
+	{ "undefined 0x4fffffff", 0x4fffffff },
+};
 
-	/* Leaf and subleaf reach the operation; all four results return. */
-	for (i = 0; i < ARRAY_SIZE(pv_test_leaves); i++) {
-		a = pv_test_leaves[i][0];
-		c = pv_test_leaves[i][1];
-		na = a;
-		nc = c;
-		__cpuid(&a, &b, &c, &d);
-		native_cpuid(&na, &nb, &nc, &nd);
-		KUNIT_EXPECT_EQ(test, a, na);
-		KUNIT_EXPECT_EQ(test, b, nb);
-		KUNIT_EXPECT_EQ(test, c, nc);
-		KUNIT_EXPECT_EQ(test, d, nd);
-	}
+KUNIT_ARRAY_PARAM_DESC(pv_msr_read, pv_test_read_msrs, name);
+
+/*
+ * The value and the error of rdmsrl_safe() come back through the site as
+ * the native accessor gives them, for an MSR that exists and for ones no
+ * CPU defines (hardware and Xen fault on those; QEMU's TCG reads them as
+ * zero). pv_pair_thunk_interface covers a failed read's error on its way
+ * back.
+ */
+static void pv_semantics_msr_read_safe(struct kunit *test)
+{
+	const struct pv_msr_row *row = test->param_value;
+	unsigned long long v = ~0ULL, native;
+	int err, nerr;
+
+	err = rdmsrl_safe(row->msr, &v);
+	native = native_read_msr_safe(row->msr, &nerr);
+	KUNIT_EXPECT_EQ(test, err, nerr);
+	KUNIT_EXPECT_EQ(test, v, native);
+}
+
+/* A CPUID leaf and subleaf whose results do not depend on the CPU asked. */
+struct pv_leaf_row {
+	const char *name;
+	unsigned int leaf, subleaf;
+};
+
+static const struct pv_leaf_row pv_test_leaves[] = {
+	{ "leaf 0x0", 0, 0 },
+	{ "leaf 0x7", 7, 0 },
+	{ "leaf 0xd.0", 0xd, 0 },
+	{ "leaf 0xd.1", 0xd, 1 },
+	{ "leaf 0x80000000", 0x80000000, 0 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(pv_cpuid_leaf, pv_test_leaves, name);
+
+/* Leaf and subleaf reach the operation; all four results return. */
+static void pv_semantics_cpuid(struct kunit *test)
+{
+	const struct pv_leaf_row *row = test->param_value;
+	unsigned int a = row->leaf, b, c = row->subleaf, d;
+	unsigned int na = row->leaf, nb, nc = row->subleaf, nd;
+
+	__cpuid(&a, &b, &c, &d);
+	native_cpuid(&na, &nb, &nc, &nd);
+	KUNIT_EXPECT_EQ(test, a, na);
+	KUNIT_EXPECT_EQ(test, b, nb);
+	KUNIT_EXPECT_EQ(test, c, nc);
+	KUNIT_EXPECT_EQ(test, d, nd);
 }
 
 /* The results of pv_test_cpuid() for leaf @a, subleaf @c. */
@@ -1002,22 +1053,53 @@ static void pv_pair_thunk_interface(struct kunit *test)
 	pv_expect_r8_r11(test, r8, r9, r10, r11);
 }
 
+/* A value for pv_semantics_page_table_values(). */
+struct pv_pt_row {
+	const char *name;
+	u64 val;
+};
+
+static const struct pv_pt_row pv_pt_values[] = {
+	{ "zero", 0 },
+	{ "one", 1 },
+	{ "NX dirty user page", 0x8000000000000067ULL },
+	{ "frame and flags", 0x00000001234e3063ULL },
+	{ "all ones", ~0ULL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(pv_pt_value, pv_pt_values, name);
+
+/* The number of records of operation @op in the kernel's site table. */
+static unsigned int pv_count_op_sites(unsigned int op)
+{
+	const struct pv_site *s;
+	unsigned int n = 0;
+
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++)
+		n += s->op == op;
+	return n;
+}
+
+/*
+ * With PARAVIRT_PTE_CONVERSIONS every conversion is a site of the layer
+ * (this case's included), and a value converted to an entry and back is
+ * unchanged.
+ */
 static void pv_semantics_page_table_values(struct kunit *test)
 {
-	static const u64 vals[] = { 0, 1, 0x8000000000000067ULL,
-				    0x00000001234e3063ULL, ~0ULL };
-	unsigned int i;
+	const struct pv_pt_row *row = test->param_value;
+	u64 v = row->val;
 
 	if (!IS_ENABLED(CONFIG_PARAVIRT_PTE_CONVERSIONS))
 		kunit_skip(test, "PARAVIRT_PTE_CONVERSIONS is off: native code");
 
-	for (i = 0; i < ARRAY_SIZE(vals); i++) {
-		KUNIT_EXPECT_EQ(test, pte_val(__pte(vals[i])), vals[i]);
-		KUNIT_EXPECT_EQ(test, pmd_val(__pmd(vals[i])), vals[i]);
-		KUNIT_EXPECT_EQ(test, pud_val(__pud(vals[i])), vals[i]);
-		KUNIT_EXPECT_EQ(test, pgd_val(__pgd(vals[i])), vals[i]);
-		KUNIT_EXPECT_EQ(test, native_pte_val(__pte(vals[i])), vals[i]);
-	}
+	KUNIT_EXPECT_GT(test, pv_count_op_sites(PV_OP_INDEX(mmu.make_pte)), 0);
+	KUNIT_EXPECT_GT(test, pv_count_op_sites(PV_OP_INDEX(mmu.pte_val)), 0);
+	KUNIT_EXPECT_EQ(test, pte_val(__pte(v)), v);
+	KUNIT_EXPECT_EQ(test, pmd_val(__pmd(v)), v);
+	KUNIT_EXPECT_EQ(test, pud_val(__pud(v)), v);
+	KUNIT_EXPECT_EQ(test, pgd_val(__pgd(v)), v);
+	KUNIT_EXPECT_EQ(test, native_pte_val(__pte(v)), v);
 }
 
 static void pv_semantics_descriptors(struct kunit *test)
@@ -1150,18 +1232,38 @@ static struct kunit_case pv_patch_cases[] = {
 	{}
 };
 
+/*
+ * After every case, even one an assertion ended half-way: the scratch site
+ * holds the compiler's bytes again, so that the next case finds it as the
+ * boot pass would have.
+ */
+static void pv_patch_exit(struct kunit *test)
+{
+	pv_scratch_restore();
+	if (pv_scratch_site)
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(pv_scratch_site,
+						 pv_scratch_saved, PV_SITE_LEN),
+				    0, "scratch site %pS not restored",
+				    pv_scratch_site);
+	pv_scratch_site = NULL;
+}
+
 static struct kunit_suite pv_patch_suite = {
 	.name = "paravirt_patch",
+	.exit = pv_patch_exit,
 	.test_cases = pv_patch_cases,
 };
 
 static struct kunit_case pv_semantics_cases[] = {
 	KUNIT_CASE(pv_semantics_irq_flags),
 	KUNIT_CASE(pv_semantics_control_regs),
-	KUNIT_CASE(pv_semantics_msr_cpuid),
+	KUNIT_CASE(pv_semantics_msr),
+	KUNIT_CASE_PARAM(pv_semantics_msr_read_safe, pv_msr_read_gen_params),
+	KUNIT_CASE_PARAM(pv_semantics_cpuid, pv_cpuid_leaf_gen_params),
 	KUNIT_CASE(pv_cpuid_thunk_interface),
 	KUNIT_CASE(pv_pair_thunk_interface),
-	KUNIT_CASE(pv_semantics_page_table_values),
+	KUNIT_CASE_PARAM(pv_semantics_page_table_values,
+			 pv_pt_value_gen_params),
 	KUNIT_CASE(pv_semantics_descriptors),
 	KUNIT_CASE(pv_semantics_load_tls),
 	KUNIT_CASE(pv_semantics_debug_regs),
@@ -1175,6 +1277,70 @@ static struct kunit_suite pv_semantics_suite = {
 };
 
 kunit_test_suites(&pv_site_suite, &pv_patch_suite, &pv_semantics_suite);
+
+/*
+ * The layer's boot parameters are parsed by init code, which only a suite
+ * of init code may call: KUnit runs such suites at boot, before the
+ * others, and never after.
+ */
+static const struct obs_kernel_param *__init pv_early_param(const char *name)
+{
+	const struct obs_kernel_param *p;
+
+	for (p = __setup_start; p < __setup_end; p++)
+		if (p->early && !strcmp(p->str, name))
+			return p;
+	return NULL;
+}
+
+/*
+ * paravirt_mode= with a value it does not know says so and leaves the
+ * mode alone; without a value it is refused. (The badparam boot of make
+ * check passes another value.)
+ */
+static void __init pv_param_mode_unknown(struct kunit *test)
+{
+	const struct obs_kernel_param *p = pv_early_param("paravirt_mode");
+	static char arg[] __initdata = "pv-kunit-sideways";
+	enum pv_mode mode = pv_mode, after;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	pv_console_start(test, &pv_test_console);
+	ret = p->setup_func(arg);
+	pv_console_stop(&pv_test_console);
+	/* a mode taken now would not match the sites: put it back first */
+	after = pv_mode;
+	pv_mode = mode;
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, after, mode);
+	pv_console_expect(test, &pv_test_console,
+			  "paravirt: unknown value '%s' for paravirt_mode=, ignored",
+			  arg);
+
+	ret = p->setup_func(NULL);
+	after = pv_mode;
+	pv_mode = mode;
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_EQ(test, after, mode);
+}
+
+/*
+ * The cases are init code, which data may refer to only from a symbol
+ * modpost knows to be about init code: one named *_probe, as
+ * kunit_test_init_section_suites() names its own array.
+ */
+static struct kunit_case pv_param_cases_probe[] = {
+	KUNIT_CASE(pv_param_mode_unknown),
+	{}
+};
+
+static struct kunit_suite pv_param_suite = {
+	.name = "paravirt_params",
+	.test_cases = pv_param_cases_probe,
+};
+
+kunit_test_init_section_suites(&pv_param_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the paravirt layer");
 MODULE_LICENSE("GPL");

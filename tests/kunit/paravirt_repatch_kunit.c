@@ -10,17 +10,25 @@
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
+#include <linux/cred.h>
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/elf.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/kallsyms.h>
 #include <linux/kthread.h>
 #include <linux/memory.h>
 #include <linux/mm_types.h>
+#include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mount.h>
 #include <linux/nmi.h>
+#include <linux/path.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -300,6 +308,37 @@ static const struct pv_site *pv_victim_site(void)
 static struct pv_console pv_repatch_console;
 
 /*
+ * The victim's site while a case holds it tampered with, and the bytes it
+ * held before: the suite's exit puts them back before it re-patches, which
+ * a tampered site would make fail.
+ */
+static u8 *pv_victim_ip;
+static u8 pv_victim_saved[PV_SITE_LEN];
+
+static void pv_victim_write(u8 *ip, const u8 *bytes)
+{
+	mutex_lock(&text_mutex);
+	text_poke(ip, bytes, PV_SITE_LEN);
+	text_poke_sync();
+	mutex_unlock(&text_mutex);
+}
+
+static void pv_victim_tamper(u8 *ip, const u8 *bad)
+{
+	memcpy(pv_victim_saved, ip, PV_SITE_LEN);
+	pv_victim_ip = ip;
+	pv_victim_write(ip, bad);
+}
+
+static void pv_victim_untamper(void)
+{
+	if (!pv_victim_ip)
+		return;
+	pv_victim_write(pv_victim_ip, pv_victim_saved);
+	pv_victim_ip = NULL;
+}
+
+/*
  * A site holding bytes that are neither its form nor the compiler's (here
  * an int3, as a probe would leave) makes a request fail as a whole: no
  * site, no slot, no mode changes.
@@ -312,20 +351,16 @@ static void pv_repatch_refuses_tampered(struct kunit *test)
 	unsigned int before[PV_FORM_COUNT], after[PV_FORM_COUNT];
 	unsigned long failed = pv_repatch_totals.failed;
 	struct paravirt_ops ops;
-	u8 saved[PV_SITE_LEN], bad[PV_SITE_LEN];
+	u8 bad[PV_SITE_LEN];
 	u8 *ip;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	ip = pv_site_addr(s);
 	KUNIT_EXPECT_EQ(test, pv_repatch_victim(), read_cr0());
 
-	memcpy(saved, ip, PV_SITE_LEN);
-	memcpy(bad, saved, PV_SITE_LEN);
+	memcpy(bad, ip, PV_SITE_LEN);
 	bad[0] = INT3_INSN_OPCODE;
-	mutex_lock(&text_mutex);
-	text_poke(ip, bad, PV_SITE_LEN);
-	text_poke_sync();
-	mutex_unlock(&text_mutex);
+	pv_victim_tamper(ip, bad);
 
 	pv_count_forms(before);
 	KUNIT_EXPECT_EQ(test, before[PV_FORM_FOREIGN], 1);
@@ -346,10 +381,7 @@ static void pv_repatch_refuses_tampered(struct kunit *test)
 	pv_count_forms(after);
 	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(before)), 0);
 
-	mutex_lock(&text_mutex);
-	text_poke(ip, saved, PV_SITE_LEN);
-	text_poke_sync();
-	mutex_unlock(&text_mutex);
+	pv_victim_untamper();
 	KUNIT_EXPECT_EQ(test, pv_repatch_victim(), read_cr0());
 	pv_expect_state(test, mode, "after the refused request");
 }
@@ -437,6 +469,145 @@ static void pv_repatch_bad_request(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, pv_repatch(NULL, 0x80, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, pv_repatch_totals.requests, requests);
+}
+
+/* A request the control file refuses, with the message naming it. */
+enum pv_control_kind {
+	PV_CONTROL_UNKNOWN_REQUEST,
+	PV_CONTROL_UNKNOWN_BACKEND,
+	PV_CONTROL_UNPROBED_BACKEND,
+};
+
+struct pv_control_row {
+	const char *name;
+	enum pv_control_kind kind;
+};
+
+static const struct pv_control_row pv_control_rows[] = {
+	{ "unknown request", PV_CONTROL_UNKNOWN_REQUEST },
+	{ "unknown backend", PV_CONTROL_UNKNOWN_BACKEND },
+	{ "backend that did not probe", PV_CONTROL_UNPROBED_BACKEND },
+};
+
+KUNIT_ARRAY_PARAM_DESC(pv_control, pv_control_rows, name);
+
+KUNIT_DEFINE_ACTION_WRAPPER(pv_kern_unmount, kern_unmount, struct vfsmount *);
+KUNIT_DEFINE_ACTION_WRAPPER(pv_dput, dput, struct dentry *);
+KUNIT_DEFINE_ACTION_WRAPPER(pv_fput, fput, struct file *);
+
+/*
+ * The layer's control file, opened for writing as root would open it.
+ * The kernel's own debugfs mount is not reachable from here: a mount of
+ * debugfs's one superblock is.
+ */
+static struct file *pv_control_file(struct kunit *test)
+{
+	struct file_system_type *type = get_fs_type("debugfs");
+	struct dentry *dir, *control;
+	struct vfsmount *mnt;
+	struct path path;
+	struct file *f;
+
+	KUNIT_ASSERT_NOT_NULL(test, type);
+	mnt = kern_mount(type);
+	put_filesystem(type);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mnt);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pv_kern_unmount,
+							mnt), 0);
+	dir = debugfs_lookup("paravirt", NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dir);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pv_dput, dir), 0);
+	control = debugfs_lookup("control", dir);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, control);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pv_dput, control),
+			0);
+
+	path.mnt = mnt;
+	path.dentry = control;
+	f = dentry_open(&path, O_WRONLY, current_cred());
+	/* debugfs itself refuses to open a writable file under lockdown */
+	if (IS_ERR(f) && security_locked_down(LOCKDOWN_DEBUGFS))
+		kunit_skip(test, "debugfs is locked down: the control file cannot be opened (%ld)",
+			   PTR_ERR(f));
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pv_fput, f), 0);
+	return f;
+}
+
+/* Write @req to @f from user memory, as a write(2) would. */
+static ssize_t pv_control_send(struct kunit *test, struct file *f,
+			       const char *req)
+{
+	size_t len = strlen(req);
+	unsigned long ubuf;
+	loff_t pos = 0;
+
+	ubuf = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, ubuf, 0, "no user memory");
+	KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)ubuf, req, len), 0);
+	return vfs_write(f, (const char __user *)ubuf, len, &pos);
+}
+
+/*
+ * A request the control file does not know, a backend it does not know,
+ * and one that did not probe at boot: each is refused with its error and
+ * its message, and nothing is re-patched. (The init program writes other
+ * names, which make check looks for in the log.)
+ */
+static void pv_repatch_control_refusals(struct kunit *test)
+{
+	const struct pv_control_row *row = test->param_value;
+	unsigned long requests = pv_repatch_totals.requests;
+	const struct pv_backend *backend = pv_active_backend, *b;
+	enum pv_mode mode = pv_mode;
+	const char *name = NULL;
+	struct file *f;
+	char req[32];
+	ssize_t ret;
+
+	if (!IS_ENABLED(CONFIG_DEBUG_FS))
+		kunit_skip(test, "no debugfs: the kernel has no control file");
+	if (row->kind == PV_CONTROL_UNPROBED_BACKEND) {
+		for (b = __start_pv_backends; b < __stop_pv_backends; b++)
+			if (!pv_backend_available(b))
+				name = b->name;
+		if (!name)
+			kunit_skip(test, "every backend probed successfully");
+	}
+	f = pv_control_file(test);
+
+	pv_console_start(test, &pv_repatch_console);
+	switch (row->kind) {
+	case PV_CONTROL_UNKNOWN_REQUEST:
+		ret = pv_control_send(test, f, "pv-kunit-sideways");
+		pv_console_stop(&pv_repatch_console);
+		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+		pv_console_expect(test, &pv_repatch_console,
+				  "paravirt: control: unknown request '%s'",
+				  "pv-kunit-sideways");
+		break;
+	case PV_CONTROL_UNKNOWN_BACKEND:
+		ret = pv_control_send(test, f, "backend pv-kunit-nosuch\n");
+		pv_console_stop(&pv_repatch_console);
+		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+		pv_console_expect(test, &pv_repatch_console,
+				  "paravirt: control: backend '%s' is unknown",
+				  "pv-kunit-nosuch");
+		break;
+	case PV_CONTROL_UNPROBED_BACKEND:
+		snprintf(req, sizeof(req), "backend %s", name);
+		ret = pv_control_send(test, f, req);
+		pv_console_stop(&pv_repatch_console);
+		KUNIT_EXPECT_EQ(test, ret, -ENODEV);
+		pv_console_expect(test, &pv_repatch_console,
+				  "paravirt: control: backend '%s' is not available",
+				  name);
+		break;
+	}
+	KUNIT_EXPECT_EQ(test, pv_repatch_totals.requests, requests);
+	KUNIT_EXPECT_PTR_EQ(test, pv_active_backend, backend);
+	KUNIT_EXPECT_EQ(test, pv_mode, mode);
 }
 
 /* One worker of the storm: the operations being rewritten, in a loop. */
@@ -822,6 +993,7 @@ static struct kunit_case pv_repatch_cases[] = {
 	KUNIT_CASE(pv_repatch_keeps_guest_ops),
 	KUNIT_CASE(pv_repatch_refuses_tampered),
 	KUNIT_CASE(pv_repatch_bad_request),
+	KUNIT_CASE_PARAM(pv_repatch_control_refusals, pv_control_gen_params),
 	KUNIT_CASE(pv_repatch_task_walk),
 	KUNIT_CASE(pv_repatch_module_race),
 	KUNIT_CASE_SLOW(pv_repatch_storm),
@@ -830,12 +1002,14 @@ static struct kunit_case pv_repatch_cases[] = {
 };
 
 /*
- * After every case, even one an assertion ended half-way: the boot pass's
- * backend and mode, so that one failure does not leave the kernel patched
- * otherwise for the cases and suites that follow.
+ * After every case, even one an assertion ended half-way: the victim's
+ * bytes, then the boot pass's backend and mode, so that one failure does
+ * not leave the kernel patched otherwise for the cases and suites that
+ * follow.
  */
 static void pv_repatch_exit(struct kunit *test)
 {
+	pv_victim_untamper();
 	if (pv_active_backend != pv_boot_backend ||
 	    pv_mode != pv_boot_stats.mode)
 		pv_restore_boot_state(test);

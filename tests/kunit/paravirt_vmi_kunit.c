@@ -6,6 +6,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/io.h>
 #include <linux/memory.h>
 #include <linux/pgtable.h>
 #include <linux/string.h>
@@ -127,12 +128,11 @@ static void vmi_sites_use_rom_code(struct kunit *test)
 	unsigned int inlined = 0, called = 0;
 	const struct pv_site *s;
 
-	if (!vmi_active()) {
-		KUNIT_EXPECT_EQ(test, vmi_rom.count, 0);
-		return;
-	}
+	/* vmi_active_iff_rom_valid checks that no ROM is recorded then */
+	if (!vmi_active())
+		kunit_skip(test, "the vmi backend is not in use");
 	if (pv_mode == PV_MODE_UNPATCH)
-		return;
+		kunit_skip(test, "mode unpatch: every site calls its trampoline");
 
 	mutex_lock(&text_mutex);
 	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
@@ -172,20 +172,41 @@ static void vmi_sites_use_rom_code(struct kunit *test)
 }
 
 /*
- * The copy lives in kernel text and is executable. (That it is read-only
- * once the kernel protects its text is checked by CONFIG_DEBUG_WX at the
- * end of boot, after these tests.)
+ * The copy area lives in kernel text and is executable (that it becomes
+ * read-only once the kernel protects its text is checked by
+ * CONFIG_DEBUG_WX at the end of boot, after these tests). With a ROM it
+ * holds the ROM's call table byte for byte, as the ROM still publishes
+ * it, and int3 after it; without one, int3 throughout.
  */
 static void vmi_code_in_kernel_text(struct kunit *test)
 {
-	unsigned int level;
+	unsigned int level, copied = 0;
 	pte_t *pte = lookup_address((unsigned long)vmi_code, &level);
+	const u8 *p;
 
 	KUNIT_EXPECT_TRUE(test, core_kernel_text((unsigned long)vmi_code));
 	/* the area ends in kernel text too (an int3 follows it) */
 	KUNIT_EXPECT_TRUE(test, core_kernel_text((unsigned long)vmi_code_end));
 	KUNIT_ASSERT_NOT_NULL(test, pte);
 	KUNIT_EXPECT_TRUE(test, pte_exec(*pte));
+
+	if (vmi_active()) {
+		const u8 *rom = phys_to_virt(vmi_rom_phys);
+
+		copied = vmi_rom.count * VMI_ENTRY_SIZE;
+		KUNIT_ASSERT_LE(test, copied,
+				(unsigned int)(vmi_code_end - vmi_code));
+		KUNIT_ASSERT_LE(test, vmi_rom.table + copied, vmi_rom.size);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(vmi_code, rom + vmi_rom.table,
+						 copied), 0,
+				    "the copied call table differs from the ROM's");
+	}
+	for (p = vmi_code + copied; p < vmi_code_end; p++)
+		if (*p != INT3_INSN_OPCODE)
+			break;
+	KUNIT_EXPECT_PTR_EQ_MSG(test, p, (const u8 *)vmi_code_end,
+				"byte %#x past the copy is not int3",
+				(unsigned int)(p - vmi_code));
 }
 
 /*

@@ -32,6 +32,22 @@
 #include <asm/tlbflush.h>
 
 #include "../../backends/xen/xen.h"
+#include "pv_console.h"
+
+/* What the backend prints while a case runs; too big for a stack. */
+static struct pv_console xen_console;
+
+/* The messages of xen_find_leaves(), with the backend's prefix. */
+#define XEN_MSG_NO_SIGNATURE \
+	"paravirt: xen: no Xen signature in CPUID leaves %#x-%#x"
+#define XEN_MSG_SHORT_LEAVES \
+	"paravirt: xen: Xen's CPUID leaves at %#x end at %#x, before the version leaf"
+
+static void expect_no_signature_msg(struct kunit *test)
+{
+	pv_console_expect(test, &xen_console, XEN_MSG_NO_SIGNATURE,
+			  XEN_CPUID_FIRST, XEN_CPUID_END - XEN_CPUID_STEP);
+}
 
 /* --- CPUID tables ---------------------------------------------------------- */
 
@@ -136,10 +152,13 @@ static void xen_detect_wrong_signature(struct kunit *test)
 	fake_signature(0x40000000, 0x40000005, row->sig);
 	fake_set(0x40000001, 0x40011, 0, 0, 0);
 	fake_set(0x40000002, 1, 0x40000000, 0, 0);
+	pv_console_start(test, &xen_console);
 	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -ENODEV);
-	/* every base was looked at */
+	pv_console_stop(&xen_console);
+	/* every base was looked at, and the message names the whole range */
 	KUNIT_EXPECT_EQ(test, fake_reads,
 			(XEN_CPUID_END - XEN_CPUID_FIRST) / XEN_CPUID_STEP);
+	expect_no_signature_msg(test);
 }
 
 /* Xen's own leaves, but where the scan does not look. */
@@ -149,10 +168,16 @@ static void xen_detect_outside_scan(struct kunit *test)
 
 	fake_reset();
 	fake_xen(XEN_CPUID_END, XEN_CPUID_END + 5, 0x40011);
+	pv_console_start(test, &xen_console);
 	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -ENODEV);
+	pv_console_stop(&xen_console);
+	expect_no_signature_msg(test);
 	fake_reset();
 	fake_xen(0x40000080, 0x40000085, 0x40011);
+	pv_console_start(test, &xen_console);
 	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -ENODEV);
+	pv_console_stop(&xen_console);
+	expect_no_signature_msg(test);
 }
 
 /*
@@ -163,15 +188,27 @@ static void xen_detect_short_leaves(struct kunit *test)
 {
 	struct xen_leaves l = { };
 
+	/* each refusal names the base and the last leaf */
+	pv_console_start(test, &xen_console);
 	fake_xen(0x40000000, 0x40000000, 0x40011);
 	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -EINVAL);
 	fake_reset();
 	fake_xen(0x40000100, 0x40000100, 0x40011);
 	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -EINVAL);
+	pv_console_stop(&xen_console);
+	pv_console_expect(test, &xen_console, XEN_MSG_SHORT_LEAVES,
+			  0x40000000, 0x40000000);
+	pv_console_expect(test, &xen_console, XEN_MSG_SHORT_LEAVES,
+			  0x40000100, 0x40000100);
+
 	fake_reset();
 	fake_xen(0x40000100, 0x40000101, 0x40011);
+	pv_console_start(test, &xen_console);
 	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), 0);
+	pv_console_stop(&xen_console);
 	KUNIT_EXPECT_EQ(test, l.version, 0x40011);
+	KUNIT_EXPECT_FALSE(test, pv_console_has(&xen_console,
+						"before the version leaf"));
 }
 
 /* SVM's vmmcall on AMD and Hygon, VMX's vmcall on the others. */
@@ -277,6 +314,23 @@ static int xen_sim_fill(struct kunit_suite *suite)
 	return 0;
 }
 
+/*
+ * The page back as the boot left it, all int3: nothing may reach the
+ * tests' handler once the suite is over.
+ */
+static void xen_sim_clear(struct kunit_suite *suite)
+{
+	u8 *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+
+	if (WARN_ON(!buf))
+		return;
+	memset(buf, INT3_INSN_OPCODE, PAGE_SIZE);
+	mutex_lock(&text_mutex);
+	text_poke(xen_sim_page, buf, PAGE_SIZE);
+	mutex_unlock(&text_mutex);
+	kfree(buf);
+}
+
 static int xen_case_init(struct kunit *test)
 {
 	fake_reset();
@@ -325,8 +379,15 @@ static void expect_count(struct kunit *test, struct xen_op_count *c,
 static void xen_setup_hypercalls(struct kunit *test)
 {
 	struct xen_hv *hv = sim_hv(test);
+	int err;
 
-	KUNIT_ASSERT_EQ(test, xen_sim_setup(hv), 0);
+	pv_console_start(test, &xen_console);
+	err = xen_sim_setup(hv);
+	pv_console_stop(&xen_console);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	/* a page that answers everything gives no reason to complain */
+	KUNIT_EXPECT_FALSE(test, pv_console_has(&xen_console,
+						"simulated page: "));
 	KUNIT_EXPECT_EQ(test, sim.n, 5);
 	expect_call(test, 0, XEN_HC_XEN_VERSION, XEN_VER_VERSION, 0);
 	KUNIT_EXPECT_EQ(test, sim.call[1].nr, XEN_HC_XEN_VERSION);
@@ -355,7 +416,12 @@ static void xen_setup_version_fails(struct kunit *test)
 	struct xen_hv *hv = sim_hv(test);
 
 	sim.ret[XEN_HC_XEN_VERSION] = SIM_ENOSYS;
+	pv_console_start(test, &xen_console);
 	KUNIT_EXPECT_EQ(test, xen_sim_setup(hv), -EIO);
+	pv_console_stop(&xen_console);
+	pv_console_expect(test, &xen_console,
+			  "paravirt: xen: simulated page: xen_version failed (%d): hypercalls do not work",
+			  SIM_ENOSYS);
 	KUNIT_EXPECT_EQ(test, sim.n, 1);
 	KUNIT_EXPECT_FALSE(test, hv->has_halt);
 	KUNIT_EXPECT_FALSE(test, hv->has_flush);
@@ -366,8 +432,16 @@ static void xen_setup_op_fails(struct kunit *test)
 {
 	struct xen_hv *hv = sim_hv(test);
 
+	int err;
+
 	sim.ret[XEN_HC_SCHED_OP] = SIM_ENOSYS;
-	KUNIT_ASSERT_EQ(test, xen_sim_setup(hv), 0);
+	pv_console_start(test, &xen_console);
+	err = xen_sim_setup(hv);
+	pv_console_stop(&xen_console);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	pv_console_expect(test, &xen_console,
+			  "paravirt: xen: simulated page: sched_op failed (%d): halt stays native",
+			  SIM_ENOSYS);
 	KUNIT_EXPECT_EQ(test, sim.n, 5);
 	KUNIT_EXPECT_FALSE(test, hv->has_halt);
 	KUNIT_EXPECT_TRUE(test, hv->has_flush);
@@ -375,7 +449,13 @@ static void xen_setup_op_fails(struct kunit *test)
 	hv = sim_hv(test);
 	memset(&sim, 0, sizeof(sim));
 	sim.ret[XEN_HC_HVM_OP] = SIM_EPERM;
-	KUNIT_ASSERT_EQ(test, xen_sim_setup(hv), 0);
+	pv_console_start(test, &xen_console);
+	err = xen_sim_setup(hv);
+	pv_console_stop(&xen_console);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	pv_console_expect(test, &xen_console,
+			  "paravirt: xen: simulated page: hvm_op(flush_tlbs) failed (%d): TLB flushes stay native",
+			  SIM_EPERM);
 	KUNIT_EXPECT_EQ(test, sim.n, 5);
 	KUNIT_EXPECT_TRUE(test, hv->has_halt);
 	KUNIT_EXPECT_FALSE(test, hv->has_flush);
@@ -384,7 +464,13 @@ static void xen_setup_op_fails(struct kunit *test)
 	hv = sim_hv(test);
 	memset(&sim, 0, sizeof(sim));
 	sim.features_fail = true;
-	KUNIT_ASSERT_EQ(test, xen_sim_setup(hv), 0);
+	pv_console_start(test, &xen_console);
+	err = xen_sim_setup(hv);
+	pv_console_stop(&xen_console);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	pv_console_expect(test, &xen_console,
+			  "paravirt: xen: simulated page: feature flags unreadable (%d)",
+			  -22);
 	KUNIT_EXPECT_EQ(test, hv->features, 0);
 	KUNIT_EXPECT_EQ(test, hv->version, SIM_VERSION);
 	KUNIT_EXPECT_TRUE(test, hv->has_halt && hv->has_flush);
@@ -442,24 +528,38 @@ static void xen_halt_failure_native(struct kunit *test)
 
 	sim.ret[XEN_HC_SCHED_OP] = SIM_ENOSYS;
 	KUNIT_ASSERT_FALSE(test, irqs_disabled());
+	pv_console_start(test, &xen_console);
 	xen_sim_halt(hv);
+	pv_console_stop(&xen_console);
+	pv_console_expect(test, &xen_console,
+			  "paravirt: xen: simulated page: SCHEDOP_block failed (%d): halt is native from now on",
+			  SIM_ENOSYS);
 	KUNIT_EXPECT_EQ(test, sim.n, 1);
 	KUNIT_EXPECT_TRUE(test, hv->halt_native);
 	expect_count(test, &hv->halt, 1, 1, 1);
 
+	/* said once: the next halt is native without a word */
+	pv_console_start(test, &xen_console);
 	xen_sim_halt(hv);
+	pv_console_stop(&xen_console);
+	KUNIT_EXPECT_FALSE(test, pv_console_has(&xen_console,
+						"SCHEDOP_block failed"));
 	KUNIT_EXPECT_EQ(test, sim.n, 1);
 	expect_count(test, &hv->halt, 1, 1, 2);
 }
 
+/*
+ * TLB-flush interrupts taken on every CPU. A CPU counts the flushes other
+ * CPUs ask of it, never its own, so the sum grows by the number of other
+ * CPUs a flush reaches wherever this task runs: it may move between two
+ * reads (the console capture sleeps).
+ */
 static unsigned int remote_tlb_irqs(void)
 {
-	unsigned int cpu, n = 0, self = get_cpu();
+	unsigned int cpu, n = 0;
 
 	for_each_online_cpu(cpu)
-		if (cpu != self)
-			n += per_cpu(irq_stat, cpu).irq_tlb_count;
-	put_cpu();
+		n += per_cpu(irq_stat, cpu).irq_tlb_count;
 	return n;
 }
 
@@ -474,14 +574,24 @@ static void xen_flush_failure_native(struct kunit *test)
 
 	sim.ret[XEN_HC_HVM_OP] = SIM_ENOSYS;
 	before = remote_tlb_irqs();
+	pv_console_start(test, &xen_console);
 	sim_flush(hv);
+	pv_console_stop(&xen_console);
 	KUNIT_EXPECT_GE(test, remote_tlb_irqs() - before, others);
+	pv_console_expect(test, &xen_console,
+			  "paravirt: xen: simulated page: hvm_op(flush_tlbs) failed (%d): flush_tlb_multi is native from now on",
+			  SIM_ENOSYS);
 	KUNIT_EXPECT_EQ(test, sim.n, 1);
 	KUNIT_EXPECT_TRUE(test, hv->flush_native);
 	expect_count(test, &hv->flush, 1, 1, 1);
 
+	/* said once: the next flush is native without a word */
 	before = remote_tlb_irqs();
+	pv_console_start(test, &xen_console);
 	sim_flush(hv);
+	pv_console_stop(&xen_console);
+	KUNIT_EXPECT_FALSE(test, pv_console_has(&xen_console,
+						"hvm_op(flush_tlbs) failed"));
 	KUNIT_EXPECT_GE(test, remote_tlb_irqs() - before, others);
 	KUNIT_EXPECT_EQ(test, sim.n, 1);
 	expect_count(test, &hv->flush, 1, 1, 2);
@@ -626,6 +736,8 @@ static void xen_real_hypercalls(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, flushes, 0);
 		return;
 	}
+	if (!xen_hv.has_halt && !xen_hv.has_flush)
+		kunit_skip(test, "Xen answered neither hypercall at set-up");
 	if (xen_hv.has_halt) {
 		KUNIT_ASSERT_FALSE(test, irqs_disabled());
 		xen_halt();
@@ -667,6 +779,7 @@ static struct kunit_case xen_cases[] = {
 static struct kunit_suite xen_suite = {
 	.name = "paravirt_xen",
 	.suite_init = xen_sim_fill,
+	.suite_exit = xen_sim_clear,
 	.init = xen_case_init,
 	.test_cases = xen_cases,
 };
