@@ -16,10 +16,10 @@
 #   patch-is-am   that tree equals the git am result (so the pristine
 #                 commit is the tarball and both tools agree)
 #   graft-equal   every file the series adds or changes equals the file
-#                 graft.py makes (symlinks followed), run against a scratch
+#                 graft.py makes, run against a scratch
 #                 copy of the files the graft touches; the documentation
 #                 equals the project's Documentation/*.rst
-#   graft-covered every file the graft links or edits is in the series
+#   graft-covered every file the graft copies or edits is in the series
 #
 # usage: scripts/check-patches.sh [PATCH_DIR]
 #
@@ -202,14 +202,6 @@ out = subprocess.run(["git", "-C", am, "diff", "--name-status", "-z",
                       "--no-renames", base, "HEAD"], check=True,
                      stdout=subprocess.PIPE).stdout.decode().split("\0")
 changed = dict(zip(out[1::2], out[0::2]))
-try:
-    tracked = subprocess.run(["git", "-C", top, "ls-files", "-z", "-co",
-                              "--exclude-standard"], check=True,
-                             stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL).stdout.decode()
-    tracked = {os.path.join(top, f) for f in tracked.split("\0") if f}
-except (subprocess.CalledProcessError, OSError):
-    tracked = None
 bad = 0
 def fail(msg):
     global bad
@@ -238,14 +230,9 @@ else:
         if os.path.isfile(path):
             want.add(rel)
             continue
-        for d, _, names in os.walk(path, followlinks=True):
+        for d, _, names in os.walk(path):
             for n in names:
-                f = os.path.join(d, n)
-                real = os.path.realpath(f)
-                if tracked is not None and real.startswith(top + "/") \
-                        and real not in tracked:
-                    continue  # a file git ignores in the project
-                want.add(os.path.relpath(f, gtree))
+                want.add(os.path.relpath(os.path.join(d, n), gtree))
     for f in sorted(os.listdir(os.path.join(top, "Documentation"))):
         if f.endswith(".rst"):
             want.add(DOC + f)

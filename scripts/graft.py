@@ -4,9 +4,11 @@
 
 usage: graft.py PROJECT_DIR LINUX_TREE
 
-Links the project's files into the tree, takes the tree's own paravirt
+Copies the project's files into the tree, takes the tree's own paravirt
 core out of the build and applies the few edits of upstream files that the
-layer needs. Every edited file is first restored from the pristine copy kept
+layer needs. A tree file is written only when its content differs, so its
+modification time, and with it every object built from it, stays as it was
+when another checkout of the same sources grafts again. Every edited file is first restored from the pristine copy kept
 beside it (FILE.pvlayer-orig), so grafting is idempotent and follows changes
 of this script. Every edit names an anchor that must occur exactly once in
 the pristine file; if the tree changed so that an anchor is missing or
@@ -14,9 +16,16 @@ ambiguous, the graft stops with a message naming the edit.
 """
 
 import os
+import re
+import subprocess
 import sys
 
 ORIG = ".pvlayer-orig"
+# Lists, in the tree's top directory, the tree paths the graft copied.
+MANIFEST = ".pvlayer-graft"
+# Build products and editor files a walk of a non-git project skips.
+IGNORED_NAMES = re.compile(r"(\.o|\.ko|\.cmd|\.mod|\.mod\.c|\.a|\.so|~|"
+                           r"\.pyc)$")
 
 # (name, file, anchor, replacement). The replacement contains the anchor
 # when the edit inserts text next to it.
@@ -198,7 +207,8 @@ EDITS += [
                 "native_x2apic_icr_write(cfg, apicid);")),
 ]
 
-# Tree path -> project path (relative to the project directory).
+# Tree path -> project path (relative to the project directory); a
+# directory is copied whole.
 LINKS = {
     "arch/x86/include/asm/paravirt.h": "include/asm/paravirt.h",
     "arch/x86/include/asm/paravirt_types.h": "include/asm/paravirt_types.h",
@@ -285,21 +295,126 @@ def apply_edits(tree):
                 f.write(text)
 
 
-def link(tree, proj):
-    os.makedirs(os.path.join(tree, "arch/x86/paravirt"), exist_ok=True)
-    for rel, target in LINKS.items():
-        path = os.path.join(tree, rel)
-        dest = os.path.join(proj, target)
-        if not os.path.exists(dest):
-            die("project file %s is missing" % target)
-        if os.path.islink(path):
-            if os.readlink(path) == dest:
+def project_files(proj, target):
+    """Files of the project under @target (a file or a directory).
+
+    Tracked files and untracked ones git does not ignore, when the project
+    is a git checkout; otherwise a walk that skips build products and
+    hidden files.
+    """
+    full = os.path.join(proj, target)
+    if os.path.isfile(full):
+        return [target]
+    out = None
+    if os.path.exists(os.path.join(proj, ".git")):
+        try:
+            out = subprocess.run(
+                ["git", "-C", proj, "ls-files", "-z", "--cached", "--others",
+                 "--exclude-standard", "--", target],
+                check=True, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL).stdout.decode()
+        except (subprocess.CalledProcessError, OSError):
+            out = None
+    if out is not None:
+        files = [f for f in out.split("\0") if f]
+        return sorted({f for f in files
+                       if os.path.isfile(os.path.join(proj, f))})
+    files = []
+    for dirpath, dirs, names in os.walk(full):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for n in names:
+            if n.startswith(".") or IGNORED_NAMES.search(n):
                 continue
+            files.append(os.path.relpath(os.path.join(dirpath, n), proj))
+    return sorted(files)
+
+
+def planned_files(proj):
+    """Tree path -> project path of every file LINKS puts into the tree."""
+    plan = {}
+    for tree_rel, target in LINKS.items():
+        if not os.path.exists(os.path.join(proj, target)):
+            die("project file %s is missing" % target)
+        for f in project_files(proj, target):
+            if os.path.isfile(os.path.join(proj, target)):
+                plan[tree_rel] = f
+            else:
+                plan[os.path.join(tree_rel, os.path.relpath(f, target))] = f
+    return plan
+
+
+def copy_file(src, path):
+    """Copy @src to @path unless @path already holds the same bytes."""
+    with open(src, "rb") as f:
+        data = f.read()
+    mode = os.stat(src).st_mode & 0o777
+    if os.path.islink(path):
+        os.unlink(path)
+    elif os.path.isfile(path):
+        with open(path, "rb") as f:
+            if f.read() == data:
+                if os.stat(path).st_mode & 0o777 != mode:
+                    os.chmod(path, mode)
+                return 0
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".pvlayer-new"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+    return 1
+
+
+def remove_stale(tree, plan, owned):
+    """Remove what an earlier graft put into the tree and the project lost.
+
+    @owned: the tree paths the earlier graft copied (its MANIFEST).
+    """
+    for rel in LINKS:
+        if os.path.islink(os.path.join(tree, rel)):  # an older graft's link
+            os.unlink(os.path.join(tree, rel))
+    for rel in owned - set(plan):
+        path = os.path.join(tree, rel)
+        if os.path.isfile(path) and not os.path.exists(path + ORIG):
             os.unlink(path)
-        elif os.path.exists(path):
-            pristine(tree, rel)  # keep the tree's own file aside
-            os.unlink(path)
-        os.symlink(dest, path)
+    for rel in LINKS:
+        top = os.path.join(tree, rel)
+        if not os.path.isdir(top):
+            continue
+        for dirpath, dirs, names in os.walk(top, topdown=False):
+            for n in names:
+                path = os.path.join(dirpath, n)
+                if os.path.relpath(path, tree) not in plan:
+                    os.unlink(path)
+            for d in dirs:
+                path = os.path.join(dirpath, d)
+                if not os.listdir(path):
+                    os.rmdir(path)
+
+
+def copy_project(tree, proj):
+    """Put the project's files into the tree.
+
+    Return the number of files the graft holds and of those it wrote.
+    """
+    plan = planned_files(proj)
+    manifest = os.path.join(tree, MANIFEST)
+    owned = set()
+    if os.path.exists(manifest):
+        with open(manifest) as f:
+            owned = set(f.read().split())
+    for rel in LINKS:
+        path = os.path.join(tree, rel)
+        # A regular file no graft wrote is the tree's own: keep it aside.
+        if rel in plan and rel not in owned and not os.path.islink(path) \
+                and os.path.isfile(path):
+            pristine(tree, rel)
+    remove_stale(tree, plan, owned)
+    written = sum(copy_file(os.path.join(proj, src), os.path.join(tree, rel))
+                  for rel, src in sorted(plan.items()))
+    with open(manifest, "w") as f:
+        f.write("".join(rel + "\n" for rel in sorted(plan)))
+    return len(plan), written
 
 
 def main():
@@ -310,9 +425,9 @@ def main():
     if not os.path.isfile(os.path.join(tree, "arch/x86/kernel/paravirt.c")):
         die("%s does not look like a Linux tree" % tree)
     apply_edits(tree)
-    link(tree, proj)
-    print("graft: %d edits applied, %d links in place" %
-          (len(EDITS), len(LINKS)))
+    files, written = copy_project(tree, proj)
+    print("graft: %d edits applied, %d project files in place, %d written" %
+          (len(EDITS), files, written))
 
 
 if __name__ == "__main__":

@@ -44,8 +44,6 @@ AUTHOR = "pvlayer maintainers"
 EMAIL = "pvlayer@localhost"
 SIGNOFF = "Signed-off-by: %s <%s>" % (AUTHOR, EMAIL)
 DOC_DIR = "Documentation/virt/pvlayer"
-IGNORED_NAMES = re.compile(r"(\.o|\.ko|\.cmd|\.mod|\.mod\.c|\.a|\.so|~|"
-                           r"\.pyc)$")
 
 # One commit each, in this order. "paths" claims tree paths (the file
 # itself or everything under a directory); "edits" claims the EDITS whose
@@ -315,52 +313,9 @@ def git(repo, *args, env=None, capture=False):
     return run(base + list(args), env=env, capture=capture)
 
 
-def project_files(proj, target):
-    """Files of the project under @target (a file or a directory).
-
-    Tracked files and untracked ones git does not ignore, when the project
-    is a git checkout; otherwise a walk that skips build products and
-    hidden files.
-    """
-    full = os.path.join(proj, target)
-    if os.path.isfile(full):
-        return [target]
-    out = None
-    if os.path.exists(os.path.join(proj, ".git")):
-        try:
-            out = subprocess.run(
-                ["git", "-C", proj, "ls-files", "-z", "--cached", "--others",
-                 "--exclude-standard", "--", target],
-                check=True, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL).stdout.decode()
-        except (subprocess.CalledProcessError, OSError):
-            out = None
-    if out is not None:
-        files = [f for f in out.split("\0") if f]
-        return sorted({f for f in files
-                       if os.path.isfile(os.path.join(proj, f))})
-    files = []
-    for dirpath, dirs, names in os.walk(full):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for n in names:
-            if n.startswith(".") or IGNORED_NAMES.search(n):
-                continue
-            files.append(os.path.relpath(os.path.join(dirpath, n), proj))
-    return sorted(files)
-
-
 def planned_files(proj):
     """Tree path -> project path of every file the series adds or replaces."""
-    plan = {}
-    for tree_rel, target in graft.LINKS.items():
-        if not os.path.exists(os.path.join(proj, target)):
-            die("project file %s is missing" % target)
-        for f in project_files(proj, target):
-            if os.path.isfile(os.path.join(proj, target)):
-                plan[tree_rel] = f
-            else:
-                sub = os.path.relpath(f, target)
-                plan[os.path.join(tree_rel, sub)] = f
+    plan = graft.planned_files(proj)
     for f in sorted(os.listdir(os.path.join(proj, "Documentation"))):
         if f.endswith(".rst"):
             plan[os.path.join(DOC_DIR, f)] = os.path.join("Documentation", f)
