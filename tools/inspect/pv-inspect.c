@@ -12,16 +12,11 @@
  *
  * A site as the compiler emits it is a five-byte direct call, e8 <rel32>,
  * of its operation's trampoline, the function "__pv_tramp.<group.member>"
- * that jumps through the slot (arch/x86/paravirt/tramp.c). The trampolines
- * are found by their symbols in the kernel image; in a module the call is
- * a relocation against one of the kernel's two tables of trampolines,
- * __pv_tramps and __pv_noinstr_tramps, checked against that kernel.
+ * that jumps through the slot (arch/x86/paravirt/tramp.c).
  *
  * The record layout, the clobber bits and the template layout come from
  * asm/paravirt_site.h and the operation names from asm/paravirt_ops_list.h,
  * the same headers the kernel is built with.
- *
- * Usage: pv-inspect [--json] [--pti] [--vmlinux VMLINUX] FILE
  */
 
 #define _GNU_SOURCE		/* program_invocation_short_name */
@@ -30,13 +25,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdnoreturn.h>
 #include <string.h>
-#include <unistd.h>
 #include <getopt.h>
 #include <gelf.h>
 
@@ -53,13 +44,9 @@
 #define elf_sym_t	__typeof__(*gelf_getsym(NULL, 0, NULL))
 #define elf_rela_t	__typeof__(*gelf_getrela(NULL, 0, NULL))
 
-/* The kernel's layouts, as this tool decodes them. */
+/* The kernel's layouts, as this tool decodes them (12 bytes: no padding). */
 static_assert(sizeof(struct pv_site) == PV_SITE_RECORD_SIZE,
 	      "struct pv_site is not PV_SITE_RECORD_SIZE bytes");
-static_assert(offsetof(struct pv_site, op) == 4 &&
-	      offsetof(struct pv_site, clobbers) == 6 &&
-	      offsetof(struct pv_site, len) == 8,
-	      "struct pv_site has padding");
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the kernel's tables are read as the host's own structures"
 #endif
@@ -67,13 +54,8 @@ static_assert(sizeof(void *) == 8 &&
 	      sizeof(struct pv_template) == PV_TEMPLATE_SIZE,
 	      "struct pv_template is not laid out as on x86_64");
 
-/* x86-64 instruction facts the patch pass relies on. */
+/* call rel32: the original site, PV_SITE_LEN bytes long */
 #define OP_CALL_REL32		0xe8
-#define CALL_REL32_LEN		5
-
-/* The original site is exactly the call of the trampoline. */
-static_assert(PV_SITE_LEN == CALL_REL32_LEN,
-	      "a site is not one call rel32 long");
 
 /* Symbols of the trampolines: the prefix, then the operation's name. */
 #define TRAMP_PREFIX		"__pv_tramp."
@@ -85,10 +67,7 @@ static const char *const clobber_names[] = {
 	"rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "rbx",
 };
 
-/*
- * Slot n of pv_ops is entry n of the list (checked by the kernel); the
- * names are the classifier's (pv_op_name()), this copy gives the count.
- */
+/* Slot n of pv_ops is entry n (the kernel checks); this copy gives the count */
 static const struct {
 	const char *name;
 	bool returns;
@@ -118,22 +97,21 @@ static void *xcalloc(size_t n, size_t size)
 /* addr: link-time address, 0 in a module; info: what SHT_RELA relocates */
 struct section {
 	const char *name;
-	uint64_t addr, size, flags;
-	uint32_t type, info;
+	u64 addr, size, flags;
+	u32 type, info;
 	const u8 *data;		/* NULL for SHT_NOBITS */
 	elf_data_t *edata;
 };
 
 struct symbol {
 	const char *name;
-	uint64_t value, size;
+	u64 value, size;
 	unsigned int shndx;
 	unsigned char type, bind;
 };
 
 struct image {
 	const char *path;
-	int fd;
 	elf_file *elf;
 	bool rel;			/* ET_REL: a module */
 	struct section *secs;
@@ -154,9 +132,7 @@ static int sym_cmp(const void *a, const void *b)
 	if (x->value != y->value)
 		return x->value < y->value ? -1 : 1;
 	/* functions before other symbols at the same address */
-	if (x->type != y->type)
-		return x->type == STT_FUNC ? -1 : y->type == STT_FUNC ? 1 : 0;
-	return 0;
+	return (y->type == STT_FUNC) - (x->type == STT_FUNC);
 }
 
 static void load_symbols(struct image *img, elf_section *scn,
@@ -177,9 +153,7 @@ static void load_symbols(struct image *img, elf_section *scn,
 
 		if (!gelf_getsym(d, i, &es))
 			die("%s: cannot read symbol %zu", img->path, i);
-		s->name = elf_strptr(img->elf, sh->sh_link, es.st_name);
-		if (!s->name)
-			s->name = "";
+		s->name = elf_strptr(img->elf, sh->sh_link, es.st_name) ?: "";
 		s->value = es.st_value;
 		s->size = es.st_size;
 		s->shndx = es.st_shndx;
@@ -199,13 +173,12 @@ static void open_image(struct image *img, const char *path)
 	elf_ehdr_t eh;
 	elf_section *scn = NULL;
 	size_t shstrndx, i;
+	int fd = open(path, O_RDONLY);
 
-	memset(img, 0, sizeof(*img));
-	img->path = path;
-	img->fd = open(path, O_RDONLY);
-	if (img->fd < 0)
-		die("%s: %s", path, strerror(errno));
-	img->elf = elf_begin(img->fd, ELF_C_READ, NULL);
+	if (fd < 0)
+		err(1, "%s", path);
+	*img = (struct image){ .path = path };
+	img->elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (!img->elf || elf_kind(img->elf) != ELF_K_ELF)
 		die("%s: not an ELF file", path);
 	if (!gelf_getehdr(img->elf, &eh) ||
@@ -229,9 +202,7 @@ static void open_image(struct image *img, const char *path)
 		if (i >= img->nr_secs || !gelf_getshdr(scn, &sh))
 			die("%s: cannot read section %zu", path, i);
 		s = &img->secs[i];
-		s->name = elf_strptr(img->elf, shstrndx, sh.sh_name);
-		if (!s->name)
-			s->name = "";
+		s->name = elf_strptr(img->elf, shstrndx, sh.sh_name) ?: "";
 		s->addr = sh.sh_addr;
 		s->size = sh.sh_size;
 		s->flags = sh.sh_flags;
@@ -252,34 +223,26 @@ static void open_image(struct image *img, const char *path)
 }
 
 static const struct section *find_section(const struct image *img,
-					  const char *name, size_t *index)
+					  const char *name)
 {
 	size_t i;
 
-	for (i = 1; i < img->nr_secs; i++) {
-		if (!strcmp(img->secs[i].name, name)) {
-			if (index)
-				*index = i;
+	for (i = 1; i < img->nr_secs; i++)
+		if (!strcmp(img->secs[i].name, name))
 			return &img->secs[i];
-		}
-	}
 	return NULL;
 }
 
-/*
- * The allocated section of a kernel image holding [addr, addr + len), or
- * 0 if there is none.
- */
-static size_t section_at(const struct image *img, uint64_t addr, uint64_t len)
+/* The allocated section of a kernel image holding [addr, addr + len), or 0 */
+static size_t section_at(const struct image *img, u64 addr, u64 len)
 {
 	size_t i;
 
 	for (i = 1; i < img->nr_secs; i++) {
 		const struct section *s = &img->secs[i];
 
-		if (!(s->flags & SHF_ALLOC) || !s->data)
-			continue;
-		if (addr >= s->addr && addr - s->addr <= s->size &&
+		if ((s->flags & SHF_ALLOC) && s->data && addr >= s->addr &&
+		    addr - s->addr <= s->size &&
 		    len <= s->size - (addr - s->addr))
 			return i;
 	}
@@ -287,14 +250,13 @@ static size_t section_at(const struct image *img, uint64_t addr, uint64_t len)
 }
 
 /* Read @len bytes at link-time address @addr of a kernel image. */
-static void read_addr(const struct image *img, uint64_t addr, void *buf,
+static void read_addr(const struct image *img, u64 addr, void *buf,
 		      size_t len, const char *what)
 {
 	size_t i = section_at(img, addr, len);
 
 	if (!i)
-		die("%s: %s at %#llx is in no section", img->path, what,
-		    (unsigned long long)addr);
+		die("%s: %s at %#llx is in no section", img->path, what, addr);
 	memcpy(buf, img->secs[i].data + (addr - img->secs[i].addr), len);
 }
 
@@ -323,7 +285,7 @@ static const struct symbol *sym_by_name(const struct image *img,
  * after it, a function covering it if there is one.
  */
 static const struct symbol *sym_before(const struct image *img,
-				       unsigned int shndx, uint64_t value)
+				       unsigned int shndx, u64 value)
 {
 	const struct symbol *best = NULL;
 	size_t lo = 0, hi = img->nr_sorted;
@@ -333,11 +295,10 @@ static const struct symbol *sym_before(const struct image *img,
 		const struct symbol *s = img->sorted[mid];
 
 		if (s->shndx < shndx ||
-		    (s->shndx == shndx && s->value <= value)) {
+		    (s->shndx == shndx && s->value <= value))
 			lo = mid + 1;
-		} else {
+		else
 			hi = mid;
-		}
 	}
 	while (lo-- > 0) {
 		const struct symbol *s = img->sorted[lo];
@@ -355,31 +316,31 @@ static const struct symbol *sym_before(const struct image *img,
 }
 
 /* Name of the function at @addr of a kernel image, or NULL. */
-static const char *sym_name_at(const struct image *img, uint64_t addr)
+static const char *sym_name_at(const struct image *img, u64 addr)
 {
 	size_t i = section_at(img, addr, 1);
-	const struct symbol *s;
+	const struct symbol *s = i ? sym_before(img, i, addr) : NULL;
 
-	if (!i)
-		return NULL;
-	s = sym_before(img, i, addr);
-	if (!s || s->value != addr)
-		return NULL;
-	return s->name;
+	return s && s->value == addr ? s->name : NULL;
 }
 
 struct kernel_tables {
-	const char *path;		/* the kernel image read */
-	uint64_t slots[NR_OPS];
-	const char *slot_names[NR_OPS];
-	uint64_t tramps[NR_OPS];	/* 0: no trampoline */
+	const struct image *vm;		/* the kernel image read */
+	u64 slots[NR_OPS];
+	u64 tramps[NR_OPS];		/* 0: no trampoline */
 	size_t nr_tramps;
 	/* __pv_tramps and __pv_noinstr_tramps, 0 if none */
-	uint64_t tramp_table, noinstr_tramp_table, nop_func;
+	u64 tramp_table, noinstr_tramp_table;
 	struct pv_template *templates;	/* .bytes point into @bytes */
 	u8 (*bytes)[PV_SITE_MAX];
-	size_t nr_templates;
+	struct pv_plan_ctx ctx;		/* the native patch pass's */
 };
+
+/* pv_plan()'s callback: @ctx->priv is the trampolines' addresses, by op */
+static unsigned long tramp_of(const struct pv_plan_ctx *ctx, unsigned int op)
+{
+	return ((const u64 *)ctx->priv)[op];
+}
 
 /*
  * The trampolines' addresses, by operation, in one pass over the symbols:
@@ -417,48 +378,51 @@ static void read_tramps(const struct image *vm, struct kernel_tables *kt)
 
 static void read_tables(const struct image *vm, struct kernel_tables *kt)
 {
-	const struct symbol *s;
-	size_t i;
+	const struct symbol *s, *nop;
+	size_t i, n;
 
-	kt->path = vm->path;
+	kt->vm = vm;
 
 	s = sym_by_name(vm, "pv_ops", false);
-	if (!s || s->shndx >= vm->nr_secs)
-		die("%s: no pv_ops: not a kernel built with the layer",
-		    vm->path);
+	if (!s)
+		die("%s: no pv_ops: not a kernel built with the layer", vm->path);
 	if (s->size != NR_OPS * 8)
 		die("%s: pv_ops has %llu slots, the inspector's list %zu: rebuild it",
-		    vm->path, (unsigned long long)s->size / 8,
-		    NR_OPS);
+		    vm->path, s->size / 8, NR_OPS);
 	read_addr(vm, s->value, kt->slots, sizeof(kt->slots), "pv_ops");
-	for (i = 0; i < NR_OPS; i++)
-		kt->slot_names[i] = kt->slots[i] ?
-				    sym_name_at(vm, kt->slots[i]) : NULL;
 	read_tramps(vm, kt);
 
-	s = sym_by_name(vm, "nop_func", false);
-	if (!s)
+	nop = sym_by_name(vm, "nop_func", false);
+	if (!nop)
 		die("%s: no nop_func", vm->path);
-	kt->nop_func = s->value;
 
 	s = sym_by_name(vm, "native_templates", true);
 	if (!s || !s->size || s->size % PV_TEMPLATE_SIZE)
-		die("%s: no native_templates array of struct pv_template",
-		    vm->path);
-	kt->nr_templates = s->size / PV_TEMPLATE_SIZE;
-	kt->templates = xcalloc(kt->nr_templates, sizeof(*kt->templates));
-	kt->bytes = xcalloc(kt->nr_templates, sizeof(*kt->bytes));
+		die("%s: no native_templates array of struct pv_template", vm->path);
+	n = s->size / PV_TEMPLATE_SIZE;
+	kt->templates = xcalloc(n, sizeof(*kt->templates));
+	kt->bytes = xcalloc(n, sizeof(*kt->bytes));
 	read_addr(vm, s->value, kt->templates, s->size, "native_templates");
-	for (i = 0; i < kt->nr_templates; i++) {
+	for (i = 0; i < n; i++) {
 		struct pv_template *t = &kt->templates[i];
 
 		if (t->len > PV_SITE_MAX)
 			die("%s: native template %zu is %u bytes long",
 			    vm->path, i, t->len);
-		read_addr(vm, (uintptr_t)t->bytes, kt->bytes[i], t->len,
+		read_addr(vm, (unsigned long)t->bytes, kt->bytes[i], t->len,
 			  "a native template's bytes");
 		t->bytes = kt->bytes[i];
 	}
+	kt->ctx = (struct pv_plan_ctx) {
+		.slots = (const unsigned long *)kt->slots,
+		.nr_ops = NR_OPS,
+		.templates = { { kt->templates, n } },
+		.nop_func = nop->value,
+		.tramp = tramp_of,
+		.nops = pv_nops,
+		.nop_max = PV_NOP_MAX,
+		.priv = kt->tramps,
+	};
 }
 
 /* The classifier's forms; a site the pass leaves alone is "refused". */
@@ -467,71 +431,52 @@ static const char *form_name(enum pv_form form)
 	return form == PV_FORM_FOREIGN ? "refused" : pv_form_name(form);
 }
 
+/* @b in hex, "xx xx ...": as many of its @n bytes as @size holds */
+static void format_bytes(const u8 *b, unsigned int n, char *buf, size_t size)
+{
+	size_t i, k = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < n && k + 4 <= size; i++)
+		k += snprintf(buf + k, size - k, "%s%02x", i ? " " : "", b[i]);
+}
+
 struct site {
-	unsigned int index;
 	unsigned int shndx;		/* section holding the site */
-	uint64_t addr;			/* address, or offset in a module */
+	u64 addr;			/* address, or offset in a module */
+	char loc[256];			/* symbol+offset/size */
 	struct pv_site rec;
-	u8 bytes[PV_SITE_MAX];
-	unsigned int nr_bytes;
+	char bytes[PV_SITE_MAX * 3];	/* the first PV_SITE_MAX, in hex */
 	bool original;			/* the compiler's bytes */
 	enum pv_form form;
 	const char *target;		/* direct: symbol called */
 	const char *note;
 	bool not_pti;			/* inline only without PTI */
-	bool have_plan;
-	u8 plan[PV_SITE_MAX];
+	char plan[PV_SITE_MAX * 3];	/* the pass's bytes, "" if unknown */
 };
-
-static unsigned long tramp_of(const struct pv_plan_ctx *ctx, unsigned int op)
-{
-	const struct kernel_tables *kt = ctx->priv;
-
-	return kt->tramps[op];
-}
-
-/* The native backend's patch pass's context for the image's pv_ops. */
-static void plan_ctx(struct pv_plan_ctx *ctx, const struct kernel_tables *kt,
-		     bool pti)
-{
-	*ctx = (struct pv_plan_ctx) {
-		.slots = (const unsigned long *)kt->slots,
-		.nr_ops = NR_OPS,
-		.templates = { { kt->templates, kt->nr_templates } },
-		.pti = pti,
-		.nop_func = kt->nop_func,
-		.tramp = tramp_of,
-		.nops = pv_nops,
-		.nop_max = PV_NOP_MAX,
-		.priv = kt,
-	};
-}
 
 /* The form the native backend's patch pass gives @s (pv_plan()). */
 static void plan_site(struct site *s, const struct kernel_tables *kt,
-		      const struct pv_plan_ctx *ctx, const struct image *img)
+		      const struct image *img)
 {
 	struct pv_class c;
 
-	if (!pv_record_valid(&s->rec, ctx->nr_ops)) {
-		s->form = PV_FORM_FOREIGN;
+	s->form = PV_FORM_FOREIGN;
+	if (!pv_record_valid(&s->rec, NR_OPS)) {
 		s->note = "bad record";
 		return;
 	}
 	if (!s->original) {
-		s->form = PV_FORM_FOREIGN;
-		if (!s->note)
-			s->note = "not the compiler's bytes";
+		s->note = s->note ?: "not the compiler's bytes";
 		return;
 	}
-	if (!strncmp(pv_op_name(s->rec.op), APIC_PREFIX,
-		     strlen(APIC_PREFIX))) {
+	if (!strncmp(pv_op_name(s->rec.op), APIC_PREFIX, strlen(APIC_PREFIX))) {
 		s->form = PV_FORM_DIRECT;
 		s->note = "APIC driver";
 		return;
 	}
 
-	s->form = pv_plan(ctx, &s->rec, s->addr, &c);
+	s->form = pv_plan(&kt->ctx, &s->rec, s->addr, &c);
 	switch (s->form) {
 	case PV_FORM_INDIRECT:
 		s->note = "empty slot";
@@ -539,20 +484,19 @@ static void plan_site(struct site *s, const struct kernel_tables *kt,
 	case PV_FORM_NOP:
 		break;
 	case PV_FORM_INLINE:
-		s->target = kt->slot_names[s->rec.op];
+		s->target = sym_name_at(kt->vm, kt->slots[s->rec.op]);
 		s->not_pti = c.tmpl->flags & PV_TEMPLATE_NOT_PTI;
 		if (s->not_pti)
 			s->note = "without page-table isolation";
 		break;
 	default:
-		s->target = kt->slot_names[s->rec.op] ?: "?";
+		s->target = sym_name_at(kt->vm, kt->slots[s->rec.op]) ?: "?";
 		/* In a module the call's target is a relocation. */
 		if (img->rel)
 			return;
 		break;
 	}
-	memcpy(s->plan, c.want, s->rec.len);
-	s->have_plan = true;
+	format_bytes(c.want, s->rec.len, s->plan, sizeof(s->plan));
 }
 
 /* The relocations of section @shndx of a module, or NULL. */
@@ -585,13 +529,13 @@ static const struct symbol *rela_sym(const struct image *img,
  * the four bytes of the rel32, must be the trampoline's address there.
  */
 static bool module_site_reloc(const struct image *img, unsigned int shndx,
-			      uint64_t off, unsigned int op,
+			      u64 off, unsigned int op,
 			      const struct kernel_tables *kt)
 {
 	const struct section *r = rela_of(img, shndx);
 	const struct symbol *sym;
 	elf_rela_t rela;
-	uint64_t table;
+	u64 table;
 	size_t j;
 
 	for (j = 0; r && j < r->size / sizeof(elf_rela_t); j++) {
@@ -620,11 +564,26 @@ static void warn_no_tramp(const struct kernel_tables *kt, unsigned int op,
 	if (!kt->nr_tramps && !warned[0])
 		warnx("%s: no trampolines (" TRAMP_PREFIX
 		      "*): a kernel whose sites do not call them, or without local symbols; no site is original",
-		      kt->path);
+		      kt->vm->path);
 	else if (kt->nr_tramps && !warned[op])
 		warnx("%s: no trampoline " TRAMP_PREFIX "%s: its sites are not original",
-		      kt->path, pv_op_name(op));
+		      kt->vm->path, pv_op_name(op));
 	warned[kt->nr_tramps ? op : 0] = true;
+}
+
+/* The site as symbol+offset, or section+offset; /size inside a function */
+static void format_location(const struct image *img, struct site *s)
+{
+	const struct section *sec = &img->secs[s->shndx];
+	const struct symbol *sym = sym_before(img, s->shndx, s->addr);
+	u64 base = sym ? sym->value : sec->addr;
+	size_t k;
+
+	k = snprintf(s->loc, sizeof(s->loc), "%s+%#llx",
+		     sym ? sym->name : sec->name, s->addr - base);
+	if (k < sizeof(s->loc) && sym && sym->type == STT_FUNC &&
+	    s->addr - sym->value < sym->size)
+		snprintf(s->loc + k, sizeof(s->loc) - k, "/%#llx", sym->size);
 }
 
 /*
@@ -634,12 +593,12 @@ static void warn_no_tramp(const struct kernel_tables *kt, unsigned int op,
 static struct site *read_sites(const struct image *img,
 			       const struct kernel_tables *kt, size_t *count)
 {
-	const struct section *pi, *rs = NULL;
+	const struct section *pi, *rs;
 	bool warned[NR_OPS] = { false };
 	struct site *sites;
-	size_t pidx, i, n;
+	size_t i, n;
 
-	pi = find_section(img, ".parainstructions", &pidx);
+	pi = find_section(img, ".parainstructions");
 	if (!pi)
 		die("%s: no .parainstructions section: no call sites of the layer",
 		    img->path);
@@ -647,56 +606,49 @@ static struct site *read_sites(const struct image *img,
 		die("%s: .parainstructions has no contents", img->path);
 	if (pi->size % PV_SITE_RECORD_SIZE)
 		die("%s: .parainstructions is %llu bytes, not whole records of %d: truncated",
-		    img->path, (unsigned long long)pi->size,
-		    PV_SITE_RECORD_SIZE);
+		    img->path, pi->size, PV_SITE_RECORD_SIZE);
 	n = pi->size / PV_SITE_RECORD_SIZE;
 	sites = xcalloc(n, sizeof(*sites));
 
-	if (img->rel) {
-		rs = rela_of(img, pidx);
-		if (!rs)
-			die("%s: .parainstructions has no relocations",
-			    img->path);
-		/* each record's site: the target of its PC32 relocation */
-		for (i = 0; i < rs->size / sizeof(elf_rela_t); i++) {
-			const struct symbol *sym;
-			elf_rela_t rela;
-			struct site *s;
+	rs = img->rel ? rela_of(img, pi - img->secs) : NULL;
+	if (img->rel && !rs)
+		die("%s: .parainstructions has no relocations", img->path);
+	/* in a module, each record's site: the target of its PC32 relocation */
+	for (i = 0; rs && i < rs->size / sizeof(elf_rela_t); i++) {
+		const struct symbol *sym;
+		elf_rela_t rela;
+		size_t rec;
 
-			if (!gelf_getrela(rs->edata, i, &rela))
-				die("%s: cannot read relocation %zu of .parainstructions",
-				    img->path, i);
-			if (rela.r_offset % PV_SITE_RECORD_SIZE ||
-			    rela.r_offset >= pi->size)
-				die("%s: relocation %zu of .parainstructions is not at a record",
-				    img->path, i);
-			s = &sites[rela.r_offset / PV_SITE_RECORD_SIZE];
-			sym = rela_sym(img, &rela);
-			if (GELF_R_TYPE(rela.r_info) != R_X86_64_PC32 || !sym)
-				die("%s: record %llu: relocation is not PC32 against a symbol",
-				    img->path, (unsigned long long)
-				    (rela.r_offset / PV_SITE_RECORD_SIZE));
-			if (sym->shndx == SHN_UNDEF || sym->shndx >= img->nr_secs)
-				die("%s: record %llu points outside any section (symbol %s)",
-				    img->path, (unsigned long long)
-				    (rela.r_offset / PV_SITE_RECORD_SIZE),
-				    sym->name);
-			s->shndx = sym->shndx;
-			/* S + A - P, read from P: the site is at S + A */
-			s->addr = sym->value + rela.r_addend;
-		}
+		if (!gelf_getrela(rs->edata, i, &rela))
+			die("%s: cannot read relocation %zu of .parainstructions",
+			    img->path, i);
+		rec = rela.r_offset / PV_SITE_RECORD_SIZE;
+		if (rela.r_offset % PV_SITE_RECORD_SIZE || rec >= n)
+			die("%s: relocation %zu of .parainstructions is not at a record",
+			    img->path, i);
+		sym = rela_sym(img, &rela);
+		if (GELF_R_TYPE(rela.r_info) != R_X86_64_PC32 || !sym)
+			die("%s: record %zu: relocation is not PC32 against a symbol",
+			    img->path, rec);
+		if (sym->shndx == SHN_UNDEF || sym->shndx >= img->nr_secs)
+			die("%s: record %zu points outside any section (symbol %s)",
+			    img->path, rec, sym->name);
+		/* S + A - P, read from P: the site is at S + A */
+		sites[rec].shndx = sym->shndx;
+		sites[rec].addr = sym->value + rela.r_addend;
 	}
 
 	for (i = 0; i < n; i++) {
 		struct site *s = &sites[i];
 		const struct section *sec;
-		uint64_t start;
+		const u8 *code;
 		unsigned int len;
+		u64 start;
+		s32 rel;
 
 		memcpy(&s->rec, pi->data + i * PV_SITE_RECORD_SIZE,
 		       sizeof(s->rec));
-		s->index = i;
-		len = s->rec.len ? s->rec.len : 1;
+		len = s->rec.len ?: 1;
 		if (img->rel) {
 			if (!s->shndx)
 				die("%s: record %zu has no relocation: it points nowhere",
@@ -705,40 +657,37 @@ static struct site *read_sites(const struct image *img,
 			if (!sec->data || s->addr > sec->size ||
 			    len > sec->size - s->addr)
 				die("%s: record %zu points outside any section (%s+%#llx)",
-				    img->path, i, sec->name,
-				    (unsigned long long)s->addr);
+				    img->path, i, sec->name, s->addr);
 			start = s->addr;
 		} else {
 			s->addr = pi->addr + i * PV_SITE_RECORD_SIZE +
-				  (int64_t)s->rec.addr;
+				  (s64)s->rec.addr;
 			s->shndx = section_at(img, s->addr, len);
 			if (!s->shndx)
 				die("%s: record %zu points outside any section (%#llx)",
-				    img->path, i, (unsigned long long)s->addr);
+				    img->path, i, s->addr);
 			sec = &img->secs[s->shndx];
 			start = s->addr - sec->addr;
 		}
 		if (!(sec->flags & SHF_EXECINSTR))
 			die("%s: record %zu points into %s, which is not code",
 			    img->path, i, sec->name);
-		s->nr_bytes = s->rec.len < PV_SITE_MAX ? s->rec.len : PV_SITE_MAX;
-		if (s->nr_bytes > sec->size - start)
-			s->nr_bytes = sec->size - start;
-		memcpy(s->bytes, sec->data + start, s->nr_bytes);
+		format_location(img, s);
+		/* the record's length fits in the section (checked above) */
+		code = sec->data + start;
+		format_bytes(code, s->rec.len, s->bytes, sizeof(s->bytes));
 
 		/* the original: call rel32 of the operation's trampoline */
 		if (s->rec.op < NR_OPS && !kt->tramps[s->rec.op]) {
 			s->note = "no trampoline in the kernel image";
 			warn_no_tramp(kt, s->rec.op, warned);
-		} else if (s->rec.op < NR_OPS && s->nr_bytes >= PV_SITE_LEN &&
-			   s->bytes[0] == OP_CALL_REL32) {
-			int32_t rel;
-
-			memcpy(&rel, s->bytes + 1, sizeof(rel));
+		} else if (s->rec.op < NR_OPS && s->rec.len >= PV_SITE_LEN &&
+			   code[0] == OP_CALL_REL32) {
+			memcpy(&rel, code + 1, sizeof(rel));
 			s->original = img->rel ?
 				module_site_reloc(img, s->shndx, start + 1,
 						  s->rec.op, kt) :
-				s->addr + CALL_REL32_LEN + (int64_t)rel ==
+				s->addr + PV_SITE_LEN + (s64)rel ==
 				kt->tramps[s->rec.op];
 		}
 	}
@@ -746,30 +695,10 @@ static struct site *read_sites(const struct image *img,
 	return sites;
 }
 
-static void format_location(const struct image *img, const struct site *s,
-			    char *buf, size_t size)
-{
-	const struct section *sec = &img->secs[s->shndx];
-	const struct symbol *sym = sym_before(img, s->shndx, s->addr);
-
-	if (!sym) {
-		snprintf(buf, size, "%s+%#llx", sec->name,
-			 (unsigned long long)(s->addr - sec->addr));
-	} else if (sym->type == STT_FUNC && s->addr - sym->value < sym->size) {
-		snprintf(buf, size, "%s+%#llx/%#llx", sym->name,
-			 (unsigned long long)(s->addr - sym->value),
-			 (unsigned long long)sym->size);
-	} else {
-		snprintf(buf, size, "%s+%#llx", sym->name,
-			 (unsigned long long)(s->addr - sym->value));
-	}
-}
-
 static void format_clobbers(unsigned int mask, char *buf, size_t size)
 {
 	size_t i, n = 0;
 
-	buf[0] = 0;
 	for (i = 0; i < ARRAY_SIZE(clobber_names); i++)
 		if (mask & 1u << i)
 			n += snprintf(buf + n, size - n, "%s%s", n ? "," : "",
@@ -781,25 +710,11 @@ static void format_clobbers(unsigned int mask, char *buf, size_t size)
 		snprintf(buf, size, "none");
 }
 
-static void format_bytes(const u8 *b, unsigned int n, char *buf, size_t size)
-{
-	size_t i, k = 0;
-
-	buf[0] = 0;
-	for (i = 0; i < n && k + 4 <= size; i++)
-		k += snprintf(buf + k, size - k, "%s%02x", i ? " " : "", b[i]);
-}
-
 /* The member @key of an object, after @sep: @s as a JSON string, or null. */
 static void json_member(const char *sep, const char *key, const char *s)
 {
-	printf("%s\"%s\": ", sep, key);
-	if (!s) {
-		printf("null");
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
+	printf("%s\"%s\": %s", sep, key, s ? "\"" : "null");
+	for (; s && *s; s++) {
 		unsigned char c = *s;
 
 		if (c == '"' || c == '\\')
@@ -809,7 +724,8 @@ static void json_member(const char *sep, const char *key, const char *s)
 		else
 			putchar(c);
 	}
-	putchar('"');
+	if (s)
+		putchar('"');
 }
 
 struct totals {
@@ -820,8 +736,7 @@ struct totals {
 static void print_text(const struct image *img, const struct site *sites,
 		       size_t n, const struct totals *tot)
 {
-	char loc[256], clob[96], bytes[PV_SITE_MAX * 3 + 1],
-	     plan[PV_SITE_MAX * 3 + 1];
+	char clob[96];
 	size_t i;
 
 	printf("%s: %zu call sites (%s)\n", img->path, n,
@@ -831,18 +746,14 @@ static void print_text(const struct image *img, const struct site *sites,
 	for (i = 0; i < n; i++) {
 		const struct site *s = &sites[i];
 
-		format_location(img, s, loc, sizeof(loc));
 		format_clobbers(s->rec.clobbers, clob, sizeof(clob));
-		format_bytes(s->bytes, s->nr_bytes, bytes, sizeof(bytes));
 		printf("%-44s %-34s %3u %-33s %-17s %s",
-		       loc, pv_op_name(s->rec.op) ?: "?", s->rec.len, clob, bytes,
-		       form_name(s->form));
+		       s->loc, pv_op_name(s->rec.op) ?: "?", s->rec.len, clob,
+		       s->bytes, form_name(s->form));
 		if (s->target)
 			printf(" %s", s->target);
-		if (s->have_plan) {
-			format_bytes(s->plan, s->rec.len, plan, sizeof(plan));
-			printf(" [%s]", plan);
-		}
+		if (s->plan[0])
+			printf(" [%s]", s->plan);
 		if (s->note)
 			printf(" (%s)", s->note);
 		putchar('\n');
@@ -860,7 +771,6 @@ static void print_text(const struct image *img, const struct site *sites,
 static void print_json(const struct image *img, const struct site *sites,
 		       size_t n, const struct totals *tot, bool pti)
 {
-	char buf[256];
 	size_t i, j;
 
 	json_member("{\n  ", "file", img->path);
@@ -869,12 +779,10 @@ static void print_json(const struct image *img, const struct site *sites,
 	for (i = 0; i < n; i++) {
 		const struct site *s = &sites[i];
 
-		printf("%s\n    {\"index\": %u", i ? "," : "", s->index);
-		format_location(img, s, buf, sizeof(buf));
-		json_member(", ", "location", buf);
+		printf("%s\n    {\"index\": %zu", i ? "," : "", i);
+		json_member(", ", "location", s->loc);
 		json_member(", ", "section", img->secs[s->shndx].name);
-		printf(", \"address\": \"%#llx\", \"op\": %u",
-		       (unsigned long long)s->addr, s->rec.op);
+		printf(", \"address\": \"%#llx\", \"op\": %u", s->addr, s->rec.op);
 		json_member(", ", "op_name", pv_op_name(s->rec.op));
 		printf(", \"len\": %u, \"clobbers\": [", s->rec.len);
 		for (j = 0; j < ARRAY_SIZE(clobber_names); j++)
@@ -882,14 +790,12 @@ static void print_json(const struct image *img, const struct site *sites,
 				printf("%s\"%s\"", s->rec.clobbers &
 				       ((1u << j) - 1) ? ", " : "",
 				       clobber_names[j]);
-		format_bytes(s->bytes, s->nr_bytes, buf, sizeof(buf));
 		printf("], \"clobber_mask\": %u, \"bytes\": \"%s\", ",
-		       s->rec.clobbers, buf);
+		       s->rec.clobbers, s->bytes);
 		printf("\"original\": %s, \"form\": \"%s\"",
 		       s->original ? "true" : "false", form_name(s->form));
 		json_member(", ", "target", s->target);
-		format_bytes(s->plan, s->rec.len, buf, sizeof(buf));
-		json_member(", ", "new_bytes", s->have_plan ? buf : NULL);
+		json_member(", ", "new_bytes", s->plan[0] ? s->plan : NULL);
 		printf(", \"not_pti\": %s", s->not_pti ? "true" : "false");
 		json_member(", ", "note", s->note);
 		putchar('}');
@@ -903,7 +809,7 @@ static void print_json(const struct image *img, const struct site *sites,
 	       tot->forms[PV_FORM_FOREIGN], tot->not_pti);
 }
 
-static noreturn void print_usage(int status)
+static __noreturn void print_usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 		"usage: %s [--json] [--pti] [--vmlinux VMLINUX] FILE\n"
@@ -918,9 +824,10 @@ static noreturn void print_usage(int status)
 
 int main(int argc, char **argv)
 {
+	static int json, pti;
 	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pti", no_argument, NULL, 'p' },
+		{ "json", no_argument, &json, 1 },
+		{ "pti", no_argument, &pti, 1 },
 		{ "vmlinux", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
@@ -928,21 +835,15 @@ int main(int argc, char **argv)
 	const char *file, *vmlinux = NULL;
 	struct kernel_tables kt = { };
 	struct totals tot = { };
-	bool json = false, pti = false;
-	struct pv_plan_ctx ctx;
 	struct image img, vm;
 	struct site *sites;
 	size_t n, i;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (opt == 'j')
-			json = true;
-		else if (opt == 'p')
-			pti = true;
-		else if (opt == 'v')
+		if (opt == 'v')
 			vmlinux = optarg;
-		else
+		else if (opt)
 			print_usage(opt == 'h' ? 0 : 2);
 	}
 	if (optind != argc - 1)
@@ -955,8 +856,7 @@ int main(int argc, char **argv)
 	open_image(&img, file);
 	if (img.rel) {
 		if (!vmlinux)
-			die("%s is a module: give its kernel with --vmlinux",
-			    file);
+			die("%s is a module: give its kernel with --vmlinux", file);
 		open_image(&vm, vmlinux);
 		if (vm.rel)
 			die("%s: not a kernel image", vmlinux);
@@ -966,9 +866,9 @@ int main(int argc, char **argv)
 	}
 
 	sites = read_sites(&img, &kt, &n);
-	plan_ctx(&ctx, &kt, pti);
+	kt.ctx.pti = pti;
 	for (i = 0; i < n; i++) {
-		plan_site(&sites[i], &kt, &ctx, &img);
+		plan_site(&sites[i], &kt, &img);
 		tot.forms[sites[i].form]++;
 		tot.not_pti += sites[i].not_pti;
 	}
