@@ -29,6 +29,7 @@
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
 
+#include "messages.h"
 #include "vmi.h"
 
 #define VMI_SCAN_START	0xc0000
@@ -299,14 +300,11 @@ static u8 *__init vmi_wrap_for(unsigned int op, u8 *entry, u16 clobbers,
 		return NULL;
 	(*used)++;
 	if (cpuid)
-		pr_info("entry %u takes pointers: called through a wrapper that passes the registers\n",
-			op);
+		pr_info(PV_MSG_VMI_WRAP_POINTERS "\n", op);
 	else if (split)
-		pr_info("entry %u takes the value in halves: called through a wrapper that splits it\n",
-			op);
+		pr_info(PV_MSG_VMI_WRAP_HALVES "\n", op);
 	else
-		pr_info("entry %u clobbers %#x: called through a wrapper that saves them\n",
-			op, clobbers);
+		pr_info(PV_MSG_VMI_WRAP_CLOBBERS "\n", op, clobbers);
 	return w;
 }
 
@@ -376,11 +374,11 @@ static int __init vmi_probe(void)
 		err = vmi_rom_validate(rom, VMI_SCAN_END - addr, &vmi_rom);
 		if (err != VMI_OK) {
 			if (vmi_rom.bad_entry >= 0)
-				pr_err("ROM at %#lx refused: %s (entry %d)\n",
-				       addr, vmi_rom_error_name(err),
+				pr_err(PV_MSG_VMI_REFUSED_ENTRY "\n", addr,
+				       vmi_rom_error_name(err),
 				       vmi_rom.bad_entry);
 			else
-				pr_err("ROM at %#lx refused: %s\n", addr,
+				pr_err(PV_MSG_VMI_REFUSED "\n", addr,
 				       vmi_rom_error_name(err));
 			memset(&vmi_rom, 0, sizeof(vmi_rom));
 			return -EINVAL;
@@ -396,9 +394,8 @@ static int __init vmi_probe(void)
 
 		vmi_rom_phys = addr;
 		vmi_install(rom);
-		pr_info("ROM at %#lx: ABI %u.%u, %u bytes, %u entries\n",
-			addr, VMI_ABI_MAJOR, vmi_rom.abi_minor, vmi_rom.size,
-			vmi_rom.count);
+		pr_info(PV_MSG_VMI_ROM "\n", addr, VMI_ABI_MAJOR,
+			vmi_rom.abi_minor, vmi_rom.size, vmi_rom.count);
 		return 0;
 	}
 	return -ENODEV;

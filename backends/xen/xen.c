@@ -54,6 +54,7 @@
 #include <asm/hypervisor.h>
 #include <asm/x86_init.h>
 
+#include "messages.h"
 #include "xen.h"
 
 struct xen_hv xen_hv = { .label = "Xen" };
@@ -119,8 +120,7 @@ static __always_inline int __xen_setup(enum xen_gate gate, struct xen_hv *hv)
 
 	ret = xen_call(gate, XEN_HC_XEN_VERSION, XEN_VER_VERSION, 0);
 	if (ret < 0) {
-		pr_err("%s: xen_version failed (%ld): hypercalls do not work\n",
-		       hv->label, ret);
+		pr_err(PV_MSG_XEN_VERSION_FAILED "\n", hv->label, ret);
 		return -EIO;
 	}
 	hv->version = ret;
@@ -135,20 +135,18 @@ static __always_inline int __xen_setup(enum xen_gate gate, struct xen_hv *hv)
 	ret = xen_call(gate, XEN_HC_XEN_VERSION, XEN_VER_GET_FEATURES,
 		       (unsigned long)&f);
 	if (ret < 0)
-		pr_warn("%s: feature flags unreadable (%ld)\n", hv->label, ret);
+		pr_warn(PV_MSG_XEN_FEATURES_FAILED "\n", hv->label, ret);
 	hv->features = ret < 0 ? 0 : f.flags;
 
 	ret = xen_call(gate, XEN_HC_SCHED_OP, XEN_SCHEDOP_YIELD, 0);
 	hv->has_halt = ret >= 0;
 	if (!hv->has_halt)
-		pr_warn("%s: sched_op failed (%ld): halt stays native\n",
-			hv->label, ret);
+		pr_warn(PV_MSG_XEN_SCHED_OP_FAILED "\n", hv->label, ret);
 
 	ret = xen_call(gate, XEN_HC_HVM_OP, XEN_HVMOP_FLUSH_TLBS, 0);
 	hv->has_flush = ret >= 0;
 	if (!hv->has_flush)
-		pr_warn("%s: hvm_op(flush_tlbs) failed (%ld): TLB flushes stay native\n",
-			hv->label, ret);
+		pr_warn(PV_MSG_XEN_HVM_OP_FAILED "\n", hv->label, ret);
 	return 0;
 }
 
@@ -174,8 +172,8 @@ static __always_inline bool xen_op(enum xen_gate gate, unsigned int nr,
 			return true;
 		atomic_long_inc(&c->failed);
 		if (!xchg(native, true))
-			pr_warn("%s: %s failed (%ld): %s is native from now on\n",
-				hv->label, what, ret, op);
+			pr_warn(PV_MSG_XEN_OP_FAILED "\n", hv->label, what,
+				ret, op);
 	}
 	atomic_long_inc(&c->native);
 	return false;
@@ -280,13 +278,12 @@ int xen_find_leaves(xen_cpuid_fn cpuid, struct xen_leaves *out)
 			break;
 	}
 	if (base >= XEN_CPUID_END) {
-		pr_info("no Xen signature in CPUID leaves %#x-%#x\n",
-			XEN_CPUID_FIRST, XEN_CPUID_END - XEN_CPUID_STEP);
+		pr_info(PV_MSG_XEN_NO_SIGNATURE "\n", XEN_CPUID_FIRST,
+			XEN_CPUID_END - XEN_CPUID_STEP);
 		return -ENODEV;
 	}
 	if (r.eax < base + XEN_CPUID_VERSION) {
-		pr_err("Xen's CPUID leaves at %#x end at %#x, before the version leaf\n",
-		       base, r.eax);
+		pr_err(PV_MSG_XEN_SHORT_LEAVES "\n", base, r.eax);
 		return -EINVAL;
 	}
 	out->base = base;
@@ -321,7 +318,7 @@ static int __init xen_probe(void)
 	int err;
 
 	if (!boot_cpu_has(X86_FEATURE_HYPERVISOR)) {
-		pr_info("CPUID reports no hypervisor\n");
+		pr_info(PV_MSG_XEN_NO_HYPERVISOR "\n");
 		return -ENODEV;
 	}
 	err = xen_find_leaves(xen_cpuid, &l);
@@ -346,17 +343,17 @@ static int __init xen_probe(void)
 		pr_warn("CPUID says version %u.%u, xen_version %u.%u\n",
 			l.version >> 16, l.version & 0xffff,
 			xen_hv.version >> 16, xen_hv.version & 0xffff);
-	pr_info("Xen %u.%u%s at CPUID %#x, features %#010x, hypercalls by %s\n",
+	pr_info(PV_MSG_XEN_VERSION "\n",
 		xen_hv.version >> 16, xen_hv.version & 0xffff,
 		xen_hv.extraversion, l.base, xen_hv.features,
 		xen_hypercall_insn());
-	pr_info("halt: %s, flush_tlb_multi: %s, io_delay: none, safe_halt: native\n",
+	pr_info(PV_MSG_XEN_OPS "\n",
 		xen_hv.has_halt ? "SCHEDOP_block" : "native",
 		xen_hv.has_flush ? "HVMOP_flush_tlbs" : "native");
 	/* Leave the choice to the kernel's Xen code where it owns Xen. */
 	if (hypervisor_is_type(X86_HYPER_NATIVE) && xen_x2apic_available()) {
 		x86_init.hyper.x2apic_available = xen_x2apic_available;
-		pr_info("local APIC: x2APIC mode allowed without interrupt remapping\n");
+		pr_info(PV_MSG_XEN_X2APIC "\n");
 	}
 	return 0;
 }

@@ -12,6 +12,11 @@ checked for each case of the suites it runs and for the absence of
 kernel warnings, and every boot that runs the test init's checks (`init`)
 for each of them (test_boots.py).
 
+The layer's own messages are matched through their formats in the
+messages.h files (lib.kmsg()), never copied here: only their arguments
+are. Regexes written out here read what is not the layer's (the
+kernel's, KUnit's diagnostic lines, the init's).
+
 The init decides its checks itself; the regexes here that read its
 diagnostic lines ("pvlayer-init: # ...", see INIT) check only what is
 particular to a boot: its backend, clocksource, storm, workload.
@@ -22,13 +27,64 @@ import re
 import shutil
 
 import lib
-from lib import STORM, log_path
+from lib import STORM, R, either, kmsg, log_path
 
-SUMMARY_NATIVE = (r"paravirt: backend native: [0-9]+ sites: [0-9]+ inline, "
-                  r"[0-9]+ direct, [0-9]+ nop, 0 indirect\s*$")
-MODULE_OK = (r"pv_test_module: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, "
-             r"[0-9]+ nop, 0 indirect: ok")
-USING_NATIVE = r"paravirt: using backend native"
+# A count that is not zero.
+SOME = R("[1-9][0-9]*")
+
+
+def forms(what, n=None, inline=None, direct=None, nop=None, indirect=None,
+          mode=None, end=False):
+    """The line of the forms of a group of sites (what: a piece of
+    kmsg(..., prefix="")), with the mode when it is not "patch"; each
+    count as an argument of kmsg()."""
+    counts = (n, inline, direct, nop, indirect)
+    if mode is None:
+        return kmsg("PV_MSG_FORMS", what, *counts, end=end)
+    return kmsg("PV_MSG_FORMS_MODE", what, *counts, mode, end=end)
+
+
+def backend_forms(name, *counts, **kw):
+    """The boot pass's line of forms under backend name."""
+    return forms(kmsg("PV_MSG_FORMS_BACKEND", name, prefix=""), *counts, **kw)
+
+
+def apic_forms(driver, *counts, **kw):
+    """The APIC sites' line of forms under an APIC driver."""
+    return forms(kmsg("PV_MSG_FORMS_APIC", driver, prefix=""), *counts, **kw)
+
+
+def lock_forms(*counts, **kw):
+    """The lock sites' line of forms."""
+    return forms(kmsg("PV_MSG_FORMS_LOCKS", prefix=""), *counts, **kw)
+
+
+def module_forms(n=None, inline=None, direct=None, nop=None, indirect=None,
+                 verdict="ok"):
+    """The test module's line."""
+    return kmsg("PV_MSG_TEST_MODULE", n, inline, direct, nop, indirect, verdict)
+
+
+def using(backend, own=None):
+    """The probe's choice of backend, with how many operations are its own."""
+    return kmsg("PV_MSG_USING_BACKEND", backend, own, None)
+
+
+def guest_op(op, guest, fn=None, end=False):
+    """An operation the kernel's guest code set and the layer kept."""
+    return kmsg("PV_MSG_GUEST_OP", op, guest, fn, end=end)
+
+
+def not_available(backend):
+    """A backend whose probe found nothing (-ENODEV)."""
+    return kmsg("PV_MSG_NOT_AVAILABLE", backend, -19)
+
+
+SUMMARY_NATIVE = backend_forms("native", indirect=0, end=True)
+MODULE_OK = module_forms(indirect=0)
+# the module reloaded while unpatched: every site indirect
+MODULE_UNPATCHED = module_forms(R("([0-9]+)"), 0, 0, 0, R(r"\1"))
+USING_NATIVE = using("native")
 NO_WX = r"x86/mm: Checked W\+X mappings: passed, no W\+X pages found"
 CALLDEPTH_ON = (r"# pv_live_sites_match_backend: call-depth tracking on: "
                 r"[1-9][0-9]* of [0-9]+ calls through accounting thunks")
@@ -132,7 +188,7 @@ class Boot:
             lines = lib.read_lines(self.log)
             why = None
             if (lib.grep(lib.read_lines(host), "Triple fault") and
-                    not lib.grep(lines, "paravirt: backend native:")):
+                    not lib.grep(lines, backend_forms("native"))):
                 why = "the guest triple-faulted before the boot pass"
             elif emulator_int3(lines):
                 why = "the guest took an int3 no longer in its memory"
@@ -225,18 +281,26 @@ def no_layer_lines(res):
     assert line is None, line
 
 
+# Each broken ROM the probe sees: the defect named (vmi_rom_error_name()),
+# and the entry at fault where there is one.
 VMI_REFUSED = [
-    ("major", "unsupported ABI major version"),
-    ("header", "bad header size or reserved field"),
-    ("table", "call table outside the ROM or misaligned"),
-    ("desc", "descriptors outside the ROM or misaligned"),
-    ("inline-long", r"bad inline length \(entry 7\)"),
-    ("inline-7", r"bad inline length \(entry 12\)"),
-    ("kind", r"unknown entry kind \(entry 4\)"),
-    ("clobbers", r"entry clobbers registers it may not \(entry 0\)"),
-    ("reserved", r"reserved descriptor field not zero \(entry 32\)"),
-    ("required", r"required entry absent \(entry 1\)"),
+    ("major", "unsupported ABI major version", None),
+    ("header", "bad header size or reserved field", None),
+    ("table", "call table outside the ROM or misaligned", None),
+    ("desc", "descriptors outside the ROM or misaligned", None),
+    ("inline-long", "bad inline length", 7),
+    ("inline-7", "bad inline length", 12),
+    ("kind", "unknown entry kind", 4),
+    ("clobbers", "entry clobbers registers it may not", 0),
+    ("reserved", "reserved descriptor field not zero", 32),
+    ("required", "required entry absent", 1),
 ]
+
+
+def vmi_refused(why, entry):
+    if entry is None:
+        return kmsg("PV_MSG_VMI_REFUSED", None, why)
+    return kmsg("PV_MSG_VMI_REFUSED_ENTRY", None, why, entry)
 
 
 def vmi_boot(name, rom, *args, **kw):
@@ -249,11 +313,13 @@ def xen_distro(gtype, booting):
         runner="xen", gtype=gtype,
         expect=[
             "Hypervisor detected: Xen HVM",
-            "paravirt: backend xen: not probed: the kernel's Xen HVM guest code owns this machine",
+            kmsg("PV_MSG_NOT_PROBED", "xen", "Xen HVM"),
             USING_NATIVE, SUMMARY_NATIVE,
-            r"paravirt: operation lock\.queued_spin_unlock set by the kernel's Xen HVM code: __raw_callee_save___pv_queued_spin_unlock",
-            r"paravirt: operation lock\.vcpu_is_preempted set by the kernel's Xen HVM code: __raw_callee_save_xen_vcpu_stolen",
-            r"paravirt: lock operations: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, 0 nop, 0 indirect",
+            guest_op("lock.queued_spin_unlock", "Xen HVM",
+                     "__raw_callee_save___pv_queued_spin_unlock"),
+            guest_op("lock.vcpu_is_preempted", "Xen HVM",
+                     "__raw_callee_save_xen_vcpu_stolen"),
+            lock_forms(SOME, 0, SOME, 0, 0),
             r"# pv_repatch_keeps_guest_ops: [1-9][0-9]* operations set by guest code",
             # the rest is Xen's code's own: its clock, its event channels
             "clocksource: Switched to clocksource xen",
@@ -263,12 +329,12 @@ def xen_distro(gtype, booting):
 
 
 KVM_OPS = [
-    r"mmu\.flush_tlb_multi: kvm_flush_tlb_multi",
-    r"cpu\.io_delay: kvm_io_delay",
-    r"lock\.queued_spin_lock_slowpath: __pv_queued_spin_lock_slowpath",
-    r"lock\.queued_spin_unlock: __raw_callee_save___pv_queued_spin_unlock",
-    r"lock\.wait: kvm_wait", r"lock\.kick: kvm_kick_cpu",
-    r"lock\.vcpu_is_preempted: __raw_callee_save___kvm_vcpu_is_preempted",
+    ("mmu.flush_tlb_multi", "kvm_flush_tlb_multi"),
+    ("cpu.io_delay", "kvm_io_delay"),
+    ("lock.queued_spin_lock_slowpath", "__pv_queued_spin_lock_slowpath"),
+    ("lock.queued_spin_unlock", "__raw_callee_save___pv_queued_spin_unlock"),
+    ("lock.wait", "kvm_wait"), ("lock.kick", "kvm_kick_cpu"),
+    ("lock.vcpu_is_preempted", "__raw_callee_save___kvm_vcpu_is_preempted"),
 ]
 
 BOOTS = [
@@ -276,9 +342,9 @@ BOOTS = [
         SUMMARY_NATIVE, MODULE_OK,
         # spinlocks: unlock and vcpu_is_preempted inline, the slow path
         # direct, wait and kick nothing
-        r"paravirt: lock operations: [1-9][0-9]* sites: [1-9][0-9]* inline, [1-9][0-9]* direct, [0-9]+ nop, 0 indirect",
+        lock_forms(SOME, SOME, SOME, None, 0),
         # the local APIC: xAPIC under TCG, every site a call of the driver
-        r"paravirt: APIC driver (physical )?flat: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, 0 nop, 0 indirect",
+        apic_forms(R("(physical )?flat"), SOME, 0, SOME, 0, 0),
         r"# pv_apic_sites_form: APIC driver (physical )?flat: [0-9]+ sites \(read [1-9][0-9]*, write [1-9][0-9]*, eoi [1-9][0-9]*, icr_read [1-9][0-9]*, icr_write [1-9][0-9]*, wait_icr_idle [1-9][0-9]*\)",
         r"# pv_flush_one_user_form: page-table isolation off: ([0-9]+) sites, \1 invlpg, 0 calls",
         r"# pv_live_sites_match_backend: call-depth tracking off: 0 of [0-9]+ calls through accounting thunks",
@@ -287,24 +353,26 @@ BOOTS = [
         r"paravirt/sites: [0-9]+ lines, first: .*\+0x[0-9a-f]+/0x[0-9a-f]+\tvmlinux\t[a-z_0-9.]+\t5\t(inline|direct|nop)\t([0-9a-f]{2} ){4}[0-9a-f]{2}",
         # the xen backend: not on plain QEMU; its tests' failing
         # hypercalls are named
-        r"paravirt: backend xen: not available \(-19\)",
-        r"paravirt: xen: simulated page: SCHEDOP_block failed \(-38\): halt is native from now on",
-        r"paravirt: xen: simulated page: hvm_op\(flush_tlbs\) failed \(-38\): flush_tlb_multi is native from now on",
+        not_available("xen"),
+        kmsg("PV_MSG_XEN_OP_FAILED", "simulated page", "SCHEDOP_block", -38,
+             "halt"),
+        kmsg("PV_MSG_XEN_OP_FAILED", "simulated page", "hvm_op(flush_tlbs)",
+             -38, "flush_tlb_multi"),
         # the control file (the init's checks decide who may write it and
         # what re-patching does to the kernel's and the module's sites):
         # the kernel names the requests it refuses, and the module
         # reloaded while unpatched says it is every site indirect
-        "paravirt: control: unknown request 'sideways'",
-        "paravirt: control: backend 'nosuch' is unknown",
-        r"pv_test_module: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, \1 indirect: ok",
-    ], absent=["set by the kernel's guest code"]),
+        kmsg("PV_MSG_CONTROL_UNKNOWN_REQUEST", "sideways"),
+        kmsg("PV_MSG_CONTROL_BACKEND", "nosuch", "unknown"),
+        MODULE_UNPATCHED,
+    ], absent=[guest_op(None, "guest")]),
 
     # Re-patch storms on 4 vCPUs: KUnit's, with kernel threads running
     # the operations, then init's, against user-space load (with a
     # stand-in for guest code storing a slot after the probe).
     Boot("storm", "paravirt_repatch_kunit.storm_switches=%d" % STORM,
          "pvlayer.storm=%d" % STORM, "paravirt_test_guest", expect=[
-             "paravirt: operation mmu.enter_mmap set by the kernel's guest code: pv_test_guest_enter_mmap",
+             guest_op("mmu.enter_mmap", "guest", "pv_test_guest_enter_mmap"),
              r"# pv_repatch_storm: %d switches \(native\), 3 workers, 0 deferred" % STORM,
              # (the init's storm check decides that none failed)
              INIT + "storm: %d switches on 4 CPUs" % STORM]),
@@ -328,11 +396,11 @@ BOOTS = [
         SUMMARY_NATIVE]),
 
     Boot("noinline", "paravirt_mode=noinline", expect=[
-        r"paravirt: backend native: [0-9]+ sites: 0 inline, .* \(mode noinline\)"]),
+        backend_forms("native", inline=0, mode="noinline")]),
 
     Boot("unpatched", "paravirt_mode=unpatch", expect=[
-        r"paravirt: backend native: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, [0-9]+ indirect \(mode unpatch\)",
-        r"pv_test_module: ([0-9]+) sites: 0 inline, 0 direct, 0 nop, \1 indirect: ok",
+        backend_forms("native", None, 0, 0, 0, None, mode="unpatch"),
+        MODULE_UNPATCHED,
         INIT + r"debugfs backend: native \(mode unpatch\)"]),
 
     # Call-depth tracking (retbleed=stuff, on a CPU model it applies to):
@@ -352,29 +420,30 @@ BOOTS = [
     Boot("badparam", "paravirt_mode=sideways", "paravirt=nosuch",
          "paravirt_refuse=native", "kunit.filter_glob=" + SITES_SUITE,
          quick=True, expect=[
-             "paravirt: unknown value 'sideways' for paravirt_mode=, ignored",
-             "paravirt: unknown backend 'nosuch', probing as usual",
-             "paravirt: native cannot be refused: it is the fallback",
+             kmsg("PV_MSG_MODE_UNKNOWN", "sideways"),
+             kmsg("PV_MSG_BACKEND_UNKNOWN", "nosuch"),
+             kmsg("PV_MSG_NATIVE_NOT_REFUSED"),
              SUMMARY_NATIVE]),
     Boot("forcexen", "paravirt=xen", "kunit.filter_glob=" + SITES_XEN_SUITES,
          expect=[
-             r"paravirt: xen: (no Xen signature in CPUID leaves 0x40000000-0x4000ff00|CPUID reports no hypervisor)",
-             r"paravirt: backend xen requested but its probe failed \(-19\), falling back to native",
+             either(kmsg("PV_MSG_XEN_NO_SIGNATURE", 0x40000000, 0x4000ff00),
+                    kmsg("PV_MSG_XEN_NO_HYPERVISOR")),
+             kmsg("PV_MSG_FORCED_FAILED", "xen", -19),
              USING_NATIVE]),
 
     # --- the vmi backend: the project's ROM and its broken variants
     # (make rom), published by SeaBIOS with -option-rom
     vmi_boot("vmi", "vmi.rom", quick=True, expect=[
-        r"paravirt: vmi: ROM at 0x[0-9a-f]+: ABI 1\.[0-9]+, [0-9]+ bytes, [0-9]+ entries",
-        "paravirt: using backend vmi",
-        r"paravirt: backend vmi: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect\s*$",
+        kmsg("PV_MSG_VMI_ROM", None, 1, None, None, None),
+        using("vmi"),
+        backend_forms("vmi", indirect=0, end=True),
         MODULE_OK,
         INIT + "debugfs backend: vmi",
         # read_msr declares clobbers; write_msr takes the value in halves;
         # CPUID takes pointers
-        "paravirt: vmi: entry 13 clobbers 0x7: called through a wrapper that saves them",
-        "paravirt: vmi: entry 14 takes the value in halves: called through a wrapper that splits it",
-        "paravirt: vmi: entry 15 takes pointers: called through a wrapper that passes the registers",
+        kmsg("PV_MSG_VMI_WRAP_CLOBBERS", 13, 0x7),
+        kmsg("PV_MSG_VMI_WRAP_HALVES", 14),
+        kmsg("PV_MSG_VMI_WRAP_POINTERS", 15),
         "# vmi_wrapped_entries: 3 entries called through wrappers",
         r"# pv_repatch_storm: [0-9]+ switches \(vmi, native\)",
         INIT + "control: available native vmi",
@@ -382,7 +451,7 @@ BOOTS = [
     vmi_boot("storm-vmi", "vmi.rom",
              "paravirt_repatch_kunit.storm_switches=%d" % STORM,
              "pvlayer.storm=%d" % STORM, "paravirt_test_guest", expect=[
-                 "paravirt: operation mmu.enter_mmap set by the kernel's guest code: pv_test_guest_enter_mmap",
+                 guest_op("mmu.enter_mmap", "guest", "pv_test_guest_enter_mmap"),
                  r"# pv_repatch_storm: %d switches \(vmi, native\), 3 workers" % STORM,
                  INIT + "storm: %d switches on 4 CPUs" % STORM,
                  INIT + "control: backend vmi"]),
@@ -390,34 +459,32 @@ BOOTS = [
     # set_p4d and user TLB flushes, and user space runs
     vmi_boot("vmi-pti", "vmi.rom", "pti=on", expect=[
         "Kernel/User page tables isolation: enabled",
-        "paravirt: using backend vmi"]),
+        using("vmi")]),
     # call-depth tracking: the calls of the ROM's entries and wrappers are
     # left as they are
     vmi_boot("vmi-calldepth", "vmi.rom", *STUFF, qemu=SKYLAKE, expect=[
         "callthunks: Setting up call depth tracking",
-        "paravirt: using backend vmi", CALLDEPTH_ON], absent=[BAD_PADDING]),
+        using("vmi"), CALLDEPTH_ON], absent=[BAD_PADDING]),
     # a valid ROM whose set_pte/pmd/pud entries clobber what the C
     # convention allows: callee-save sites reach them through wrappers
     vmi_boot("vmi-clobbering", "vmi-clobbering.rom", expect=[
-        "paravirt: vmi: entry %d clobbers 0x1fe: called through a wrapper that saves them" % op
-        for op in (29, 30, 31)] + [
-        "paravirt: using backend vmi",
+        kmsg("PV_MSG_VMI_WRAP_CLOBBERS", op, 0x1fe) for op in (29, 30, 31)] + [
+        using("vmi"),
         "# vmi_wrapped_entries: 6 entries called through wrappers",
         MODULE_OK]),
     # No ROM, or one refused: native runs, nothing of the ROM is used.
     # (Only the suites of the site table and of vmi, as for bad input.)
     Boot("seabios-norom", "kunit.filter_glob=" + SITES_VMI_SUITES,
          kernel="vmi", bios="seabios", expect=[
-             r"paravirt: backend vmi: not available \(-19\)", USING_NATIVE]),
+             not_available("vmi"), USING_NATIVE]),
 ] + [
     vmi_boot("vmi-" + v, "vmi-%s.rom" % v, "kunit.filter_glob=" + SITES_VMI_SUITES,
-             expect=[r"paravirt: vmi: ROM at 0x[0-9a-f]+ refused: " + why,
-                     USING_NATIVE])
-    for v, why in VMI_REFUSED
+             expect=[vmi_refused(why, entry), USING_NATIVE])
+    for v, why, entry in VMI_REFUSED
 ] + [
     # no signature, or a checksum SeaBIOS rejects: no ROM for the kernel
     vmi_boot("vmi-" + v, "vmi-%s.rom" % v, "kunit.filter_glob=" + SITES_VMI_SUITES,
-             expect=[r"paravirt: backend vmi: not available \(-19\)", USING_NATIVE])
+             expect=[not_available("vmi"), USING_NATIVE])
     for v in ("signature", "checksum")
 ] + [
     # SeaBIOS copies only the file's bytes but checks the declared size:
@@ -425,20 +492,21 @@ BOOTS = [
     # the kernel must refuse
     vmi_boot("vmi-truncated", "vmi-truncated.rom",
              "kunit.filter_glob=" + SITES_VMI_SUITES, expect=[
-        r"paravirt: (backend vmi: not available \(-19\)|vmi: ROM at 0x[0-9a-f]+ refused: )",
+        either(not_available("vmi"), kmsg("PV_MSG_VMI_REFUSED", None, None)),
         USING_NATIVE]),
 
     # --- the xen backend: the test kernel as an HVM guest of Xen 4.17
     # under QEMU
     Boot("xen", runner="xen", expect=[
-        r"paravirt: xen: Xen [0-9]+\.[0-9]+[^ ]* at CPUID 0x40000[01]00, features 0x[0-9a-f]{8}, hypercalls by vmmcall",
-        "paravirt: xen: halt: SCHEDOP_block, flush_tlb_multi: HVMOP_flush_tlbs, io_delay: none, safe_halt: native",
-        r"paravirt: using backend xen \(4 operations of its own, [0-9]+ native\)",
-        r"paravirt: backend xen: [0-9]+ sites: [0-9]+ inline, [0-9]+ direct, [0-9]+ nop, 0 indirect\s*$",
-        "paravirt: xen: local APIC: x2APIC mode allowed without interrupt remapping",
-        "Booting paravirtualized kernel on xen",
+        kmsg("PV_MSG_XEN_VERSION", None, None, R("[^ ]*"), R("0x40000[01]00"),
+             R("0x[0-9a-f]{8}"), "vmmcall"),
+        kmsg("PV_MSG_XEN_OPS", "SCHEDOP_block", "HVMOP_flush_tlbs"),
+        using("xen", 4),
+        backend_forms("xen", indirect=0, end=True),
+        kmsg("PV_MSG_XEN_X2APIC"),
+        kmsg("PV_MSG_BANNER", "xen", prefix=""),
         # Xen offers x2APIC: the MSR driver, which needs no wait for the ICR
-        r"paravirt: APIC driver [a-z ]*x2apic: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, [1-9][0-9]* nop, 0 indirect",
+        apic_forms(R("[a-z ]*x2apic"), SOME, 0, SOME, SOME, 0),
         MODULE_OK,
         INIT + "debugfs backend: xen",
         INIT + "debugfs xen: halt calls [1-9][0-9]* failed 0 native 0",
@@ -449,12 +517,12 @@ BOOTS = [
     # labels under multi-threaded TCG)
     Boot("distro", kernel="distro", threads="single", expect=[
         USING_NATIVE, SUMMARY_NATIVE,
-        r"paravirt: lock operations: [1-9][0-9]* sites: [1-9][0-9]* inline, [1-9][0-9]* direct, [0-9]+ nop, 0 indirect",
-        r"paravirt: APIC driver [a-z0-9 ]+: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, [0-9]+ nop, 0 indirect",
+        lock_forms(SOME, SOME, SOME, None, 0),
+        apic_forms(R("[a-z0-9 ]+"), SOME, 0, SOME, None, 0),
         MODULE_OK],
         # (the tests' own scratch site is refused on purpose; the boot
         # pass must refuse none)
-        absent=["sites refused and left as they were"]),
+        absent=[kmsg("PV_MSG_REFUSED_COUNT", None)]),
 
     # Re-patching under full preemption, one boot parameter away on
     # Debian's PREEMPT_DYNAMIC kernel: the storm's workers spend most of
@@ -477,7 +545,7 @@ BOOTS = [
     # The same kernel as an HVM and a PVH guest of the real Xen: the
     # kernel's own Xen code owns the machine, its operations are kept and
     # called directly, and every suite passes.
-    xen_distro("hvm", "Booting paravirtualized kernel on Xen HVM"),
+    xen_distro("hvm", kmsg("PV_MSG_BANNER", "Xen HVM", prefix="")),
     xen_distro("pvh", "Booting kernel on Xen PVH"),
 
     # The same kernel as a guest of a real KVM, with a workload of remote
@@ -485,7 +553,7 @@ BOOTS = [
     Boot("kvm", "pvlayer.kvm_workload=2000", "no_ipi_broadcast=1",
          kernel="distro", runner="kvm", expect=[
              "Hypervisor detected: KVM",
-             "paravirt: backend xen: not probed|paravirt: using backend native",
+             either(kmsg("PV_MSG_NOT_PROBED", "xen", None), USING_NATIVE),
              SUMMARY_NATIVE,
              # kvm-clock: clocksource and sched_clock; steal time through
              # the layer's steal clock
@@ -500,11 +568,10 @@ BOOTS = [
              "kvm-guest: setup PV IPIs",
              r"APIC: eoi\(\) replaced with kvm_guest_apic_eoi_write",
          ] + [
-             "paravirt: operation %s set by the kernel's KVM code:%s$" % tuple(op.split(":", 1))
-             for op in KVM_OPS
+             guest_op(op, "KVM", fn, end="$") for op, fn in KVM_OPS
          ] + [
-             r"paravirt: lock operations: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, 0 nop, 0 indirect",
-             r"paravirt: APIC driver [a-z0-9 ]+: [1-9][0-9]* sites: 0 inline, [1-9][0-9]* direct, [0-9]+ nop, 0 indirect",
+             lock_forms(SOME, 0, SOME, 0, 0),
+             apic_forms(R("[a-z0-9 ]+"), SOME, 0, SOME, None, 0),
              r"# pv_repatch_keeps_guest_ops: [1-9][0-9]* operations set by guest code",
              # (the init's kvm_workload check decides the rest: both
              # markers answered, every round done, interrupts sent)

@@ -8,6 +8,7 @@ Nothing here decides what passes; the test_*.py files and the boot table
 
 import concurrent.futures
 import fnmatch
+import glob
 import io
 import os
 import re
@@ -238,6 +239,223 @@ class Ktap:
         if test.status == self.status.SKIPPED:
             return "skip", self.skips.get((suite, case)) or log
         return "fail", log
+
+
+# --- the layer's messages ----------------------------------------------------
+
+# The headers that hold the formats of the messages the checks read, each
+# with what the kernel prints in front of its messages (the pr_fmt of the
+# code that prints them; {name} is the backend's directory).
+MESSAGE_HEADERS = [
+    ("arch/x86/paravirt/messages.h", "paravirt: "),
+    ("backends/*/messages.h", "paravirt: {name}: "),
+    ("tests/module/messages.h", "pv_test_module: "),
+]
+
+
+class MessageError(LookupError):
+    """A message kmsg() cannot make a pattern of: an unknown name, a
+    define it cannot read, arguments that do not fit the format."""
+
+
+class R(str):
+    """A piece of regex that kmsg() takes as it is, where a plain str
+    argument stands for its own text: R("[1-9][0-9]*"), R(r"\1")."""
+
+
+_DEFINE_RE = re.compile(r"^\s*#\s*define\s+(PV_MSG_\w+)\s+(.*)$")
+_TOKEN_RE = re.compile(r'\s*(?:"((?:[^"\\\n]|\\.)*)"|([A-Za-z_]\w*))')
+_ESCAPE_RE = re.compile(r'\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)')
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b",
+            "f": "\f", "v": "\v"}
+_CONV_RE = re.compile(r"%(?P<flags>[-+ #0]*)(?P<width>\*|[0-9]+)?"
+                      r"(?:\.(?P<prec>\*|[0-9]+))?(?:hh|h|ll|l|z|t|j)?"
+                      r"(?P<conv>[diuxXsp%])(?P<ext>(?<=p)[A-Za-z0-9]*)?")
+_SPECIAL_RE = re.compile(r"([.^$*+?{}\[\]\\|()])")
+_messages = None
+
+
+def _escape(text):
+    """text as a regex: re.escape() without its escaped blanks, which
+    would make the checks' names hard to read."""
+    return _SPECIAL_RE.sub(r"\\\1", text)
+
+
+def _unescape(text):
+    def one(m):
+        e = m.group(1)
+        if e[0] == "x":
+            return chr(int(e[1:], 16))
+        if e[0] in "01234567":
+            return chr(int(e, 8))
+        return _ESCAPES.get(e, e)
+    return _ESCAPE_RE.sub(one, text)
+
+
+def _read_headers():
+    """{name: (prefix, [tokens], header)} of every PV_MSG_ define; a token
+    is a string literal's text or the name of another define."""
+    defines = {}
+    for pattern, prefix in MESSAGE_HEADERS:
+        for path in sorted(glob.glob(os.path.join(TOP, pattern))):
+            rel = os.path.relpath(path, TOP)
+            name = os.path.basename(os.path.dirname(path))
+            with open(path) as f:
+                text = re.sub(r"\\\n", " ", f.read())
+            for line in text.splitlines():
+                m = _DEFINE_RE.match(line)
+                if not m:
+                    continue
+                value, tokens, pos = m.group(2).rstrip(), [], 0
+                while pos < len(value):
+                    t = _TOKEN_RE.match(value, pos)
+                    if not t:
+                        raise MessageError("%s: cannot read the value of %s: %s"
+                                           % (rel, m.group(1), value))
+                    tokens.append(_unescape(t.group(1)) if t.group(1) is not None
+                                  else R(t.group(2)))
+                    pos = t.end()
+                if m.group(1) in defines:
+                    raise MessageError("%s: %s is defined in %s too" %
+                                       (rel, m.group(1), defines[m.group(1)][2]))
+                defines[m.group(1)] = (prefix.format(name=name), tokens, rel)
+    return defines
+
+
+def _format(name, defines, seen=()):
+    """The format a define stands for, other defines' expanded."""
+    if name not in defines:
+        raise MessageError("no message %s in %s" % (
+            name, ", ".join(p for p, _ in MESSAGE_HEADERS)))
+    if name in seen:
+        raise MessageError("%s is defined through itself" % name)
+    return "".join(_format(t, defines, seen + (name,)) if isinstance(t, R) else t
+                   for t in defines[name][1])
+
+
+def messages():
+    """{name: (prefix, format)} of the layer's messages, from the
+    MESSAGE_HEADERS of the source tree (read once)."""
+    global _messages
+    if _messages is None:
+        defines = _read_headers()
+        _messages = {n: (d[0], _format(n, defines)) for n, d in defines.items()}
+    return _messages
+
+
+def _conversions(name, fmt):
+    """The format as [text, conversion match, text, ...]."""
+    parts, pos = [], 0
+    for m in re.finditer(r"%", fmt):
+        if m.start() < pos:
+            continue
+        c = _CONV_RE.match(fmt, m.start())
+        if not c:
+            raise MessageError("%s: a conversion kmsg() does not know: %r" %
+                               (name, fmt[m.start():m.start() + 6]))
+        parts += [fmt[pos:c.start()], c]
+        pos = c.end()
+    return parts + [fmt[pos:]]
+
+
+def _default(c):
+    """A pattern of whatever a conversion can print."""
+    conv, flags, width = c.group("conv"), c.group("flags"), c.group("width")
+    if conv == "s":
+        return ".*?"
+    if conv == "p":
+        if c.group("ext").startswith("h"):
+            return "[0-9a-f]{2}(?: [0-9a-f]{2})*"
+        # a symbol (+offset/size), and its module's name for a module's
+        return r"\S+(?: \[\S+\])?"
+    digits = {"x": "[0-9a-f]", "X": "[0-9A-F]"}.get(conv, "[0-9]")
+    least = int(width) if width and width != "*" and "0" in flags else 1
+    base = "0" + conv if "#" in flags and conv in "xX" else ""
+    least -= len(base)
+    rx = "%s%s%s" % (base, digits, "+" if least <= 1 else "{%d,}" % least)
+    return ("-?" if conv in "di" else "") + rx
+
+
+def _argument(name, c, arg):
+    """The pattern of one conversion for the caller's argument."""
+    conv, flags, width = c.group("conv"), c.group("flags"), c.group("width")
+    if arg is None:
+        return _default(c)
+    if isinstance(arg, R):
+        return str(arg)
+    if isinstance(arg, re.Pattern):
+        return arg.pattern
+    if isinstance(arg, bytes) and conv == "p" and c.group("ext").startswith("h"):
+        return _escape(" ".join("%02x" % b for b in arg))
+    if isinstance(arg, int) and not isinstance(arg, bool) and conv in "diuxX":
+        # C prints no 0x for 0, whatever the flags
+        spec = "%" + (flags.replace("#", "") if arg == 0 else flags) + \
+            (width if width and width != "*" else "") + ("d" if conv == "u" else conv)
+        return _escape(spec % arg)
+    if isinstance(arg, str) or (conv == "s" and isinstance(arg, int) and
+                                not isinstance(arg, bool)):
+        return _escape(str(arg))
+    raise MessageError("%s: %r is no argument of %s" % (name, arg, c.group(0)))
+
+
+def kmsg(name, *args, prefix=None, end=False):
+    """A regex (an R) matching the kernel message of format `name`, a
+    PV_MSG_ define of MESSAGE_HEADERS, as it is printed.
+
+    The text of the format is matched as it is, with the header's prefix
+    in front unless `prefix` says otherwise ("" for a message printed
+    without one, or for a piece given to another kmsg() as an argument).
+    Each conversion is one position of `args`, in order; %% is none, and a
+    conversion whose width is taken from an argument (%*ph: the length and
+    the bytes) is still one. An argument is
+      None     whatever the conversion can print: [0-9]+ for %u,
+               -?[0-9]+ for %d, [0-9a-f]+ for %x (0x... for %#x, at least
+               as many digits as a zero-padded width asks), .*? for %s, a
+               symbol for %ps and %pS, hex bytes for %*ph;
+      an int   the number as the conversion prints it;
+      bytes    for %*ph, those bytes;
+      a str    that text;
+      an R or a compiled regex: that regex, such as R("[1-9][0-9]*"), a
+               group or a back-reference (groups are numbered across the
+               whole pattern; the rest of it has none).
+    With `end`, the line must end there (trailing blanks allowed); a str
+    `end` is appended as a regex.
+
+    An unknown name, a format kmsg() cannot read or a number of arguments
+    other than the format's raises MessageError: the boot table calls
+    kmsg() when it is imported, so a renamed or changed message fails the
+    collection of the checks, not a check that reads a log.
+    """
+    table = messages()
+    if name not in table:
+        raise MessageError("no message %s in %s" % (
+            name, ", ".join(p for p, _ in MESSAGE_HEADERS)))
+    header_prefix, fmt = table[name]
+    parts = _conversions(name, fmt)
+    convs = [c for c in parts[1::2] if c.group("conv") != "%"]
+    if len(args) != len(convs):
+        raise MessageError("%s takes %d arguments (%s), not %d" % (
+            name, len(convs), " ".join(c.group(0) for c in convs), len(args)))
+    args = iter(args)
+    rx = _escape(header_prefix if prefix is None else prefix)
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            rx += _escape(part)
+        elif part.group("conv") == "%":
+            rx += "%"
+        else:
+            rx += _argument(name, part, next(args))
+    rx += r"\s*$" if end is True else (end or "")
+    try:
+        re.compile(rx)
+    except re.error as e:
+        raise MessageError("%s: %s gives no regex (%s)" % (name, rx, e)) from None
+    return R(rx)
+
+
+def either(*regexes):
+    """A regex matching where any of regexes does."""
+    return R("(?:%s)" % "|".join(regexes))
 
 
 # --- boots -------------------------------------------------------------------

@@ -18,7 +18,7 @@ import subprocess
 import pytest
 
 import lib
-from boots import BY_NAME
+from boots import BY_NAME, backend_forms, module_forms
 from conftest import STAGE_INSPECT
 
 pytestmark = [pytest.mark.kernel("on"), pytest.mark.boot("default"),
@@ -90,8 +90,7 @@ def test_json_parses(what, files):
 @pytest.mark.parametrize("what", WHAT)
 def test_totals_equal_the_boot_log(what, files, booted):
     res = booted(BY_NAME["default"])
-    want = (r"paravirt: backend native: " if what == "vmlinux"
-            else r"pv_test_module: [0-9]+ sites: .*: ok")
+    want = backend_forms("native") if what == "vmlinux" else module_forms()
     line = lib.grep(res.lines, want)
     assert line, "no %s line in %s" % (want, res.log)
     out = inspect(*inspect_args(files, what))

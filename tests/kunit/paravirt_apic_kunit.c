@@ -503,11 +503,10 @@ static void pv_apic_update_refused(struct kunit *test)
 	pv_console_expect(test, &pv_apic_console, PV_MSG_REPATCH_REFUSED, ip,
 			  "apic.read", PV_SITE_LEN, bad);
 	pv_console_expect(test, &pv_apic_console,
-			  "paravirt: APIC driver %s: sites not patched again (%d)",
-			  apic->name, -EINVAL);
+			  "paravirt: " PV_MSG_APIC_NOT_REPATCHED, apic->name,
+			  -EINVAL);
 	pv_console_expect(test, &pv_apic_console,
-			  "paravirt: %u APIC sites hold neither their form nor the compiler's bytes",
-			  1U);
+			  "paravirt: " PV_MSG_APIC_FOREIGN, 1U);
 	KUNIT_EXPECT_EQ(test, pv_repatch_totals.failed, failed + 1);
 	KUNIT_EXPECT_EQ(test, memcmp(&before, &pv_ops.apic, sizeof(before)), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(ip, bad, PV_SITE_LEN), 0);

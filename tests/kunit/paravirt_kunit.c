@@ -1315,8 +1315,7 @@ static void __init pv_param_mode_unknown(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, after, mode);
 	pv_console_expect(test, &pv_test_console,
-			  "paravirt: unknown value '%s' for paravirt_mode=, ignored",
-			  arg);
+			  "paravirt: " PV_MSG_MODE_UNKNOWN, arg);
 
 	ret = p->setup_func(NULL);
 	after = pv_mode;

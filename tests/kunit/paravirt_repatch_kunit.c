@@ -584,7 +584,7 @@ static void pv_repatch_control_refusals(struct kunit *test)
 		pv_console_stop(&pv_repatch_console);
 		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
 		pv_console_expect(test, &pv_repatch_console,
-				  "paravirt: control: unknown request '%s'",
+				  "paravirt: " PV_MSG_CONTROL_UNKNOWN_REQUEST,
 				  "pv-kunit-sideways");
 		break;
 	case PV_CONTROL_UNKNOWN_BACKEND:
@@ -592,8 +592,8 @@ static void pv_repatch_control_refusals(struct kunit *test)
 		pv_console_stop(&pv_repatch_console);
 		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
 		pv_console_expect(test, &pv_repatch_console,
-				  "paravirt: control: backend '%s' is unknown",
-				  "pv-kunit-nosuch");
+				  "paravirt: " PV_MSG_CONTROL_BACKEND,
+				  "pv-kunit-nosuch", "unknown");
 		break;
 	case PV_CONTROL_UNPROBED_BACKEND:
 		snprintf(req, sizeof(req), "backend %s", name);
@@ -601,8 +601,8 @@ static void pv_repatch_control_refusals(struct kunit *test)
 		pv_console_stop(&pv_repatch_console);
 		KUNIT_EXPECT_EQ(test, ret, -ENODEV);
 		pv_console_expect(test, &pv_repatch_console,
-				  "paravirt: control: backend '%s' is not available",
-				  name);
+				  "paravirt: " PV_MSG_CONTROL_BACKEND, name,
+				  "not available");
 		break;
 	}
 	KUNIT_EXPECT_EQ(test, pv_repatch_totals.requests, requests);

@@ -31,22 +31,21 @@
 #include <asm/tlb.h>
 #include <asm/tlbflush.h>
 
+#include "../../backends/xen/messages.h"
 #include "../../backends/xen/xen.h"
 #include "pv_console.h"
 
 /* What the backend prints while a case runs; too big for a stack. */
 static struct pv_console xen_console;
 
-/* The messages of xen_find_leaves(), with the backend's prefix. */
-#define XEN_MSG_NO_SIGNATURE \
-	"paravirt: xen: no Xen signature in CPUID leaves %#x-%#x"
-#define XEN_MSG_SHORT_LEAVES \
-	"paravirt: xen: Xen's CPUID leaves at %#x end at %#x, before the version leaf"
+/* What precedes the backend's messages (messages.h) on the console. */
+#define XEN_PREFIX "paravirt: xen: "
 
 static void expect_no_signature_msg(struct kunit *test)
 {
-	pv_console_expect(test, &xen_console, XEN_MSG_NO_SIGNATURE,
-			  XEN_CPUID_FIRST, XEN_CPUID_END - XEN_CPUID_STEP);
+	pv_console_expect(test, &xen_console,
+			  XEN_PREFIX PV_MSG_XEN_NO_SIGNATURE, XEN_CPUID_FIRST,
+			  XEN_CPUID_END - XEN_CPUID_STEP);
 }
 
 /* --- CPUID tables ---------------------------------------------------------- */
@@ -196,10 +195,12 @@ static void xen_detect_short_leaves(struct kunit *test)
 	fake_xen(0x40000100, 0x40000100, 0x40011);
 	KUNIT_EXPECT_EQ(test, xen_find_leaves(fake_cpuid, &l), -EINVAL);
 	pv_console_stop(&xen_console);
-	pv_console_expect(test, &xen_console, XEN_MSG_SHORT_LEAVES,
-			  0x40000000, 0x40000000);
-	pv_console_expect(test, &xen_console, XEN_MSG_SHORT_LEAVES,
-			  0x40000100, 0x40000100);
+	pv_console_expect(test, &xen_console,
+			  XEN_PREFIX PV_MSG_XEN_SHORT_LEAVES, 0x40000000,
+			  0x40000000);
+	pv_console_expect(test, &xen_console,
+			  XEN_PREFIX PV_MSG_XEN_SHORT_LEAVES, 0x40000100,
+			  0x40000100);
 
 	fake_reset();
 	fake_xen(0x40000100, 0x40000101, 0x40011);
@@ -420,8 +421,8 @@ static void xen_setup_version_fails(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xen_sim_setup(hv), -EIO);
 	pv_console_stop(&xen_console);
 	pv_console_expect(test, &xen_console,
-			  "paravirt: xen: simulated page: xen_version failed (%d): hypercalls do not work",
-			  SIM_ENOSYS);
+			  XEN_PREFIX PV_MSG_XEN_VERSION_FAILED, "simulated page",
+			  (long)SIM_ENOSYS);
 	KUNIT_EXPECT_EQ(test, sim.n, 1);
 	KUNIT_EXPECT_FALSE(test, hv->has_halt);
 	KUNIT_EXPECT_FALSE(test, hv->has_flush);
@@ -440,8 +441,8 @@ static void xen_setup_op_fails(struct kunit *test)
 	pv_console_stop(&xen_console);
 	KUNIT_ASSERT_EQ(test, err, 0);
 	pv_console_expect(test, &xen_console,
-			  "paravirt: xen: simulated page: sched_op failed (%d): halt stays native",
-			  SIM_ENOSYS);
+			  XEN_PREFIX PV_MSG_XEN_SCHED_OP_FAILED, "simulated page",
+			  (long)SIM_ENOSYS);
 	KUNIT_EXPECT_EQ(test, sim.n, 5);
 	KUNIT_EXPECT_FALSE(test, hv->has_halt);
 	KUNIT_EXPECT_TRUE(test, hv->has_flush);
@@ -454,8 +455,8 @@ static void xen_setup_op_fails(struct kunit *test)
 	pv_console_stop(&xen_console);
 	KUNIT_ASSERT_EQ(test, err, 0);
 	pv_console_expect(test, &xen_console,
-			  "paravirt: xen: simulated page: hvm_op(flush_tlbs) failed (%d): TLB flushes stay native",
-			  SIM_EPERM);
+			  XEN_PREFIX PV_MSG_XEN_HVM_OP_FAILED, "simulated page",
+			  (long)SIM_EPERM);
 	KUNIT_EXPECT_EQ(test, sim.n, 5);
 	KUNIT_EXPECT_TRUE(test, hv->has_halt);
 	KUNIT_EXPECT_FALSE(test, hv->has_flush);
@@ -469,8 +470,8 @@ static void xen_setup_op_fails(struct kunit *test)
 	pv_console_stop(&xen_console);
 	KUNIT_ASSERT_EQ(test, err, 0);
 	pv_console_expect(test, &xen_console,
-			  "paravirt: xen: simulated page: feature flags unreadable (%d)",
-			  -22);
+			  XEN_PREFIX PV_MSG_XEN_FEATURES_FAILED, "simulated page",
+			  -22L);
 	KUNIT_EXPECT_EQ(test, hv->features, 0);
 	KUNIT_EXPECT_EQ(test, hv->version, SIM_VERSION);
 	KUNIT_EXPECT_TRUE(test, hv->has_halt && hv->has_flush);
@@ -532,8 +533,8 @@ static void xen_halt_failure_native(struct kunit *test)
 	xen_sim_halt(hv);
 	pv_console_stop(&xen_console);
 	pv_console_expect(test, &xen_console,
-			  "paravirt: xen: simulated page: SCHEDOP_block failed (%d): halt is native from now on",
-			  SIM_ENOSYS);
+			  XEN_PREFIX PV_MSG_XEN_OP_FAILED, "simulated page",
+			  "SCHEDOP_block", (long)SIM_ENOSYS, "halt");
 	KUNIT_EXPECT_EQ(test, sim.n, 1);
 	KUNIT_EXPECT_TRUE(test, hv->halt_native);
 	expect_count(test, &hv->halt, 1, 1, 1);
@@ -579,8 +580,9 @@ static void xen_flush_failure_native(struct kunit *test)
 	pv_console_stop(&xen_console);
 	KUNIT_EXPECT_GE(test, remote_tlb_irqs() - before, others);
 	pv_console_expect(test, &xen_console,
-			  "paravirt: xen: simulated page: hvm_op(flush_tlbs) failed (%d): flush_tlb_multi is native from now on",
-			  SIM_ENOSYS);
+			  XEN_PREFIX PV_MSG_XEN_OP_FAILED, "simulated page",
+			  "hvm_op(flush_tlbs)", (long)SIM_ENOSYS,
+			  "flush_tlb_multi");
 	KUNIT_EXPECT_EQ(test, sim.n, 1);
 	KUNIT_EXPECT_TRUE(test, hv->flush_native);
 	expect_count(test, &hv->flush, 1, 1, 1);

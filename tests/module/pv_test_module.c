@@ -18,6 +18,8 @@
 #include <asm/paravirt_layer.h>
 #include <asm/special_insns.h>
 
+#include "messages.h"
+
 static noinline bool pv_test_ops(void)
 {
 	unsigned long flags, v = 0x8000000000000063UL;
@@ -51,10 +53,9 @@ static int __init pv_test_init(void)
 	    (pv_mode == PV_MODE_UNPATCH && forms[PV_FORM_INDIRECT] != n))
 		ok = false;
 
-	pr_info("%u sites: %u inline, %u direct, %u nop, %u indirect: %s\n",
-		n, forms[PV_FORM_INLINE], forms[PV_FORM_DIRECT],
-		forms[PV_FORM_NOP], forms[PV_FORM_INDIRECT],
-		ok ? "ok" : "FAILED");
+	pr_info(PV_MSG_TEST_MODULE "\n", n, forms[PV_FORM_INLINE],
+		forms[PV_FORM_DIRECT], forms[PV_FORM_NOP],
+		forms[PV_FORM_INDIRECT], ok ? "ok" : "FAILED");
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include <asm/paravirt_layer.h>
 
 #include "internal.h"
+#include "messages.h"
 
 /**
  * pv_apic_driver_ops - the native APIC operations of a driver
@@ -67,7 +68,6 @@ void paravirt_apic_update(void)
 
 	err = pv_repatch(NULL, pv_mode, NULL);
 	if (err)
-		pr_err("APIC driver %s: sites not patched again (%d)\n",
-		       apic->name, err);
+		pr_err(PV_MSG_APIC_NOT_REPATCHED "\n", apic->name, err);
 	pv_apic_report();
 }

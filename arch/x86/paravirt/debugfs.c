@@ -16,6 +16,8 @@
  * reports them as "freed".
  */
 
+#define pr_fmt(fmt) "paravirt: " fmt
+
 #include <linux/debugfs.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -28,6 +30,7 @@
 #include <asm/paravirt_layer.h>
 
 #include "internal.h"
+#include "messages.h"
 
 static void pv_list_site(const struct pv_site *s, struct module *mod,
 			 enum pv_form form, void *m)
@@ -130,12 +133,12 @@ static ssize_t pv_control_write(struct file *file, const char __user *ubuf,
 		cmd = strim(cmd + strlen("backend "));
 		b = pv_backend_find(cmd);
 		if (!b || !pv_backend_available(b)) {
-			pr_warn("paravirt: control: backend '%s' is %s\n", cmd,
+			pr_warn(PV_MSG_CONTROL_BACKEND "\n", cmd,
 				b ? "not available" : "unknown");
 			return b ? -ENODEV : -EINVAL;
 		}
 	} else {
-		pr_warn("paravirt: control: unknown request '%s'\n", cmd);
+		pr_warn(PV_MSG_CONTROL_UNKNOWN_REQUEST "\n", cmd);
 		return -EINVAL;
 	}
 

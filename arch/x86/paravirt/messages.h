@@ -1,12 +1,77 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The formats of the messages the layer prints when it refuses a site or
- * a request. The KUnit suites format the same strings and look for them on
- * the console, so a message and its test cannot drift apart. Each is
- * printed with pr_fmt's "paravirt: " in front and a newline after.
+ * The formats of the messages of the core that its tests read. The KUnit
+ * suites format the same strings and look for them on the console, and
+ * make check turns them into the patterns it reads the boots' logs with
+ * (kmsg() in tests/check/lib.py), so a message and its tests cannot drift
+ * apart. Each is printed with pr_fmt's "paravirt: " in front and a newline
+ * after, unless its comment says otherwise. A backend's messages are in
+ * its own messages.h.
  */
 #ifndef _PARAVIRT_CORE_MESSAGES_H
 #define _PARAVIRT_CORE_MESSAGES_H
+
+/* --- the probe (probe.c) --- */
+
+/*
+ * The backend installed at boot: its name, the operations it provides and
+ * those left native.
+ */
+#define PV_MSG_USING_BACKEND "using backend %s (%u operations of its own, %u native)"
+
+/* A backend whose probe failed: its name and the probe's error. */
+#define PV_MSG_NOT_AVAILABLE "backend %s: not available (%d)"
+
+/*
+ * A backend not probed because the kernel's guest code detected the
+ * platform: the backend and the guest code's platform.
+ */
+#define PV_MSG_NOT_PROBED \
+	"backend %s: not probed: the kernel's %s guest code owns this machine"
+
+/* paravirt_refuse= named native, which is always probed. */
+#define PV_MSG_NATIVE_NOT_REFUSED "native cannot be refused: it is the fallback"
+
+/* paravirt= named no backend of this kernel: the name given. */
+#define PV_MSG_BACKEND_UNKNOWN "unknown backend '%s', probing as usual"
+
+/* The backend paravirt= named failed its probe: its name and the error. */
+#define PV_MSG_FORCED_FAILED \
+	"backend %s requested but its probe failed (%d), falling back to native"
+
+/*
+ * The kernel's guest code stored an operation after the probe, which the
+ * layer keeps: the operation, the guest code's platform ("guest" when the
+ * layer cannot name it) and the function stored.
+ */
+#define PV_MSG_GUEST_OP "operation %s set by the kernel's %s code: %ps"
+
+/* --- the boot pass and the census of the sites (patch.c, report.c) --- */
+
+/* paravirt_mode= with a value that names no mode: the value. */
+#define PV_MSG_MODE_UNKNOWN "unknown value '%s' for paravirt_mode=, ignored"
+
+/*
+ * The forms of a group of sites: what the group is (one of the three
+ * below), the number of sites, and how many are inline, direct, nop and
+ * indirect. With the mode when it is not "patch": PV_MSG_FORMS_MODE.
+ */
+#define PV_MSG_FORMS "%s: %u sites: %u inline, %u direct, %u nop, %u indirect"
+#define PV_MSG_FORMS_MODE PV_MSG_FORMS " (mode %s)"
+
+/* The groups: the boot pass's sites, by the active backend's name ... */
+#define PV_MSG_FORMS_BACKEND "backend %s"
+/* ... the APIC sites, by the APIC driver's name ... */
+#define PV_MSG_FORMS_APIC "APIC driver %s"
+/* ... and the lock sites. */
+#define PV_MSG_FORMS_LOCKS "lock operations"
+
+/* The boot pass refused sites (each named before): how many. */
+#define PV_MSG_REFUSED_COUNT "%u sites refused and left as they were"
+
+/* How many APIC sites hold bytes of no known form. */
+#define PV_MSG_APIC_FOREIGN \
+	"%u APIC sites hold neither their form nor the compiler's bytes"
 
 /* A site record that names no operation or has an impossible length. */
 #define PV_MSG_BAD_RECORD "bad site record at %pS: op %u len %u"
@@ -28,8 +93,34 @@
 #define PV_MSG_MODULE_RECORD_OUTSIDE \
 	"%s: site record %u points outside the module, leaving its sites indirect"
 
+/* --- re-patching (repatch.c, apic.c, debugfs.c) --- */
+
 /* A re-patch request failed as a whole because of one site's bytes. */
 #define PV_MSG_REPATCH_REFUSED \
 	"re-patch refused: site %pS (%s) holds %*ph, neither its current form nor the compiler's"
+
+/*
+ * The sites could not be re-patched for a new APIC driver: the driver's
+ * name and the error.
+ */
+#define PV_MSG_APIC_NOT_REPATCHED "APIC driver %s: sites not patched again (%d)"
+
+/* The control file refused a request it does not know: the request. */
+#define PV_MSG_CONTROL_UNKNOWN_REQUEST "control: unknown request '%s'"
+
+/*
+ * The control file refused a switch to a backend: its name, and "unknown"
+ * or "not available" (its probe failed).
+ */
+#define PV_MSG_CONTROL_BACKEND "control: backend '%s' is %s"
+
+/* --- the banner (ops.c) --- */
+
+/*
+ * The kernel's default banner (x86_init.oem.banner, which a guest may
+ * replace): the platform's name in pv_info. Printed without a prefix, as
+ * the kernel prints it without the layer.
+ */
+#define PV_MSG_BANNER "Booting paravirtualized kernel on %s"
 
 #endif

@@ -32,6 +32,7 @@
 #include <asm/paravirt_layer.h>
 
 #include "internal.h"
+#include "messages.h"
 
 /*
  * Kconfig keeps Xen PV off (see the layer's Kconfig): its code fills slots
@@ -242,7 +243,7 @@ int paravirt_disable_iospace(void)
 
 void __init default_banner(void)
 {
-	pr_info("Booting paravirtualized kernel on %s\n", pv_info.name);
+	pr_info(PV_MSG_BANNER "\n", pv_info.name);
 }
 
 struct pv_info pv_info = {

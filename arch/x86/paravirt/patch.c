@@ -79,8 +79,7 @@ static int __init pv_parse_mode(char *arg)
 		return -EINVAL;
 	mode = pv_mode_parse(arg);
 	if (mode < 0)
-		pr_warn("unknown value '%s' for paravirt_mode=, ignored\n",
-			arg);
+		pr_warn(PV_MSG_MODE_UNKNOWN "\n", arg);
 	else
 		pv_mode = mode;
 	return 0;

@@ -20,6 +20,7 @@
 #include <asm/paravirt_layer.h>
 
 #include "internal.h"
+#include "messages.h"
 
 const struct pv_backend *pv_active_backend;
 const struct pv_backend *pv_boot_backend __ro_after_init;
@@ -208,8 +209,7 @@ static void __init pv_install(const struct pv_backend *b)
 	/* The kernel's guest code names its platform itself. */
 	if (b != pv_native_backend && !pv_guest_name())
 		pv_info.name = b->name;
-	pr_info("using backend %s (%u operations of its own, %u native)\n",
-		b->name, n, (unsigned int)PV_OP_COUNT - n);
+	pr_info(PV_MSG_USING_BACKEND "\n", b->name, n, (unsigned int)PV_OP_COUNT - n);
 }
 
 /**
@@ -244,8 +244,7 @@ void __init pv_adopt_guest_ops(void)
 			continue;
 		native[i] = cur[i];
 		__set_bit(i, pv_guest_slots);
-		pr_info("operation %s set by the kernel's %s code: %ps\n",
-			pv_op_name(i), pv_guest_name() ?: "guest", cur[i]);
+		pr_info(PV_MSG_GUEST_OP "\n", pv_op_name(i), pv_guest_name() ?: "guest", cur[i]);
 		n++;
 	}
 	if (n)
@@ -259,7 +258,7 @@ static int __init pv_try(const struct pv_backend *b, bool quiet)
 
 	if (err) {
 		if (!quiet)
-			pr_info("backend %s: not available (%d)\n", b->name, err);
+			pr_info(PV_MSG_NOT_AVAILABLE "\n", b->name, err);
 		return err;
 	}
 	if (pv_backend_index(b) < BITS_PER_LONG)
@@ -281,18 +280,17 @@ void __init paravirt_probe(void)
 	pv_try(pv_native_backend, false);
 
 	if (pv_refused("native"))
-		pr_warn("native cannot be refused: it is the fallback\n");
+		pr_warn(PV_MSG_NATIVE_NOT_REFUSED "\n");
 
 	if (pv_forced_name[0]) {
 		forced = pv_backend_find(pv_forced_name);
 		if (!forced) {
-			pr_err("unknown backend '%s', probing as usual\n",
-			       pv_forced_name);
+			pr_err(PV_MSG_BACKEND_UNKNOWN "\n", pv_forced_name);
 		} else {
 			err = pv_try(forced, true);
 			if (err)
-				pr_err("backend %s requested but its probe failed (%d), falling back to native\n",
-				       forced->name, err);
+				pr_err(PV_MSG_FORCED_FAILED "\n", forced->name,
+				       err);
 			chosen = err ? pv_native_backend : forced;
 		}
 	}
@@ -311,8 +309,8 @@ void __init paravirt_probe(void)
 		}
 		/* The kernel's own guest code owns a platform it detected. */
 		if (pv_guest_name()) {
-			pr_info("backend %s: not probed: the kernel's %s guest code owns this machine\n",
-				b->name, pv_guest_name());
+			pr_info(PV_MSG_NOT_PROBED "\n", b->name,
+				pv_guest_name());
 			continue;
 		}
 		if (pv_try(b, false))

@@ -16,6 +16,7 @@
 #include <asm/paravirt_layer.h>
 
 #include "internal.h"
+#include "messages.h"
 
 static int pv_census_visit(const struct pv_site *s, struct module *mod,
 			   void *arg)
@@ -65,11 +66,15 @@ EXPORT_SYMBOL_GPL(pv_census_take);
 static void pv_print_forms(const char *what, unsigned int n,
 			   const unsigned int *forms, enum pv_mode mode)
 {
-	pr_info("%s: %u sites: %u inline, %u direct, %u nop, %u indirect%s%s%s\n",
-		what, n, forms[PV_FORM_INLINE], forms[PV_FORM_DIRECT],
-		forms[PV_FORM_NOP], forms[PV_FORM_INDIRECT],
-		mode ? " (mode " : "", mode ? pv_mode_name(mode) : "",
-		mode ? ")" : "");
+	if (mode)
+		pr_info(PV_MSG_FORMS_MODE "\n", what, n,
+			forms[PV_FORM_INLINE], forms[PV_FORM_DIRECT],
+			forms[PV_FORM_NOP], forms[PV_FORM_INDIRECT],
+			pv_mode_name(mode));
+	else
+		pr_info(PV_MSG_FORMS "\n", what, n, forms[PV_FORM_INLINE],
+			forms[PV_FORM_DIRECT], forms[PV_FORM_NOP],
+			forms[PV_FORM_INDIRECT]);
 }
 
 /**
@@ -81,11 +86,10 @@ void pv_apic_report(void)
 	char what[48];
 
 	pv_census_take(&cs);
-	snprintf(what, sizeof(what), "APIC driver %s", apic->name);
+	snprintf(what, sizeof(what), PV_MSG_FORMS_APIC, apic->name);
 	pv_print_forms(what, cs.n, cs.forms, PV_MODE_PATCH);
 	if (cs.forms[PV_FORM_FOREIGN])
-		pr_err("%u APIC sites hold neither their form nor the compiler's bytes\n",
-		       cs.forms[PV_FORM_FOREIGN]);
+		pr_err(PV_MSG_APIC_FOREIGN "\n", cs.forms[PV_FORM_FOREIGN]);
 }
 
 /**
@@ -104,14 +108,15 @@ void __init pv_boot_report(void)
 	};
 	char what[48];
 
-	snprintf(what, sizeof(what), "backend %s",
+	snprintf(what, sizeof(what), PV_MSG_FORMS_BACKEND,
 		 pv_active_backend ? pv_active_backend->name : "none");
 	pv_print_forms(what, st->sites, st->forms, st->mode);
 	if (st->refused)
-		pr_err("%u sites refused and left as they were\n", st->refused);
+		pr_err(PV_MSG_REFUSED_COUNT "\n", st->refused);
 	pv_apic_report();
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
 	pv_census_take(&locks);
-	pv_print_forms("lock operations", locks.n, locks.forms, PV_MODE_PATCH);
+	pv_print_forms(PV_MSG_FORMS_LOCKS, locks.n, locks.forms,
+		       PV_MODE_PATCH);
 #endif
 }
