@@ -206,8 +206,8 @@ run: $(if $(RUN_DISTRO),kernel-distro,kernel) $(if $(filter vmi,$(BACKEND)),rom)
 
 # T=EXPR: only the checks whose names match the pytest -k expression EXPR,
 # e.g. make check T=vmi or T="default and kunit"; CHECK_ARGS: more pytest
-# arguments. CHECK_JOBS: guests booted at once (1; more is slower on 2
-# cores).
+# arguments. CHECK_JOBS: host cores the guests may use at once (all by
+# default; a guest of one TCG thread takes one, any other guest all).
 T		?=
 CHECK_ARGS	?=
 

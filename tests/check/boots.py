@@ -103,7 +103,7 @@ STUFF = ["retbleed=stuff", "spectre_v2=retpoline"]
 
 class Boot:
     def __init__(self, name, *args, kernel="on", runner="qemu", qemu=(),
-                 bios=None, rom=None, threads=None, gtype=None,
+                 bios=None, rom=None, threads="single", gtype=None,
                  expect=(), absent=(), checks=(), kunit=True, init=True,
                  quick=False):
         self.name = name
@@ -121,6 +121,15 @@ class Boot:
         self.kunit = kunit
         self.init = init
         self.quick = quick
+
+    @property
+    def cores(self):
+        """Host cores the boot keeps busy: one for a guest of one TCG
+        thread (-icount implies one), every core otherwise."""
+        if self.runner == "qemu" and (self.threads == "single" or
+                                      any("-icount" in a for a in self.qemu)):
+            return 1
+        return int(lib.NPROC)
 
     @property
     def layer(self):
@@ -371,7 +380,8 @@ BOOTS = [
     # the operations, then init's, against user-space load (with a
     # stand-in for guest code storing a slot after the probe).
     Boot("storm", "paravirt_repatch_kunit.storm_switches=%d" % STORM,
-         "pvlayer.storm=%d" % STORM, "paravirt_test_guest", expect=[
+         "pvlayer.storm=%d" % STORM, "paravirt_test_guest", threads="multi",
+         expect=[
              guest_op("mmu.enter_mmap", "guest", "pv_test_guest_enter_mmap"),
              r"# pv_repatch_storm: %d switches \(native\), 3 workers, 0 deferred" % STORM,
              # (the init's storm check decides that none failed)
@@ -382,7 +392,7 @@ BOOTS = [
     # the int3. One TCG thread: see boot.sh on blocks translated while an
     # int3 is there.
     Boot("storm-nmi", "kunit.filter_glob=paravirt_repatch.pv_repatch_nmi",
-         "paravirt_repatch_kunit.nmi_switches=%d" % STORM, threads="single",
+         "paravirt_repatch_kunit.nmi_switches=%d" % STORM,
          expect=[
              r"# pv_repatch_nmi: %d switches, [0-9]+ NMIs sent, [1-9][0-9]* handled, [1-9][0-9]* while writing, [1-9][0-9]* sent round a site" % STORM,
              r"ok [0-9]+ pv_repatch_nmi"]),
@@ -450,7 +460,8 @@ BOOTS = [
         NO_WX]),
     vmi_boot("storm-vmi", "vmi.rom",
              "paravirt_repatch_kunit.storm_switches=%d" % STORM,
-             "pvlayer.storm=%d" % STORM, "paravirt_test_guest", expect=[
+             "pvlayer.storm=%d" % STORM, "paravirt_test_guest",
+             threads="multi", expect=[
                  guest_op("mmu.enter_mmap", "guest", "pv_test_guest_enter_mmap"),
                  r"# pv_repatch_storm: %d switches \(vmi, native\), 3 workers" % STORM,
                  INIT + "storm: %d switches on 4 CPUs" % STORM,
@@ -515,7 +526,7 @@ BOOTS = [
 
     # --- the distribution kernel (one TCG thread: see boot.sh on jump
     # labels under multi-threaded TCG)
-    Boot("distro", kernel="distro", threads="single", expect=[
+    Boot("distro", kernel="distro", expect=[
         USING_NATIVE, SUMMARY_NATIVE,
         lock_forms(SOME, SOME, SOME, None, 0),
         apic_forms(R("[a-z0-9 ]+"), SOME, 0, SOME, None, 0),

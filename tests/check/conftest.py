@@ -92,8 +92,7 @@ def builds(pytestconfig):
 
 @pytest.fixture(scope="session")
 def pool(pytestconfig):
-    jobs = int(os.environ.get("CHECK_JOBS", "1"))
-    p = lib.Pool(jobs)
+    p = lib.Pool(int(os.environ.get("CHECK_JOBS", lib.NPROC)))
     p.plan(pytestconfig.pv_boots)
     yield p
     p.shutdown()

@@ -478,23 +478,27 @@ class BootResult:
 
 
 class Pool:
-    """Boots guests in the background, `jobs` at once (1 by default: see
-    below), while the checks that need no guest go on; runs of a real
-    hypervisor share caches of their own and never run two at once.
+    """Boots guests in the background on `cores` host cores, while the
+    checks that need no guest go on.
 
     A boot starts as soon as its kernel is built, in the order the
     selected checks need them; a check waits only for its own boot.
 
-    On two cores more than one guest at a time is slower, not faster: a
-    guest's vCPU that waits for another (a spinlock, stop_machine(), an
-    IPI) spins while the host runs the other guest, and a guest of a
-    hypervisor nested in QEMU (Xen, KVM) starved this way took ten times
-    as long and saw RCU stalls.
+    A guest of one TCG thread keeps one core busy (Boot.cores), and on
+    two cores two of them run at the speed of one alone. A guest of
+    several TCG threads, or of a real hypervisor nested in QEMU (Xen,
+    KVM), runs alone: a vCPU that waits for another (a spinlock,
+    stop_machine(), an IPI) spins while the host runs the other guest,
+    and a Xen guest starved this way took ten times as long and saw RCU
+    stalls.
     """
 
-    def __init__(self, jobs):
-        self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
-        self.hv_lock = threading.Lock()
+    def __init__(self, cores):
+        self.cores = max(cores, 1)
+        self.free = self.cores
+        self.free_cv = threading.Condition()
+        self.executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=self.cores)
         self.lock = threading.Lock()
         self.order = []
         self.ready = set()
@@ -504,10 +508,16 @@ class Pool:
         self.order = list(boots)
 
     def _start(self, boot):
-        if boot.runner == "qemu":
+        need = min(boot.cores, self.cores)
+        with self.free_cv:
+            self.free_cv.wait_for(lambda: self.free >= need)
+            self.free -= need
+        try:
             return boot.start()
-        with self.hv_lock:
-            return boot.start()
+        finally:
+            with self.free_cv:
+                self.free += need
+                self.free_cv.notify_all()
 
     def _submit(self, boot):
         self.futures[boot.name] = self.executor.submit(timed, "boot " + boot.name,
