@@ -31,6 +31,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/results.sh"
 cd "$top" || exit 2
 : "${PVLAYER_CACHE:=/var/cache/pvlayer}"
 : "${LINUX_TARBALL:=/usr/src/linux-source-6.12.tar.xz}"
@@ -42,38 +43,12 @@ am_tree=$check_dir/am
 patch_tree=$check_dir/patch
 graft_tree=$check_dir/graft
 logs=$check_dir/logs
-passed=0
-failed=0
 
 # git am records commits: give it an identity of its own.
 export GIT_AUTHOR_NAME="pvlayer maintainers"
 export GIT_AUTHOR_EMAIL=pvlayer@localhost
 export GIT_COMMITTER_NAME="pvlayer maintainers"
 export GIT_COMMITTER_EMAIL=pvlayer@localhost
-
-result() {
-	case "$1" in
-	PASS) passed=$((passed + 1)) ;;
-	FAIL) failed=$((failed + 1)) ;;
-	esac
-	echo "$1 $2"
-}
-
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		result PASS "$name"
-	else
-		result FAIL "$name"
-	fi
-}
-
-totals() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit $?
-}
 
 series_ok() {
 	[ -s "$patches/series" ] && [ -f "$patches/0000-cover-letter.patch" ] ||

@@ -93,6 +93,8 @@ def builds(pytestconfig):
 @pytest.fixture(scope="session")
 def pool(pytestconfig):
     p = lib.Pool(int(os.environ.get("CHECK_JOBS", lib.NPROC)))
+    # kunit.py's guest, which the builds' thread runs, takes its turn too
+    build_steps.GUESTS = p
     p.plan(pytestconfig.pv_boots)
     yield p
     p.shutdown()

@@ -7,6 +7,7 @@ Nothing here decides what passes; the test_*.py files and the boot table
 """
 
 import concurrent.futures
+import contextlib
 import fnmatch
 import glob
 import io
@@ -155,6 +156,9 @@ INIT_SUITE = "pvlayer_init"
 INIT_NO_LAYER = "no paravirt layer"
 _INIT_TABLE_RE = re.compile(r"\} cases\[\] = \{(.*?)\n\};", re.S)
 _SKIP_RE = re.compile(r"^\s*(?:not )?ok [0-9]+ (?:- )?(.*?) # SKIP ?(.*)$")
+# A line of a KTAP document, after the console's time stamp, if any.
+_KTAP_RE = re.compile(r"^(?:\[[ 0-9.]*\] ?)?\s*(?:K?TAP version |1\.\.[0-9]|"
+                      r"ok [0-9]|not ok [0-9]|#)")
 
 
 def init_cases():
@@ -178,8 +182,12 @@ class Ktap:
         self.complete = {}
         self.skips = {}
         # the init's document is a KTAP document too: keep it out of the
-        # kernel's, whether or not the kernel ran KUnit before it
-        kernel = [line for line in lines if INIT_PREFIX not in line]
+        # kernel's, whether or not the kernel ran KUnit before it; and so
+        # any other message of the kernel printed among the KTAP lines:
+        # one between a test's "KTAP version" and its "# Subtest" loses
+        # the parser the rest of the run
+        kernel = [line for line in lines
+                  if INIT_PREFIX not in line and _KTAP_RE.match(line)]
         for suite in self._suites(kunit_parser.parse_run_tests(kernel)):
             ran = self._add(suite.name, suite)
             # the parser stands a nameless crashed case in for each
@@ -507,21 +515,26 @@ class Pool:
     def plan(self, boots):
         self.order = list(boots)
 
-    def _start(self, boot):
-        need = min(boot.cores, self.cores)
+    @contextlib.contextmanager
+    def hold(self, cores):
+        """Keep `cores` of the guests' cores (at most all) while inside."""
+        need = min(cores, self.cores)
         with self.free_cv:
             self.free_cv.wait_for(lambda: self.free >= need)
             self.free -= need
         try:
-            return boot.start()
+            yield
         finally:
             with self.free_cv:
                 self.free += need
                 self.free_cv.notify_all()
 
+    def _start(self, boot):
+        with self.hold(boot.cores):
+            return timed("boot " + boot.name, boot.start)
+
     def _submit(self, boot):
-        self.futures[boot.name] = self.executor.submit(timed, "boot " + boot.name,
-                                                       self._start, boot)
+        self.futures[boot.name] = self.executor.submit(self._start, boot)
 
     def kernel_ready(self, kernel):
         with self.lock:

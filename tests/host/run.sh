@@ -17,16 +17,7 @@ bin=$1
 roms=$2
 fuzz_time=$3
 here=$(dirname "$0")
-passed=0
-failed=0
-
-result() {
-	case "$1" in
-	PASS) passed=$((passed + 1)) ;;
-	FAIL) failed=$((failed + 1)) ;;
-	esac
-	echo "$1 $2"
-}
+. "$here/../results.sh"
 
 # unit PROGRAM ARGS...: its checks, that it ran to its end, its sanitizers
 unit() {
@@ -87,6 +78,4 @@ cp "$roms"/*.rom "$seeds"/
 fuzz fuzz_vmi_rom "vmi_rom_validate, seeded with the ROMs" 8192 "$seeds" \
 	-dict="$here/vmi_rom.dict"
 fuzz fuzz_classify "pv_classify" 96 ""
-
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+totals
