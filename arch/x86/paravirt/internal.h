@@ -46,9 +46,13 @@ void pv_adopt_guest_ops(void);
 void pv_boot_report(void);
 void pv_apic_report(void);
 
-/* The native MSR accessors behind the callee-save thunks (ops.c). */
+/*
+ * The native MSR accessors behind the callee-save thunks, and write_msr's,
+ * which is callee-save by itself (ops.c).
+ */
 u64 pv_native_read_msr(unsigned int msr);
-void pv_native_write_msr(unsigned int msr, u64 val);
+extern char pv_native_write_msr[];
+void pv_native_trace_write_msr(unsigned int msr, u64 val);
 struct pv_msr_safe_result pv_native_read_msr_safe(unsigned int msr);
 int pv_native_write_msr_safe(unsigned int msr, u64 val);
 

@@ -119,11 +119,6 @@ __visible notrace u64 pv_native_read_msr(unsigned int msr)
 	return native_read_msr(msr);
 }
 
-__visible notrace void pv_native_write_msr(unsigned int msr, u64 val)
-{
-	native_write_msr(msr, (u32)val, val >> 32);
-}
-
 __visible notrace struct pv_msr_safe_result
 pv_native_read_msr_safe(unsigned int msr)
 {
@@ -141,13 +136,86 @@ __visible notrace int pv_native_write_msr_safe(unsigned int msr, u64 val)
 }
 
 DECLARE_PV_CALLEE_SAVE(pv_native_read_msr);
-DECLARE_PV_CALLEE_SAVE(pv_native_write_msr);
 DECLARE_PV_CALLEE_SAVE(pv_native_read_msr_safe);
 DECLARE_PV_CALLEE_SAVE(pv_native_write_msr_safe);
 PV_CALLEE_SAVE_REGS_THUNK(pv_native_read_msr);
-PV_CALLEE_SAVE_REGS_THUNK(pv_native_write_msr);
 PV_CALLEE_SAVE_PAIR_THUNK(pv_native_read_msr_safe);
 PV_CALLEE_SAVE_REGS_THUNK(pv_native_write_msr_safe);
+
+#ifdef CONFIG_TRACEPOINTS
+__visible notrace void pv_native_trace_write_msr(unsigned int msr, u64 val)
+{
+	do_trace_write_msr(msr, val, 0);
+}
+
+PV_CALLEE_SAVE_REGS_THUNK(pv_native_trace_write_msr);
+
+/* To 3f while the write_msr tracepoint is on: a jump label, or a test. */
+#ifdef CONFIG_JUMP_LABEL
+#define PV_WRMSR_TRACED							\
+	"5:\t.byte " __stringify(BYTES_NOP5) "\n\t"			\
+	".pushsection __jump_table, \"aw\"\n\t"			\
+	_ASM_ALIGN "\n\t"						\
+	".long 5b - ., 3f - .\n\t"					\
+	_ASM_PTR " %c0 - .\n\t"					\
+	".popsection\n"
+#else
+#define PV_WRMSR_TRACED							\
+	"cmpl $0, %c0(%%rip)\n\t"					\
+	"jg 3f\n"
+#endif
+/* (FRAME_BEGIN and FRAME_END are written for asm without operands) */
+#ifdef CONFIG_FRAME_POINTER
+#define PV_WRMSR_CALL(fn)						\
+	"push %%rbp\n\tmov %%rsp, %%rbp\n\tcall " fn "\n\tpop %%rbp\n\t"
+#else
+#define PV_WRMSR_CALL(fn)	"call " fn "\n\t"
+#endif
+#define PV_WRMSR_TRACE							\
+	"3:\t" PV_WRMSR_CALL("__raw_callee_save_pv_native_trace_write_msr") \
+	"jmp 4b\n\t"
+/* %0: the tracepoint's key */
+#define PV_WRMSR_KEY	"i" (&__tracepoint_write_msr.key)
+#else
+#define PV_WRMSR_TRACED ""
+#define PV_WRMSR_TRACE ""
+#define PV_WRMSR_KEY
+#endif
+
+/*
+ * write_msr, native, in the callee-save convention by itself: the MSR in
+ * %edi, the value in %rsi, wrmsr with the fixup of the kernel's
+ * native_write_msr(), and only %rcx and %rdx saved, where a thunk around
+ * a C function saves eight registers: every context switch of a CPU
+ * without FSGSBASE writes the FS and GS bases through it. With the
+ * write_msr tracepoint on, the tracepoint is called after the write, as
+ * native_write_msr() does. Emitted into .text from an init function,
+ * which gives the asm its operands.
+ */
+static void __init __used pv_native_write_msr_emit(void)
+{
+	asm volatile(".pushsection .text, \"ax\"\n"
+		     ".globl pv_native_write_msr\n"
+		     ".type pv_native_write_msr, @function\n"
+		     ASM_FUNC_ALIGN "\n"
+		     "pv_native_write_msr:\n\t"
+		     ASM_ENDBR
+		     "push %%rcx\n\t"
+		     "push %%rdx\n\t"
+		     "mov %%edi, %%ecx\n\t"
+		     "mov %%esi, %%eax\n\t"
+		     "mov %%rsi, %%rdx\n\t"
+		     "shr $32, %%rdx\n"
+		     "1:\twrmsr\n"
+		     "2:\t" PV_WRMSR_TRACED
+		     "4:\tpop %%rdx\n\t"
+		     "pop %%rcx\n\t"
+		     ASM_RET
+		     PV_WRMSR_TRACE
+		     ".size pv_native_write_msr, . - pv_native_write_msr\n\t"
+		     _ASM_EXTABLE_TYPE(1b, 2b, EX_TYPE_WRMSR) "\n\t"
+		     ".popsection" : : PV_WRMSR_KEY);
+}
 
 /*
  * Page-table stores, callee-save. The layer's sites pass the entry's
@@ -288,7 +356,7 @@ struct paravirt_ops pv_ops = {
 	.cpu.cpuid			=
 		(struct paravirt_cpuid_call) { .func = pv_native_cpuid },
 	.cpu.read_msr			= PV_CALLEE_SAVE(pv_native_read_msr),
-	.cpu.write_msr			= PV_CALLEE_SAVE(pv_native_write_msr),
+	.cpu.write_msr			= __PV_IS_CALLEE_SAVE(pv_native_write_msr),
 	.cpu.read_msr_safe		= PV_CALLEE_SAVE(pv_native_read_msr_safe),
 	.cpu.write_msr_safe		= PV_CALLEE_SAVE(pv_native_write_msr_safe),
 	.cpu.read_pmc			= native_read_pmc,
