@@ -4,7 +4,9 @@
 
 Builds both kernels and the bench initramfs (tests/bench/workload.c as
 /init), boots each variant under QEMU TCG with -icount shift=0,sleep=off on
-2 vCPUs, and reads the guest's "bench: NAME rep=R iters=I insns=N" lines.
+1 and on 2 vCPUs (--cpus), and reads the guest's "bench: NAME rep=R
+iters=I insns=N" lines. On one vCPU every context switch of the pipe and
+fork workloads is a switch of that CPU's; "smp" needs two.
 Under icount the guest's TSC counts guest instructions, so the figures are
 instructions, not time. Also compares the code size of the two vmlinux
 files. Writes bench.md (a table, also printed) and bench.json (every
@@ -100,7 +102,8 @@ def build(initrd):
         env=dict(os.environ, BUILD_ON=BUILD["on"]))
 
 
-def boot(bzimage, initrd, params, logfile, opts, rom=None, qemu_args=()):
+def boot(bzimage, initrd, params, logfile, opts, rom=None, qemu_args=(),
+         cpus=2):
     """Boot one kernel with the bench initramfs; parse what it printed.
 
     @opts gives reps, scale and only; @qemu_args are more QEMU options
@@ -116,7 +119,7 @@ def boot(bzimage, initrd, params, logfile, opts, rom=None, qemu_args=()):
         args.append("bench_only=" + opts.only)
     if params:
         args.append(params)
-    env = dict(os.environ, SMP="2")
+    env = dict(os.environ, SMP=str(cpus))
     fw = ["--bios", "seabios", "--qemu-arg", "-option-rom " + rom] \
         if rom else []
     subprocess.run(["nice", "-n", "10", os.path.join(TOP, "scripts", "boot.sh"),
@@ -359,21 +362,28 @@ def pct(value, base):
     return "%+.2f%%" % (100.0 * (value - base) / base)
 
 
-def table(results, sizes, variants):
-    rows = ["| measure | kernel | median | min | max | boots apart | vs off |",
-            "|---|---|---:|---:|---:|---:|---:|"]
-    base = results.get("off", {})
+def run_key(variant, cpus):
+    """The key of a variant's runs on @cpus vCPUs in results and raw."""
+    return "%s@%d" % (variant, cpus)
+
+
+def table(results, sizes, variants, cpu_counts):
+    rows = ["| measure | vCPUs | kernel | median | min | max | boots apart "
+            "| vs off |", "|---|---:|---|---:|---:|---:|---:|---:|"]
     for w in WORKLOADS:
-        for v in variants:
-            s = results[v].get(w)
-            if not s:
-                continue
-            delta = pct(s["median"], base[w]["median"]) \
-                if v != "off" and w in base else ""
-            rows.append("| %s: %s, insns/iter | %s | %.1f | %.1f | %.1f "
-                        "| %.2f%% | %s |"
-                        % (w, WORKLOADS[w], VARIANTS[v][2], s["median"],
-                           s["min"], s["max"], s["boot_spread"], delta))
+        for cpus in cpu_counts:
+            base = results.get(run_key("off", cpus), {})
+            for v in variants:
+                s = results[run_key(v, cpus)].get(w)
+                if not s:
+                    continue
+                delta = pct(s["median"], base[w]["median"]) \
+                    if v != "off" and w in base else ""
+                rows.append("| %s: %s, insns/iter | %d | %s | %.1f | %.1f "
+                            "| %.1f | %.2f%% | %s |"
+                            % (w, WORKLOADS[w], cpus, VARIANTS[v][2],
+                               s["median"], s["min"], s["max"],
+                               s["boot_spread"], delta))
     labels = [("text_section", ".text section, bytes (2 MiB aligned)"),
               ("size_text", "size(1) text, bytes"),
               ("kept_text", "read-only sections kept after boot (size(1) "
@@ -393,7 +403,7 @@ def table(results, sizes, variants):
         for b in ("off", "on"):
             v = sizes[b][key]
             delta = pct(v, sizes["off"][key]) if b == "on" else ""
-            rows.append("| %s | layer %s | %d | | | | %s |"
+            rows.append("| %s | | layer %s | %d | | | | %s |"
                         % (label, b, v, delta))
     return "\n".join(rows)
 
@@ -439,11 +449,20 @@ def main():
                     help="multiply every iteration count (default 1)")
     ap.add_argument("--only", default="",
                     help="comma-separated workloads to run (default all)")
+    ap.add_argument("--cpus", default="1,2",
+                    help="comma-separated vCPU counts to run every variant "
+                    "on (default 1,2)")
     ap.add_argument("--variants", default=",".join(VARIANTS),
                     help="comma-separated variants (default all: %s)"
                     % ",".join(VARIANTS))
     opts = ap.parse_args()
     variants = [v for v in opts.variants.split(",") if v]
+    try:
+        cpu_counts = [int(c) for c in opts.cpus.split(",") if c]
+    except ValueError:
+        cpu_counts = []
+    if not cpu_counts or min(cpu_counts) < 1:
+        sys.exit("bench: --cpus takes vCPU counts, such as 1,2")
     for v in variants:
         if v not in VARIANTS:
             sys.exit("bench: unknown variant %s" % v)
@@ -475,26 +494,33 @@ def main():
     if any(v in ROM_VARIANTS for v in variants):
         run(["make", "-s", "-C", TOP, "rom"])
     try:
-        for v in variants:
-            b, params, label = VARIANTS[v]
-            raw[v] = {}
-            for n in range(opts.boots):
-                logfile = os.path.join(logs, "bench-%s-%d.log" % (v, n))
-                log("booting %s (%s), %d of %d"
-                    % (v, label, n + 1, opts.boots))
-                runs, summary, per_op, sw = boot(
-                    images[b], initrd, params, logfile, opts,
-                    rom if v in ROM_VARIANTS else None)
-                if per_op and v not in ops:
-                    ops[v] = per_op
-                for s in sw:
-                    switches.setdefault(v, []).append(dict(s, boot=n))
-                for w, r in runs.items():
-                    raw[v].setdefault(w, []).extend(
-                        dict(x, boot=n) for x in r)
-                if summary:
-                    summaries[v] = summary
-            results[v] = {w: stats(r) for w, r in raw[v].items()}
+        for cpus in cpu_counts:
+            for v in variants:
+                b, params, label = VARIANTS[v]
+                key = run_key(v, cpus)
+                raw[key] = {}
+                for n in range(opts.boots):
+                    logfile = os.path.join(logs, "bench-%s-%dcpu-%d.log"
+                                           % (v, cpus, n))
+                    log("booting %s (%s) on %d vCPUs, %d of %d"
+                        % (v, label, cpus, n + 1, opts.boots))
+                    runs, summary, per_op, sw = boot(
+                        images[b], initrd, params, logfile, opts,
+                        rom if v in ROM_VARIANTS else None, cpus=cpus)
+                    # the per-operation and re-patch figures of the
+                    # largest vCPU count, as before there was a choice
+                    if per_op and cpus == max(cpu_counts):
+                        ops[v] = per_op
+                    for s in sw:
+                        if cpus == max(cpu_counts):
+                            switches.setdefault(v, []).append(
+                                dict(s, boot=n))
+                    for w, r in runs.items():
+                        raw[key].setdefault(w, []).extend(
+                            dict(x, boot=n) for x in r)
+                    if summary:
+                        summaries[v] = summary
+                results[key] = {w: stats(r) for w, r in raw[key].items()}
     finally:
         shutil.rmtree(tmp)
 
@@ -502,13 +528,15 @@ def main():
     meta["reps"] = opts.reps
     meta["boots"] = opts.boots
     meta["scale"] = opts.scale
-    out = table(results, sizes, variants)
+    meta["cpus"] = cpu_counts
+    out = table(results, sizes, variants, cpu_counts)
     growth = growth_by_op()
     head = ["# make bench", "",
             "Guest instructions per iteration under QEMU TCG "
-            "(-icount shift=0,sleep=off, 2 vCPUs), %d boots of %d "
+            "(-icount shift=0,sleep=off, on %s vCPUs), %d boots of %d "
             "repetitions each (min and max over all of them); code size "
-            "of vmlinux." % (opts.boots, opts.reps), "",
+            "of vmlinux." % (" and ".join(map(str, cpu_counts)), opts.boots,
+                             opts.reps), "",
             "- kernel: %s (off), %s (on)" % (meta["kernel_off"],
                                             meta["kernel_on"]),
             "- .config sha256: off %s, on %s" % (meta["config_sha256_off"],
@@ -526,8 +554,9 @@ def main():
                "\n")
     if switches:
         md += ("\nWhole-kernel re-patches (pv_repatch(), planning and "
-               "stop_machine() included; guest instructions, 2 vCPUs), "
-               "every boot's:\n\n" + switch_table(switches) + "\n")
+               "stop_machine() included; guest instructions, %d vCPUs), "
+               "every boot's:\n\n" % max(cpu_counts) +
+               switch_table(switches) + "\n")
     md += ("\nWhere the kernel's own code grew: each function's growth "
            "(layer on against off, FUNC symbols) charged to the operations "
            "of the sites it holds, in proportion to their number; an "

@@ -28,6 +28,7 @@
 #include <linux/pgtable.h>
 #include <linux/sched.h>
 #include <asm/paravirt.h>
+#include <asm/msr.h>
 #include <asm/paravirt_layer.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
@@ -51,6 +52,8 @@ static unsigned long pv_bench_addr;
  */
 static pte_t pv_bench_pte;
 static struct vm_area_struct pv_bench_vma;
+/* The inactive GS base, written back unchanged (interrupts are off). */
+static u64 pv_bench_gs;
 
 /* One loop of PV_BENCH_LOOPS: with @op true, the operation; else nothing. */
 #define PV_BENCH_FN(name, body)						\
@@ -82,6 +85,7 @@ PV_BENCH_FN(read_cr0, v += read_cr0())
 PV_BENCH_FN(pte_val, v += pte_val(__pte(v)))
 #endif
 PV_BENCH_FN(write_cr3, write_cr3(__read_cr3()))
+PV_BENCH_FN(write_msr, wrmsrl(MSR_KERNEL_GS_BASE, pv_bench_gs))
 PV_BENCH_FN(flush_tlb_one_user, __flush_tlb_one_user(pv_bench_addr))
 PV_BENCH_FN(set_pte, set_pte(&pv_bench_pte, native_make_pte(v)))
 PV_BENCH_FN(modify_prot,
@@ -125,6 +129,7 @@ static const struct pv_bench_op {
 	{ "mmu.make_pte+pte_val", PV_OP_INDEX(mmu.pte_val), pv_bench_pte_val },
 #endif
 	{ "mmu.read_cr3+write_cr3", PV_OP_INDEX(mmu.write_cr3), pv_bench_write_cr3 },
+	{ "cpu.write_msr", PV_OP_INDEX(cpu.write_msr), pv_bench_write_msr },
 	{ "mmu.flush_tlb_one_user", PV_OP_INDEX(mmu.flush_tlb_one_user),
 	  pv_bench_flush_tlb_one_user },
 	{ "mmu.set_pte", PV_OP_INDEX(mmu.set_pte), pv_bench_set_pte },
@@ -210,6 +215,7 @@ static int __init pv_bench_init(void)
 	int err = 0;
 
 	pv_bench_addr = (unsigned long)&pv_bench_addr;
+	rdmsrl(MSR_KERNEL_GS_BASE, pv_bench_gs);
 	pv_bench_vma.vm_mm = current->active_mm;
 	for (i = 0; i < ARRAY_SIZE(states) && !err; i++)
 		err = pv_bench_state(states[i]);
