@@ -105,7 +105,7 @@ class Boot:
     def __init__(self, name, *args, kernel="on", runner="qemu", qemu=(),
                  bios=None, rom=None, threads="single", gtype=None,
                  expect=(), absent=(), checks=(), kunit=True, init=True,
-                 quick=False):
+                 quick=False, early=False):
         self.name = name
         self.args = list(args)
         self.kernel = kernel
@@ -121,6 +121,9 @@ class Boot:
         self.kunit = kunit
         self.init = init
         self.quick = quick
+        # a long guest of one core, started before the boots planned
+        # ahead of it, beside which the short ones run
+        self.early = early
 
     @property
     def cores(self):
@@ -547,7 +550,7 @@ BOOTS = [
     Boot("distro-preempt", "preempt=full",
          "kunit.filter_glob=paravirt_repatch.pv_repatch_storm",
          "paravirt_repatch_kunit.storm_switches=400", "pvlayer.storm=100",
-         kernel="distro", qemu=["-icount shift=0,sleep=off"], expect=[
+         kernel="distro", early=True, qemu=["-icount shift=0,sleep=off"], expect=[
              "Dynamic Preempt: full",
              r"# pv_repatch_storm: 400 switches \(native\), 3 workers, [1-9][0-9]* deferred",
              r"ok [0-9]+ pv_repatch_storm",

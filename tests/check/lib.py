@@ -10,6 +10,7 @@ import concurrent.futures
 import contextlib
 import fnmatch
 import glob
+import hashlib
 import io
 import itertools
 import os
@@ -54,10 +55,57 @@ def run(cmd, log, env=None, cwd=TOP, append=False):
                               env=env or ENV).returncode
 
 
+# Tree files no kernel build reads: the project's checkers, which the
+# graft copies with the rest of tests/, and the graft's own list.
+_NOT_BUILT = ["arch/x86/paravirt/tests/check/*", "arch/x86/paravirt/tests/host/*",
+              ".pvlayer-graft"]
+
+
+def _build_key(build, cmd):
+    """What a build in `build` by `cmd` was made from, but the files'
+    times: the command and the configuration."""
+    h = hashlib.sha256("\0".join(cmd).encode())
+    with open(os.path.join(build, ".config"), "rb") as f:
+        h.update(f.read())
+    return h.hexdigest()
+
+
+def _built_since(stamp, key):
+    """Whether the stamp says `key` was built and no tree file a build
+    reads changed since."""
+    try:
+        with open(stamp) as f:
+            if f.read().strip() != key:
+                return False
+    except OSError:
+        return False
+    find = ["find", TREE, "-newer", stamp, "-type", "f"]
+    for pattern in _NOT_BUILT:
+        find += ["!", "-path", os.path.join(TREE, pattern)]
+    out = subprocess.run(find + ["-print", "-quit"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
+    return out.returncode == 0 and not out.stdout
+
+
 def kmake(build, *targets, log, extra=()):
-    return run(["make", "-s", "-C", TREE, "ARCH=x86_64", "CC=ccache gcc",
-                "KBUILD_BUILD_USER=pvlayer", "KBUILD_BUILD_HOST=pvlayer",
-                "O=" + build, *extra, *targets], log)
+    """make in `build`, unless it built the same targets with the same
+    configuration and no tree file changed since (kbuild itself takes
+    one to two minutes on Debian's configuration to find nothing to do);
+    the log of that build is kept, warnings and all."""
+    cmd = ["make", "-s", "-C", TREE, "ARCH=x86_64", "CC=ccache gcc",
+           "KBUILD_BUILD_USER=pvlayer", "KBUILD_BUILD_HOST=pvlayer",
+           "O=" + build, *extra, *targets]
+    stamp = os.path.join(build, ".pvlayer-built")
+    key = _build_key(build, cmd)
+    if _built_since(stamp, key) and os.path.exists(log_path(log)):
+        return 0
+    if os.path.exists(stamp):
+        os.unlink(stamp)
+    status = run(cmd, log)
+    if status == 0:
+        with open(stamp, "w") as f:
+            f.write(key + "\n")
+    return status
 
 
 _times_lock = threading.Lock()
@@ -512,11 +560,13 @@ class Pool:
         self.cores = max(cores, 1)
         self.free = self.cores
         self.free_cv = threading.Condition()
-        # Boots start in the order they were queued (tickets), each once
-        # the cores it needs are free: a thread a boot, so that one
-        # waiting for every core holds up no thread of the others.
-        self.tickets = itertools.count()
-        self.serving = 0
+        # Of the boots waiting, the first in the plan starts once the cores
+        # it needs are free (a boot marked `early` counts as planned before
+        # every other): a thread a boot, so that one waiting for every core
+        # holds up no thread of the others.
+        self.waiting = set()
+        self.late = itertools.count(1 << 20)
+        self.rank = {}
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=64)
         self.lock = threading.Lock()
         self.order = []
@@ -525,18 +575,22 @@ class Pool:
 
     def plan(self, boots):
         self.order = list(boots)
+        first = [b for b in boots if getattr(b, "early", False)]
+        rest = [b for b in boots if b not in first]
+        self.rank = {b.name: i for i, b in enumerate(first + rest)}
 
     @contextlib.contextmanager
-    def hold(self, cores, ticket=None):
+    def hold(self, cores, rank=None):
         """Keep `cores` of the guests' cores (at most all) while inside,
-        once every earlier ticket has been served."""
+        once no waiting boot of a lower rank (default: after every boot
+        planned) is left."""
         need = min(cores, self.cores)
         with self.free_cv:
-            if ticket is None:
-                ticket = next(self.tickets)
-            self.free_cv.wait_for(lambda: self.serving == ticket and
+            me = next(self.late) if rank is None else rank
+            self.waiting.add(me)
+            self.free_cv.wait_for(lambda: min(self.waiting) == me and
                                   self.free >= need)
-            self.serving += 1
+            self.waiting.remove(me)
             self.free -= need
             self.free_cv.notify_all()
         try:
@@ -546,17 +600,14 @@ class Pool:
                 self.free += need
                 self.free_cv.notify_all()
 
-    def _start(self, boot, ticket):
+    def _start(self, boot):
         nested = NESTED_LOCK if boot.runner != "qemu" else \
             contextlib.nullcontext()
-        with self.hold(boot.cores, ticket), nested:
+        with self.hold(boot.cores, self.rank.get(boot.name)), nested:
             return timed("boot " + boot.name, boot.start)
 
     def _submit(self, boot):
-        with self.free_cv:
-            ticket = next(self.tickets)
-        self.futures[boot.name] = self.executor.submit(self._start, boot,
-                                                       ticket)
+        self.futures[boot.name] = self.executor.submit(self._start, boot)
 
     def kernel_ready(self, kernel):
         with self.lock:
