@@ -565,7 +565,7 @@ class Pool:
         # every other): a thread a boot, so that one waiting for every core
         # holds up no thread of the others.
         self.waiting = set()
-        self.late = itertools.count(1 << 20)
+        self.late = itertools.count()
         self.rank = {}
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=64)
         self.lock = threading.Lock()
@@ -586,7 +586,7 @@ class Pool:
         planned) is left."""
         need = min(cores, self.cores)
         with self.free_cv:
-            me = next(self.late) if rank is None else rank
+            me = len(self.rank) + next(self.late) if rank is None else rank
             self.waiting.add(me)
             self.free_cv.wait_for(lambda: min(self.waiting) == me and
                                   self.free >= need)
