@@ -79,6 +79,27 @@ struct pv_template_set {
 };
 
 /**
+ * struct pv_op_plan - the part of a plan that every site of an operation
+ *		       shares
+ * @tramp:	the operation's trampoline
+ * @orig:	where the compiler's call goes: @tramp, or its call-depth
+ *		accounting thunk
+ * @dest:	where a direct call of the slot's function goes
+ * @tmpl:	the template that may replace the call, if the site allows it
+ * @form:	PV_FORM_INDIRECT, PV_FORM_NOP, or PV_FORM_DIRECT where @tmpl
+ *		may do better
+ * @ready:	the entry is made
+ */
+struct pv_op_plan {
+	unsigned long tramp;
+	unsigned long orig;
+	unsigned long dest;
+	const struct pv_template *tmpl;
+	enum pv_form form;
+	bool ready;
+};
+
+/**
  * struct pv_plan_ctx - everything a plan depends on
  * @slots:	the value of every slot of the operations table, by index
  * @nr_ops:	number of @slots
@@ -94,6 +115,9 @@ struct pv_template_set {
  * @nops:	NOP encodings by length, 1 to @nop_max bytes
  * @nop_max:	the longest NOP in @nops
  * @priv:	for @tramp and @call_dest
+ * @memo:	optional: @nr_ops zeroed entries in which the plan of each
+ *		operation is kept once made, for a context that plans many
+ *		sites; nothing above may change while it is in use
  */
 struct pv_plan_ctx {
 	const unsigned long *slots;
@@ -108,6 +132,7 @@ struct pv_plan_ctx {
 	const u8 *const *nops;
 	unsigned int nop_max;
 	const void *priv;
+	struct pv_op_plan *memo;
 };
 
 /**
@@ -128,6 +153,7 @@ struct pv_class {
 };
 
 bool pv_record_valid(const struct pv_site *rec, unsigned int nr_ops);
+bool pv_bytes_equal(const void *a, const void *b, unsigned int len);
 enum pv_form pv_plan(const struct pv_plan_ctx *ctx, const struct pv_site *rec,
 		     unsigned long ip, struct pv_class *c);
 enum pv_verdict pv_classify(const struct pv_plan_ctx *ctx,

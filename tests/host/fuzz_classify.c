@@ -7,7 +7,9 @@
  * call-depth translation and the site's address in kernel text; the rest
  * are the site's bytes (zero-filled to its length). The classifier must
  * not read past what it is given (AddressSanitizer), must give the same
- * answer twice, and its verdict and plan must agree with the bytes and the
+ * answer twice, the same plans with a memo of each operation's plan as
+ * without (bytes 12 and 13 choose a second operation and its slot), and
+ * its verdict and plan must agree with the bytes and the
  * rules, checked here independently.
  */
 
@@ -54,6 +56,40 @@ static bool calls(const u8 *b, unsigned long ip, unsigned long dest)
 	return b[0] == 0xe8 && (unsigned long)(ip + 5 + rel) == dest;
 }
 
+static bool pv_same_plan(const struct pv_class *a, const struct pv_class *b,
+			 unsigned int len)
+{
+	return a->form == b->form && a->tmpl == b->tmpl &&
+	       !memcmp(a->want, b->want, len) && !memcmp(a->orig, b->orig, len);
+}
+
+/*
+ * A context that keeps each operation's plan in a memo plans @rec as
+ * @plain (planned without one) and @other as without one, whether the
+ * memo's entry is being made or is kept, and whatever was kept before it.
+ */
+static bool pv_memo_agrees(struct pv_plan_ctx *ctx, const struct pv_site *rec,
+			   const struct pv_site *other, unsigned long ip,
+			   const struct pv_class *plain)
+{
+	static struct pv_op_plan memo[256];
+	struct pv_class want_other, got;
+	bool same = true;
+	int i;
+
+	pv_plan(ctx, other, ip, &want_other);
+	memset(memo, 0, sizeof(memo));
+	ctx->memo = memo;
+	for (i = 0; i < 2; i++) {
+		pv_plan(ctx, rec, ip, &got);
+		same &= pv_same_plan(plain, &got, rec->len);
+		pv_plan(ctx, other, ip, &got);
+		same &= pv_same_plan(&want_other, &got, other->len);
+	}
+	ctx->memo = NULL;
+	return same;
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static const unsigned long slot_kinds[] = {
@@ -63,7 +99,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	unsigned long slots[256] = { 0 };
 	struct pv_class c, again;
 	struct pv_plan_ctx ctx;
-	struct pv_site rec;
+	struct pv_site rec, other;
 	unsigned int nr_ops = 0, avail;
 	unsigned long ip, tr;
 	u8 *bytes;
@@ -95,6 +131,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	};
 	if (rec.op < nr_ops)
 		slots[rec.op] = slot_kinds[data[5] % ARRAY_SIZE(slot_kinds)];
+	other = rec;
+	other.op = data[12] % nr_ops;
+	if (other.op != rec.op)
+		slots[other.op] = slot_kinds[data[13] % ARRAY_SIZE(slot_kinds)];
 
 	/* Exactly the record's bytes, so that a read past them is caught. */
 	avail = size - HEADER < rec.len ? size - HEADER : rec.len;
@@ -105,6 +145,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	pv_classify(&ctx, &rec, ip, bytes, &c);
 	pv_classify(&ctx, &rec, ip, bytes, &again);
 	CHECK(c.verdict == again.verdict);
+	if (c.verdict != PV_VERDICT_BAD_RECORD)
+		CHECK(pv_memo_agrees(&ctx, &rec, &other, ip, &c));
 
 	if (!pv_record_valid(&rec, nr_ops)) {
 		CHECK(c.verdict == PV_VERDICT_BAD_RECORD);
@@ -113,7 +155,6 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		free(bytes);
 		return 0;
 	}
-	CHECK(c.form == again.form && !memcmp(c.want, again.want, rec.len));
 	tr = tramp(NULL, rec.op);
 	CHECK(calls(c.orig, ip, ctx.call_dest ? thunk(NULL, tr) : tr));
 	CHECK((c.verdict == PV_VERDICT_WANTED) ==

@@ -143,6 +143,34 @@ bool pv_record_valid(const struct pv_site *rec, unsigned int nr_ops)
 	       rec->len >= PV_SITE_LEN && rec->len <= PV_SITE_MAX;
 }
 
+/**
+ * pv_bytes_equal - do two runs of bytes hold the same?
+ * @a: one run
+ * @b: the other
+ * @len: their length
+ *
+ * memcmp() for the short runs of sites, eight bytes at a time.
+ *
+ * Return: true if they are equal.
+ */
+bool pv_bytes_equal(const void *a, const void *b, unsigned int len)
+{
+	const u8 *x = a, *y = b;
+	u64 p, q;
+
+	for (; len >= sizeof(p); len -= sizeof(p), x += sizeof(p), y += sizeof(p)) {
+		memcpy(&p, x, sizeof(p));
+		memcpy(&q, y, sizeof(q));
+		if (p != q)
+			return false;
+	}
+	for (; len; len--)
+		if (*x++ != *y++)
+			return false;
+	return true;
+}
+EXPORT_SYMBOL_GPL(pv_bytes_equal);
+
 static void pv_fill_nops(const struct pv_plan_ctx *ctx, u8 *buf,
 			 unsigned int len)
 {
@@ -186,6 +214,46 @@ static const struct pv_template *pv_find_template(const struct pv_plan_ctx *ctx,
 	return NULL;
 }
 
+/* Make the plan of operation @op in @p. */
+static const struct pv_op_plan *pv_op_plan_make(const struct pv_plan_ctx *ctx,
+						unsigned int op,
+						struct pv_op_plan *p)
+{
+	unsigned long slot = ctx->slots[op];
+
+	p->tramp = ctx->tramp(ctx, op);
+	p->orig = pv_call_dest(ctx, p->tramp);
+	p->dest = 0;
+	p->tmpl = NULL;
+	if (ctx->mode == PV_MODE_UNPATCH || !slot) {
+		p->form = PV_FORM_INDIRECT;
+	} else if (slot == ctx->nop_func && !pv_op_list[op].returns) {
+		p->form = PV_FORM_NOP;
+	} else {
+		p->form = PV_FORM_DIRECT;
+		p->dest = pv_call_dest(ctx, slot);
+		if (ctx->mode != PV_MODE_NOINLINE)
+			p->tmpl = pv_find_template(ctx, slot);
+	}
+	p->ready = true;
+	return p;
+}
+
+/*
+ * The plan of operation @op: kept in @ctx->memo, or made there, or made in
+ * @tmp for a context without a memo.
+ */
+static inline const struct pv_op_plan *
+pv_op_plan(const struct pv_plan_ctx *ctx, unsigned int op,
+	   struct pv_op_plan *tmp)
+{
+	if (!ctx->memo)
+		return pv_op_plan_make(ctx, op, tmp);
+	if (ctx->memo[op].ready)
+		return &ctx->memo[op];
+	return pv_op_plan_make(ctx, op, &ctx->memo[op]);
+}
+
 /**
  * pv_plan - the bytes a site should hold
  * @ctx: the state the plan is for
@@ -208,33 +276,25 @@ static const struct pv_template *pv_find_template(const struct pv_plan_ctx *ctx,
 enum pv_form pv_plan(const struct pv_plan_ctx *ctx, const struct pv_site *rec,
 		     unsigned long ip, struct pv_class *c)
 {
-	unsigned long slot = ctx->slots[rec->op];
-	const struct pv_template *t;
+	struct pv_op_plan tmp = { };
+	const struct pv_op_plan *p = pv_op_plan(ctx, rec->op, &tmp);
+	const struct pv_template *t = p->tmpl;
 
-	pv_call_at(ctx, ip, pv_call_dest(ctx, ctx->tramp(ctx, rec->op)), rec->len,
-		   c->orig);
+	pv_call_at(ctx, ip, p->orig, rec->len, c->orig);
 	c->tmpl = NULL;
-
-	if (ctx->mode == PV_MODE_UNPATCH || !slot) {
+	c->form = p->form;
+	if (p->form == PV_FORM_INDIRECT) {
 		memcpy(c->want, c->orig, rec->len);
-		c->form = PV_FORM_INDIRECT;
-	} else if (slot == ctx->nop_func && !pv_op_list[rec->op].returns) {
+	} else if (p->form == PV_FORM_NOP) {
 		pv_fill_nops(ctx, c->want, rec->len);
-		c->form = PV_FORM_NOP;
+	} else if (t && t->len <= rec->len && !(t->clobbers & ~rec->clobbers)) {
+		memcpy(c->want, t->bytes, t->len);
+		pv_fill_nops(ctx, c->want + t->len, rec->len - t->len);
+		c->tmpl = t;
+		c->form = PV_FORM_INLINE;
 	} else {
-		t = ctx->mode == PV_MODE_NOINLINE ? NULL :
-		    pv_find_template(ctx, slot);
-		if (t && t->len <= rec->len && !(t->clobbers & ~rec->clobbers)) {
-			memcpy(c->want, t->bytes, t->len);
-			pv_fill_nops(ctx, c->want + t->len, rec->len - t->len);
-			c->tmpl = t;
-			c->form = PV_FORM_INLINE;
-		} else {
-			/* The slot's function: the trampoline's call, less the jump. */
-			pv_call_at(ctx, ip, pv_call_dest(ctx, slot), rec->len,
-				   c->want);
-			c->form = PV_FORM_DIRECT;
-		}
+		/* The slot's function: the trampoline's call, less the jump. */
+		pv_call_at(ctx, ip, p->dest, rec->len, c->want);
 	}
 	return c->form;
 }
@@ -248,12 +308,14 @@ static bool pv_is_original(const struct pv_plan_ctx *ctx,
 			   const struct pv_site *rec, unsigned long ip,
 			   const u8 *bytes, const struct pv_class *c)
 {
+	struct pv_op_plan tmp = { };
 	u8 raw[PV_SITE_MAX];
 
-	if (!memcmp(bytes, c->orig, rec->len))
+	if (pv_bytes_equal(bytes, c->orig, rec->len))
 		return true;
-	pv_call_at(ctx, ip, ctx->tramp(ctx, rec->op), rec->len, raw);
-	return !memcmp(bytes, raw, rec->len);
+	pv_call_at(ctx, ip, pv_op_plan(ctx, rec->op, &tmp)->tramp, rec->len,
+		   raw);
+	return pv_bytes_equal(bytes, raw, rec->len);
 }
 
 /**
@@ -277,7 +339,7 @@ enum pv_verdict pv_classify(const struct pv_plan_ctx *ctx,
 		return c->verdict;
 	}
 	pv_plan(ctx, rec, ip, c);
-	if (!memcmp(bytes, c->want, rec->len))
+	if (pv_bytes_equal(bytes, c->want, rec->len))
 		c->verdict = PV_VERDICT_WANTED;
 	else if (pv_is_original(ctx, rec, ip, bytes, c))
 		c->verdict = PV_VERDICT_ORIGINAL;

@@ -31,6 +31,8 @@ int pv_walk_sites(pv_site_fn fn, void *arg, bool module_init,
 void pv_plan_ctx_init(struct pv_plan_ctx *ctx,
 		      const struct paravirt_ops *ops,
 		      const struct pv_backend *b, enum pv_mode mode);
+void pv_plan_ctx_memo(struct pv_plan_ctx *ctx);
+void pv_plan_ctx_release(struct pv_plan_ctx *ctx);
 enum pv_verdict pv_site_classify(const struct pv_plan_ctx *ctx,
 				 const struct pv_site *s, struct pv_class *c);
 unsigned int pv_backend_ops(const struct pv_backend *b,

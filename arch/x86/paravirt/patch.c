@@ -37,6 +37,7 @@ void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
 
 	lockdep_assert_held(&text_mutex);
 	pv_plan_ctx_init(&ctx, &pv_ops, pv_active_backend, mode);
+	pv_plan_ctx_memo(&ctx);
 
 	for (s = start; s < end; s++) {
 		stats->sites++;
@@ -61,6 +62,7 @@ void pv_patch_sites(const struct pv_site *start, const struct pv_site *end,
 		}
 		stats->forms[pv_held_form(&c)]++;
 	}
+	pv_plan_ctx_release(&ctx);
 }
 
 struct pv_patch_stats pv_boot_stats;

@@ -174,19 +174,21 @@ static int pv_plan_site(const struct pv_site *s, struct module *mod, void *arg)
 	struct pv_change *ch;
 	struct pv_class c;
 
+	u8 *ip = pv_site_addr(s);
+
 	if (pv_site_classify(&sw->now, s, &c) >= PV_VERDICT_FOREIGN) {
 		sw->bad = s;
 		return -EINVAL;
 	}
-	pv_site_classify(&sw->next, s, &c);
+	pv_plan(&sw->next, s, (unsigned long)ip, &c);
 	sw->stats.sites++;
 	sw->stats.forms[c.form]++;
-	if (c.verdict == PV_VERDICT_WANTED)
+	if (pv_bytes_equal(ip, c.want, s->len))
 		return 0;
 	if (WARN_ON_ONCE(sw->nr_changes == sw->max_changes))
 		return -EOVERFLOW;
 	ch = &sw->changes[sw->nr_changes++];
-	ch->ip = pv_site_addr(s);
+	ch->ip = ip;
 	ch->mod = pv_init_text_owner(ch->ip, mod);
 	ch->len = s->len;
 	memcpy(ch->bytes, c.want, s->len);
@@ -204,7 +206,8 @@ static void pv_verify_changes(struct pv_switch *sw)
 
 	rcu_read_lock();
 	for (ch = sw->changes; ch < sw->changes + sw->nr_changes; ch++)
-		if (!pv_change_gone(ch) && memcmp(ch->ip, ch->bytes, ch->len))
+		if (!pv_change_gone(ch) &&
+		    !pv_bytes_equal(ch->ip, ch->bytes, ch->len))
 			sw->unverified++;
 	rcu_read_unlock();
 }
@@ -681,6 +684,8 @@ static int pv_repatch_try(const struct pv_backend *backend, enum pv_mode mode,
 	 */
 	pv_plan_ctx_init(&sw->now, &pv_ops, pv_active_backend, pv_mode);
 	t0 = rdtsc_ordered();
+	pv_plan_ctx_memo(&sw->now);
+	pv_plan_ctx_memo(&sw->next);
 	rcu_read_lock();
 	err = pv_walk_sites(pv_plan_site, sw, true, NULL);
 	rcu_read_unlock();
@@ -717,6 +722,8 @@ static int pv_repatch_try(const struct pv_backend *backend, enum pv_mode mode,
 	}
 	kvfree(sw->changes);
 unlock:
+	pv_plan_ctx_release(&sw->now);
+	pv_plan_ctx_release(&sw->next);
 	mutex_unlock(&pv_modules_lock);
 	mutex_unlock(&text_mutex);
 	cpus_read_unlock();

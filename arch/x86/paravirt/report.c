@@ -52,7 +52,9 @@ unsigned int pv_census_take(struct pv_census *cs)
 	mutex_lock(&text_mutex);
 	mutex_lock(&pv_modules_lock);
 	pv_plan_ctx_init(&cs->ctx, &pv_ops, pv_active_backend, pv_mode);
+	pv_plan_ctx_memo(&cs->ctx);
 	pv_walk_sites(pv_census_visit, cs, false, &cs->gone);
+	pv_plan_ctx_release(&cs->ctx);
 	mutex_unlock(&pv_modules_lock);
 	mutex_unlock(&text_mutex);
 	return cs->n;

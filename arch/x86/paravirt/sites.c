@@ -85,6 +85,29 @@ void pv_plan_ctx_init(struct pv_plan_ctx *ctx,
 }
 
 /**
+ * pv_plan_ctx_memo - let a context keep the plan of each operation
+ * @ctx: a context from pv_plan_ctx_init() that is about to plan many sites
+ *
+ * Without the memory for it the context plans as before, only slower.
+ * Release the memory with pv_plan_ctx_release().
+ */
+void pv_plan_ctx_memo(struct pv_plan_ctx *ctx)
+{
+	ctx->memo = kcalloc(ctx->nr_ops, sizeof(*ctx->memo),
+			    GFP_KERNEL | __GFP_NOWARN);
+}
+
+/**
+ * pv_plan_ctx_release - free what pv_plan_ctx_memo() allocated
+ * @ctx: the context
+ */
+void pv_plan_ctx_release(struct pv_plan_ctx *ctx)
+{
+	kfree(ctx->memo);
+	ctx->memo = NULL;
+}
+
+/**
  * pv_site_classify - classify a site of the running kernel or a module
  * @ctx: the state to plan for
  * @s: the record; if it is valid, its text must be present
