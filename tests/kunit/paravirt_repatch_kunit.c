@@ -462,6 +462,91 @@ static void pv_repatch_task_walk(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(s.woken));
 }
 
+/* The task the busy test stops inside a site, and the address it is at. */
+static struct task_struct *pv_parked_task;
+static unsigned long pv_parked_ip;
+
+static unsigned long pv_parked_stack(struct task_struct *t)
+{
+	return t == READ_ONCE(pv_parked_task) ? READ_ONCE(pv_parked_ip) : 0;
+}
+
+/*
+ * Re-patch for the other mode while a blocked task holds @ip, as a task
+ * preempted there would; the tries that found it, the time taken in
+ * jiffies and the result in @tries, @took and the return value.
+ */
+static int pv_repatch_parked(struct task_struct *t, u8 *ip,
+			     unsigned long *tries, unsigned long *took)
+{
+	unsigned long busy = pv_repatch_totals.busy, start = jiffies;
+	int err;
+
+	WRITE_ONCE(pv_parked_ip, (unsigned long)ip);
+	WRITE_ONCE(pv_parked_task, t);
+	WRITE_ONCE(pv_test_stack_hook, pv_parked_stack);
+	err = pv_repatch(NULL, pv_other_mode(pv_mode), NULL);
+	WRITE_ONCE(pv_test_stack_hook, NULL);
+	WRITE_ONCE(pv_parked_task, NULL);
+	*took = jiffies - start;
+	*tries = pv_repatch_totals.busy - busy;
+	return err;
+}
+
+/*
+ * A request that keeps finding a task stopped strictly inside a site it
+ * would change (here the victim's read_cr0, which every mode switch
+ * changes) tries again until PV_REPATCH_BUSY_MS have passed, then fails
+ * with -EBUSY, names the task and the place, and writes nothing. A task
+ * at a site's first byte is not inside it: it has not begun the site.
+ */
+static void pv_repatch_busy_bound(struct kunit *test)
+{
+	const struct pv_site *s = pv_victim_site();
+	unsigned long failed = pv_repatch_totals.failed, tries, took;
+	unsigned int before[PV_FORM_COUNT], after[PV_FORM_COUNT];
+	unsigned long switches = pv_repatch_totals.switches;
+	struct pv_sleeper sl = { .woken = false };
+	enum pv_mode mode = pv_mode;
+	struct task_struct *t;
+	u8 *ip;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	ip = pv_site_addr(s);
+	init_completion(&sl.started);
+	init_completion(&sl.release);
+	t = kthread_run(pv_sleeper, &sl, "pv-parked");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	wait_for_completion(&sl.started);
+	pv_count_forms(before);
+
+	pv_console_start(test, &pv_repatch_console);
+	KUNIT_EXPECT_EQ(test, pv_repatch_parked(t, ip + 1, &tries, &took),
+			-EBUSY);
+	pv_console_stop(&pv_repatch_console);
+	KUNIT_EXPECT_GE(test, took, msecs_to_jiffies(PV_REPATCH_BUSY_MS));
+	/* it gives up: the bound is kept, with room for a slow emulator */
+	KUNIT_EXPECT_LT(test, took, 10 * msecs_to_jiffies(PV_REPATCH_BUSY_MS));
+	KUNIT_EXPECT_GE(test, tries, 2);
+	pv_console_expect(test, &pv_repatch_console, PV_MSG_REPATCH_BUSY,
+			  (unsigned int)tries, task_pid_nr(t), ip + 1);
+	KUNIT_EXPECT_EQ(test, pv_repatch_totals.failed, failed + 1);
+	KUNIT_EXPECT_EQ(test, pv_repatch_totals.switches, switches);
+	KUNIT_EXPECT_EQ(test, pv_mode, mode);
+	pv_count_forms(after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(before)), 0);
+
+	KUNIT_EXPECT_EQ(test, pv_repatch_parked(t, ip, &tries, &took), 0);
+	KUNIT_EXPECT_EQ(test, tries, 0);
+	KUNIT_EXPECT_EQ(test, pv_mode, pv_other_mode(mode));
+
+	complete(&sl.release);
+	KUNIT_EXPECT_EQ(test, kthread_stop(t), 0);
+	put_task_struct(t);
+	pv_restore_boot_state(test);
+}
+
 /* A request naming a mode that does not exist changes nothing. */
 static void pv_repatch_bad_request(struct kunit *test)
 {
@@ -995,6 +1080,7 @@ static struct kunit_case pv_repatch_cases[] = {
 	KUNIT_CASE(pv_repatch_bad_request),
 	KUNIT_CASE_PARAM(pv_repatch_control_refusals, pv_control_gen_params),
 	KUNIT_CASE(pv_repatch_task_walk),
+	KUNIT_CASE_SLOW(pv_repatch_busy_bound),
 	KUNIT_CASE(pv_repatch_module_race),
 	KUNIT_CASE_SLOW(pv_repatch_storm),
 	KUNIT_CASE_SLOW(pv_repatch_nmi),

@@ -8,6 +8,7 @@
 #include <asm/paravirt_layer.h>
 
 struct module;
+struct task_struct;
 
 /* The site records of one loaded module. */
 struct pv_module_sites {
@@ -58,6 +59,9 @@ void pv_native_trace_write_msr(unsigned int msr, u64 val);
 struct pv_msr_safe_result pv_native_read_msr_safe(unsigned int msr);
 int pv_native_write_msr_safe(unsigned int msr, u64 val);
 
+/* How long a request keeps trying while a task is stopped inside a site. */
+#define PV_REPATCH_BUSY_MS	1000
+
 /* The re-patch whose sites are being written, or NULL (repatch.c). */
 struct pv_switch;
 extern struct pv_switch *pv_writing;
@@ -85,6 +89,17 @@ static inline void pv_test_follower_waits(void)
 	if (hook)
 		hook();
 }
+
+/* An address the tests make a re-patch find on @t's stack, or 0. */
+typedef unsigned long (*pv_test_stack_fn)(struct task_struct *t);
+extern pv_test_stack_fn pv_test_stack_hook;
+
+static inline unsigned long pv_test_stack_addr(struct task_struct *t)
+{
+	pv_test_stack_fn hook = READ_ONCE(pv_test_stack_hook);
+
+	return hook ? hook(t) : 0;
+}
 #else
 static inline void pv_test_module_patched(struct module *mod)
 {
@@ -92,6 +107,11 @@ static inline void pv_test_module_patched(struct module *mod)
 
 static inline void pv_test_follower_waits(void)
 {
+}
+
+static inline unsigned long pv_test_stack_addr(struct task_struct *t)
+{
+	return 0;
 }
 #endif
 

@@ -100,6 +100,16 @@
 	"re-patch refused: site %pS (%s) holds %*ph, neither its current form nor the compiler's"
 
 /*
+ * A request gave up (-EBUSY) after trying for PV_REPATCH_BUSY_MS: the
+ * tries, the task stopped inside a changing site, and where.
+ */
+#define PV_MSG_REPATCH_BUSY \
+	"re-patch failed after %u tries: task %d stayed inside a site at %pS"
+/* The same, for a task whose stack the unwinder could not walk. */
+#define PV_MSG_REPATCH_UNWALKED \
+	"re-patch failed after %u tries: the stack of task %d could not be walked"
+
+/*
  * The sites could not be re-patched for a new APIC driver: the driver's
  * name and the error.
  */

@@ -117,6 +117,8 @@ EXPORT_SYMBOL_GPL(pv_repatch_totals);
 #ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
 /* Lets the tests send NMIs while the sites are being written. */
 pv_test_follower_fn pv_test_follower_hook;
+/* Lets the tests stop a task inside a site, as full preemption can. */
+pv_test_stack_fn pv_test_stack_hook;
 #endif
 
 /* Records of the kernel and of every loaded module, present or not. */
@@ -322,12 +324,16 @@ static bool pv_in_changes(unsigned long addr, void *arg)
  */
 static bool pv_task_inside(struct pv_switch *sw, struct task_struct *t)
 {
-	unsigned long ip = 0;
+	unsigned long ip;
 
 	if (t == current || task_curr(t))
 		return false;
-	if (!pv_task_walk(t, pv_in_changes, sw, &ip))
-		return false;
+	ip = pv_test_stack_addr(t);
+	if (!ip || !pv_in_changes(ip, sw)) {
+		ip = 0;
+		if (!pv_task_walk(t, pv_in_changes, sw, &ip))
+			return false;
+	}
 	sw->busy_ip = (const u8 *)ip;
 	sw->busy_pid = task_pid_nr(t);
 	return true;
@@ -731,9 +737,6 @@ unlock:
 	return err;
 }
 
-/* How long a request keeps trying while a task is stopped inside a site. */
-#define PV_REPATCH_BUSY_MS	1000
-
 /**
  * pv_repatch - re-patch every site of the running kernel and its modules
  * @backend: backend to switch to, or NULL to keep the active one; it must
@@ -790,11 +793,9 @@ int pv_repatch(const struct pv_backend *backend, enum pv_mode mode,
 	if (err)
 		pv_repatch_totals.failed++;
 	if (err == -EBUSY && busy.ip)
-		pr_err("re-patch failed after %u tries: task %d stayed inside a site at %pS\n",
-		       tries + 1, busy.pid, busy.ip);
+		pr_err(PV_MSG_REPATCH_BUSY "\n", tries + 1, busy.pid, busy.ip);
 	else if (err == -EBUSY)
-		pr_err("re-patch failed after %u tries: the stack of task %d could not be walked\n",
-		       tries + 1, busy.pid);
+		pr_err(PV_MSG_REPATCH_UNWALKED "\n", tries + 1, busy.pid);
 	mutex_unlock(&pv_switch_lock);
 	return err;
 }
