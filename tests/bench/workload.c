@@ -17,12 +17,14 @@
  *   bench_ops=1     first load /pv_bench_module.ko, which prints the cost
  *                   of each hot operation in each site form
  *
- * Everything but "smp" runs on CPU 0, so that no vCPU ever waits idle for
- * another: with sleep=off an idle guest makes the clock jump ahead.
+ * Everything but "smp" and "lock" runs on CPU 0, so that no vCPU ever waits
+ * idle for another: with sleep=off an idle guest makes the clock jump
+ * ahead. Their helper threads never sleep either.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -194,8 +196,7 @@ static void *smp_helper(void *arg)
 	unsigned long i = 0;
 	int seen = 0;
 
-	(void)arg;
-	pin(1);
+	pin((int)(long)arg);
 	while (!LOAD(smp_stop)) {
 		if (LOAD(smp_req) != seen) {
 			seen = LOAD(smp_req);
@@ -223,19 +224,93 @@ static void run_smp(long n)
 	}
 }
 
+static void smp_start(void)
+{
+	smp_shared = map(SMP_PAGES);
+	touch(smp_shared, SMP_PAGES);
+}
+
+/*
+ * (g) two threads of one process on CPU 0, each yielding to the other:
+ * every sched_yield() of the measured thread is two context switches
+ * without a change of address space.
+ */
+static int yield_stop;
+
+static void *yield_helper(void *arg)
+{
+	(void)arg;
+	while (!LOAD(yield_stop))
+		sched_yield();
+	return NULL;
+}
+
+static void run_yield(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		sched_yield();
+}
+
+/*
+ * (h) one kernel spinlock taken from every CPU at once: each thread asks
+ * to wait on the same futex for a value it does not hold. The kernel
+ * takes the futex's hash-bucket spinlock, reads the value, drops the lock
+ * and returns EAGAIN; nobody sleeps. A helper on every other CPU does the
+ * same until told to stop; the figure is every CPU's instructions while
+ * CPU 0 makes its calls.
+ */
+static int lock_word, lock_stop;
+
+static void lock_once(void)
+{
+	/* the value is never 1: the wait fails at once */
+	if (syscall(SYS_futex, &lock_word, FUTEX_WAIT_PRIVATE, 1, NULL) !=
+	    -1 || errno != EAGAIN)
+		die("futex");
+}
+
+static void *lock_helper(void *arg)
+{
+	pin((int)(long)arg);
+	while (!LOAD(lock_stop))
+		lock_once();
+	return NULL;
+}
+
+static void run_lock(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		lock_once();
+}
+
 struct workload {
 	const char *name;
 	long iters;
 	void (*run)(long n);
+	int cpus;		/* the CPUs it runs on; 0 for CPU 0 only */
+	void *(*helper)(void *arg);	/* on CPUs 1 to cpus - 1, or on CPU 0 */
+	void (*start)(void);	/* before the helpers start */
+	int *stop;		/* set to end the helpers */
 };
 
+#define WORKLOAD(n, i, r, ...) { .name = n, .iters = i, .run = r, __VA_ARGS__ }
+
 static const struct workload workloads[] = {
-	{ "syscall",	10000,	run_syscall },
-	{ "fault",	20,	run_fault },
-	{ "fork",	30,	run_fork },
-	{ "pipe",	500,	run_pipe },
-	{ "mprotect",	1000,	run_mprotect },
-	{ "smp",	60,	run_smp },
+	WORKLOAD("syscall", 10000, run_syscall),
+	WORKLOAD("fault", 20, run_fault),
+	WORKLOAD("fork", 30, run_fork),
+	WORKLOAD("pipe", 500, run_pipe),
+	WORKLOAD("mprotect", 1000, run_mprotect),
+	WORKLOAD("smp", 60, run_smp, .cpus = 2, .helper = smp_helper,
+		 .start = smp_start, .stop = &smp_stop),
+	WORKLOAD("yield", 500, run_yield, .helper = yield_helper,
+		 .stop = &yield_stop),
+	WORKLOAD("lock", 2000, run_lock, .cpus = 4, .helper = lock_helper,
+		 .stop = &lock_stop),
 };
 
 static int selected(const char *name)
@@ -300,9 +375,37 @@ static void load_bench_module(void)
 	close(fd);
 }
 
+/* Run @w with its helpers, if it has any and the CPUs it needs. */
+static void run_workload(const struct workload *w)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), cpu;
+	pthread_t helpers[64];
+	long nhelpers = 0;
+
+	if (w->cpus > ncpu) {
+		printf("bench: skip %s (needs %d CPUs)\n", w->name, w->cpus);
+		return;
+	}
+	if (w->start)
+		w->start();
+	if (w->helper && !w->cpus) {
+		/* a helper beside the measured thread, inherits CPU 0 */
+		if (pthread_create(&helpers[nhelpers++], NULL, w->helper, NULL))
+			die("pthread_create");
+	}
+	for (cpu = 1; w->helper && cpu < w->cpus && cpu < 64; cpu++)
+		if (pthread_create(&helpers[nhelpers++], NULL, w->helper,
+				   (void *)cpu))
+			die("pthread_create");
+	measure(w);
+	if (w->stop)
+		STORE(*w->stop, 1);
+	while (nhelpers)
+		pthread_join(helpers[--nhelpers], NULL);
+}
+
 int main(void)
 {
-	pthread_t helper;
 	unsigned int i;
 
 	reps = env_long("bench_reps", reps);
@@ -323,23 +426,8 @@ int main(void)
 	for (i = 0; i < ARRAY_SIZE(workloads); i++) {
 		const struct workload *w = &workloads[i];
 
-		if (!selected(w->name))
-			continue;
-		if (w->run == run_smp) {
-			if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
-				printf("bench: skip smp (one CPU)\n");
-				continue;
-			}
-			smp_shared = map(SMP_PAGES);
-			touch(smp_shared, SMP_PAGES);
-			if (pthread_create(&helper, NULL, smp_helper, NULL))
-				die("pthread_create");
-			measure(w);
-			STORE(smp_stop, 1);
-			pthread_join(helper, NULL);
-			continue;
-		}
-		measure(w);
+		if (selected(w->name))
+			run_workload(w);
 	}
 	printf("bench: done\n");
 	fflush(stdout);
