@@ -310,7 +310,17 @@ HOST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -I backends/vmi -I tests/host \
 		   -I include -I include/asm -I tools/include \
 		   -include tests/host/host.h
 HOST_SAN	:= -fsanitize=address,undefined -fno-omit-frame-pointer
-VMI_ROM_SRC	:= backends/vmi/vmi_rom.c backends/vmi/vmi_rom.h tests/host/host.h
+VMI_ROM_SRC	:= backends/vmi/vmi_rom.c backends/vmi/vmi_code.c \
+		   backends/vmi/vmi_rom.h tests/host/host.h
+# The kernel's instruction decoder as the tree's tools build it (objtool),
+# for the ROM's code checks (vmi_code.c) in user space.
+# The layer's files see its insn.h only; the decoder is built on its own,
+# as its tools/include types differ from tests/host/host.h's.
+INSN_DIR	:= $(TREE)/tools/arch/x86
+INSN_CFLAGS	:= -I $(INSN_DIR)/include
+INSN_OBJ_CFLAGS	:= -O2 -g -Wall -I $(HOST_DIR) -I $(INSN_DIR)/include \
+		   -I $(TREE)/tools/include
+VMI_CODE_SRC	:= backends/vmi/vmi_rom.c backends/vmi/vmi_code.c
 CLASSIFY_SRC	:= arch/x86/paravirt/classify.c include/asm/paravirt_classify.h \
 		   include/asm/paravirt_site.h include/asm/paravirt_ops_list.h \
 		   tools/include/pv_nops.h tests/host/host.h
@@ -338,16 +348,40 @@ $(HOST_DIR)/call_regs.o: tests/host/call_regs.S
 	@mkdir -p $(HOST_DIR)
 	@$(HOSTCC) -c -o $@ $<
 
-$(HOST_DIR)/test_vmi_rom: tests/host/test_vmi_rom.c tests/host/call_regs.h \
-			  tests/host/check.h \
-			  $(HOST_DIR)/call_regs.o $(VMI_ROM_SRC)
-	@$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -o $@ $< \
-		$(HOST_DIR)/call_regs.o backends/vmi/vmi_rom.c
+# the decoder's files come with the tree
+$(INSN_DIR)/lib/%.c $(INSN_DIR)/lib/%.txt $(INSN_DIR)/tools/%.awk: \
+		$(TREE)/Makefile ;
 
-$(HOST_DIR)/fuzz_vmi_rom: tests/host/fuzz_vmi_rom.c tests/host/fuzz.h $(VMI_ROM_SRC)
+$(HOST_DIR)/inat-tables.c: $(INSN_DIR)/lib/x86-opcode-map.txt \
+			   $(INSN_DIR)/tools/gen-insn-attr-x86.awk
 	@mkdir -p $(HOST_DIR)
-	@$(FUZZ_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ $< backends/vmi/vmi_rom.c || \
+	@awk -f $(INSN_DIR)/tools/gen-insn-attr-x86.awk $< > $@.tmp
+	@mv $@.tmp $@
+
+# the decoder with the sanitizers of the tests, and of the fuzzers
+$(HOST_DIR)/%.san.o: $(INSN_DIR)/lib/%.c $(HOST_DIR)/inat-tables.c
+	@$(HOSTCC) $(INSN_OBJ_CFLAGS) $(HOST_SAN) -c -o $@ $<
+
+$(HOST_DIR)/%.fuzz.o: $(INSN_DIR)/lib/%.c $(HOST_DIR)/inat-tables.c
+	@$(FUZZ_CC) $(INSN_OBJ_CFLAGS) -O1 \
+		-fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+$(HOST_DIR)/test_vmi_rom: tests/host/test_vmi_rom.c tests/host/call_regs.h \
+			  tests/host/check.h $(HOST_DIR)/call_regs.o \
+			  $(HOST_DIR)/insn.san.o $(HOST_DIR)/inat.san.o \
+			  $(VMI_ROM_SRC)
+	@$(HOSTCC) $(HOST_CFLAGS) $(INSN_CFLAGS) $(HOST_SAN) -o $@ $< \
+		$(HOST_DIR)/call_regs.o $(VMI_CODE_SRC) \
+		$(HOST_DIR)/insn.san.o $(HOST_DIR)/inat.san.o
+
+$(HOST_DIR)/fuzz_vmi_rom: tests/host/fuzz_vmi_rom.c tests/host/fuzz.h \
+			  $(HOST_DIR)/insn.fuzz.o $(HOST_DIR)/inat.fuzz.o \
+			  $(VMI_ROM_SRC)
+	@mkdir -p $(HOST_DIR)
+	@$(FUZZ_CC) $(HOST_CFLAGS) $(INSN_CFLAGS) -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< $(VMI_CODE_SRC) \
+		$(HOST_DIR)/insn.fuzz.o $(HOST_DIR)/inat.fuzz.o || \
 		echo "host-test: $(FUZZ_CC) cannot build the fuzzer" >&2
 
 $(HOST_DIR)/test_classify: tests/host/test_classify.c tests/host/check.h \

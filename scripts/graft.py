@@ -85,6 +85,11 @@ EDITS = [
      "arch/x86/kernel/setup.c",
      "\tinit_hypervisor_platform();\n",
      "\tinit_hypervisor_platform();\n\tparavirt_probe();\n"),
+    ("alternative.c: the backends' code returns as the kernel's does",
+     "arch/x86/kernel/alternative.c",
+     "\tapply_returns(__return_sites, __return_sites_end);\n",
+     "\tapply_returns(__return_sites, __return_sites_end);\n"
+     "\tparavirt_finalize();\n"),
     ("alternative.c: patch the sites once the alternatives are in",
      "arch/x86/kernel/alternative.c",
      "\tcallthunks_patch_builtin_calls();\n",

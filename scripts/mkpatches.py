@@ -142,8 +142,9 @@ backend descriptors, setup.c probes the backends once the hypervisor
 platform is known, alternative.c patches the kernel's sites after the
 alternatives and module.c does the same for each module. Call-depth
 tracking leaves calls into a backend's foreign text alone (a hypercall
-page, a ROM's code): it has no padding for the accounting thunk and
-returns with a plain ret.
+page): it has no padding for the accounting thunk and returns with a
+plain ret. alternative.c lets the backends apply the kernel's return
+thunks to code they wrote, once the kernel has done its own.
 
 The native backend, which the core falls back to, comes in the next
 commit; until then the kernel does not link with the layer on.
@@ -188,14 +189,18 @@ the APIC driver in use. Without CONFIG_PARAVIRT the code is unchanged.
 Add the vmi backend: the hypervisor publishes its implementation of the
 operations in an option ROM (signature, ABI version, checksum, a table
 of 32-byte entries, each absent, called or inlinable with its length).
-The backend finds the ROM, validates it, copies its code into kernel
-text, points pv_ops at the copied entries and inlines the entries the
-ROM marks inlinable. A ROM that fails validation is named and the kernel
-runs on native.
+The backend finds the ROM, validates it (every instruction of every
+entry decoded with the kernel's instruction decoder and held to an
+allowlist per operation), rebuilds its entries into kernel text (endbr64
+with IBT, function padding for call-depth tracking, every ret a jump to
+the return thunk that apply_returns() rewrites), points pv_ops at the
+rebuilt code and inlines the entries the ROM marks inlinable. A ROM that
+fails validation is named and the kernel runs on native.
 
-The validator (vmi_rom.c) includes nothing from the kernel so that host
-tests can build it. rom/ holds the hypervisor side: rom.S and mkrom.c
-build a ROM, and its broken variants, for QEMU's -option-rom.
+The validator and the rebuilder (vmi_rom.c, vmi_code.c) include nothing
+from the kernel but its instruction decoder, so that host tests can
+build them. rom/ holds the hypervisor side: rom.S and mkrom.c build a
+ROM, and its broken variants, for QEMU's -option-rom.
 """,
     },
     {

@@ -19,6 +19,13 @@
  */
 #define PV_MSG_VMI_REFUSED "ROM at %#lx refused: %s"
 #define PV_MSG_VMI_REFUSED_ENTRY PV_MSG_VMI_REFUSED " (entry %d)"
+/* ... and for a defect of an entry's code, the instruction's offset and bytes */
+#define PV_MSG_VMI_REFUSED_CODE \
+	PV_MSG_VMI_REFUSED " (entry %d, offset %u: %*ph)"
+
+/* A ROM whose rebuilt code does not fit the kernel's room: the entry. */
+#define PV_MSG_VMI_NO_ROOM \
+	"ROM at %#lx refused: its code does not fit the kernel's room for it (entry %d)"
 
 /*
  * An entry called through a wrapper: the entry, and for one that clobbers

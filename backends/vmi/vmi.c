@@ -4,11 +4,14 @@
  * option ROM (format in vmi_rom.h).
  *
  * The probe scans the option-ROM area for a ROM with the vmi signature,
- * validates all of it (vmi_rom_validate()) before using any of it, and
- * copies its call table into vmi_code, a reserved stretch of kernel text:
- * writable only while the kernel's text is (early boot), read-only and
- * executable once the kernel write-protects its text. pv_ops then points
- * at the copied entries for the operations the ROM provides; the others
+ * validates all of it (vmi_rom_validate(), every instruction of every
+ * entry included) before using any of it, and rebuilds its entries into
+ * vmi_code, a reserved stretch of kernel text (vmi_build_all()): writable
+ * only while the kernel's text is (early boot), read-only and executable
+ * once the kernel write-protects its text. The rebuilt code starts with
+ * endbr64 where the kernel has IBT, has room for call-depth accounting
+ * before it, and returns through the kernel's return thunk (vmi_finalize()).
+ * pv_ops then points at it for the operations the ROM provides; the others
  * stay native. Entries the ROM marks inlinable become templates, so the
  * patch pass copies their bytes into the sites.
  *
@@ -25,9 +28,12 @@
 #include <linux/pgtable.h>
 #include <linux/string.h>
 #include <linux/sync_core.h>
+#include <asm/alternative.h>
 #include <asm/apic.h>
+#include <asm/nospec-branch.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_backend.h>
+#include <asm/text-patching.h>
 
 #include "messages.h"
 #include "vmi.h"
@@ -35,41 +41,20 @@
 #define VMI_SCAN_START	0xc0000
 #define VMI_SCAN_END	0xe0000
 #define VMI_SCAN_STEP	2048
-/* Room for 64 entries; operations beyond the ones known are unused. */
-#define VMI_CODE_SIZE		2048
-
 /*
- * Room for the copied call table, in kernel text. Filled with int3 until a
- * ROM is copied in. The kernel takes its address as data: tell objtool that
- * no indirect branch lands there (call entries carry their own endbr64).
+ * Room for the code rebuilt from the ROM's entries, in kernel text. Filled
+ * with int3 until a ROM is rebuilt into it. The kernel takes its address
+ * as data: tell objtool that no indirect branch lands there (each piece
+ * of code starts with its own endbr64 where the kernel has IBT).
  */
 asm(".pushsection .text, \"ax\"\n"
 	".balign 64\n"
 	".globl vmi_code\n"
 	"vmi_code:\n\t"
 	ANNOTATE_NOENDBR
-	".fill " __stringify(VMI_CODE_SIZE) ", 1, 0xcc\n"
+	".fill " __stringify(VMI_BUILD_SIZE) ", 1, 0xcc\n"
 	".globl vmi_code_end\n"
 	"vmi_code_end:\n\t"
-	ANNOTATE_NOENDBR
-	"int3\n"
-	".popsection");
-
-/*
- * Room for the wrappers of C-convention entries called from callee-save
- * sites (VMI_WRAPPED_OPS), written by vmi_wrap_entry(), and for that of
- * the CPUID entry, written by vmi_wrap_cpuid().
- */
-#define VMI_WRAP_COUNT	6
-
-asm(".pushsection .text, \"ax\"\n"
-	".balign 64\n"
-	".globl vmi_wrap\n"
-	"vmi_wrap:\n\t"
-	ANNOTATE_NOENDBR
-	".fill " __stringify(VMI_WRAP_COUNT * VMI_WRAP_SIZE) ", 1, 0xcc\n"
-	".globl vmi_wrap_end\n"
-	"vmi_wrap_end:\n\t"
 	ANNOTATE_NOENDBR
 	"int3\n"
 	".popsection");
@@ -78,6 +63,20 @@ static struct paravirt_ops vmi_ops;
 static struct pv_template vmi_templates[VMI_OP_COUNT];
 struct vmi_rom_info vmi_rom __ro_after_init;
 unsigned long vmi_rom_phys __ro_after_init;
+
+/* The ROM's call table as it was, where RIP-relative operands point. */
+u8 vmi_table[VMI_OP_COUNT * VMI_ENTRY_SIZE] __ro_after_init __aligned(64);
+
+/* Where each operation's code starts in vmi_code, or -1. */
+int vmi_start[VMI_OP_COUNT] __ro_after_init;
+
+/* Where the inline bytes of each inline entry are, or 0. */
+static u32 vmi_inline_at[VMI_OP_COUNT] __initdata;
+
+/* Every ret of the rebuilt code, for apply_returns() (vmi_finalize()). */
+static u32 vmi_rets[VMI_BUILD_RETS] __initdata;
+static s32 vmi_ret_sites[VMI_BUILD_RETS] __initdata;
+static unsigned int vmi_nr_rets __initdata;
 
 /* The pv_ops member of each operation, as a byte offset. */
 #define SLOT(member)	offsetof(struct paravirt_ops, member)
@@ -220,7 +219,6 @@ static void *__init vmi_pti_choice(unsigned int op, void *target)
 	return target;
 }
 
-static const u8 vmi_endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 static const u8 vmi_mov_rdi_rax[] = { 0x48, 0x89, 0xf8 };
 
 int vmi_foreign_conversion(const struct vmi_rom_info *info, const u8 *table)
@@ -246,108 +244,114 @@ int vmi_foreign_conversion(const struct vmi_rom_info *info, const u8 *table)
 }
 
 /**
- * vmi_unwrap - the entry behind an operation's target
+ * vmi_op_of - the ROM's entry behind an operation's target
  * @target: what a pv_ops slot holds
  *
- * Return: the entry a wrapper in vmi_wrap calls, or that a chooser between
- * the ROM and the kernel (page-table isolation) calls, or @target itself.
+ * Return: the entry whose rebuilt code @target is (alone or inside its
+ * wrapper), also through a chooser between the ROM and the kernel
+ * (page-table isolation), or -1.
  */
-const void *vmi_unwrap(const void *target)
+int vmi_op_of(const void *target)
 {
-	const u8 *p;
 	unsigned int i;
-	s32 rel;
 
 	for (i = 0; i < ARRAY_SIZE(vmi_pti_ops); i++)
 		if (target == vmi_pti_ops[i].choose)
 			target = *vmi_pti_ops[i].rom;
-	p = target;
+	if (!vmi_rom.count)
+		return -1;
+	for (i = 0; i < VMI_OP_COUNT; i++)
+		if (vmi_start[i] >= 0 && target == vmi_code + vmi_start[i])
+			return i;
+	return -1;
+}
 
-	if (p < vmi_wrap || p >= vmi_wrap_end ||
-	    (p - vmi_wrap) % VMI_WRAP_SIZE)
-		return target;
-	/* no byte of either wrapper before its call is 0xe8 */
-	for (i = 4; i + 5 <= VMI_WRAP_SIZE; i++) {
-		if (p[i] == 0xe8) {
-			memcpy(&rel, p + i + 1, sizeof(rel));
-			return p + i + 5 + rel;
-		}
+static void __init vmi_announce(unsigned int op)
+{
+	switch (vmi_wrap_kind_of(&vmi_rom, op)) {
+	case VMI_WRAP_CPUID:
+		pr_info(PV_MSG_VMI_WRAP_POINTERS "\n", op);
+		break;
+	case VMI_WRAP_SPLIT:
+		pr_info(PV_MSG_VMI_WRAP_HALVES "\n", op);
+		break;
+	case VMI_WRAP_CLOBBERS:
+		pr_info(PV_MSG_VMI_WRAP_CLOBBERS "\n", op,
+			vmi_rom.desc[op].clobbers);
+		break;
+	case VMI_WRAP_NONE:
+		break;
 	}
-	return target;
 }
 
 /*
- * An entry of the C convention that a callee-save site calls: through a
- * wrapper that saves what it declares it clobbers. The write_msr entry:
- * through one that also splits the value the sites pass whole. The CPUID
- * entry: through a wrapper that passes it the instruction's registers.
+ * Rebuild the ROM's entries into vmi_code (vmi_build_all()): endbr64 with
+ * IBT, room for call-depth accounting before each, every ret a jump to the
+ * return thunk that vmi_finalize() has the kernel rewrite. Return: -1, or
+ * the entry that does not fit (then nothing of the ROM is used).
  */
-static u8 *__init vmi_wrap_for(unsigned int op, u8 *entry, u16 clobbers,
-			       unsigned int *used)
+static int __init vmi_rebuild(const u8 *rom, u32 inline_at[VMI_OP_COUNT])
 {
-	u8 *w = vmi_wrap + *used * VMI_WRAP_SIZE;
-	bool cpuid = op == VMI_OP_CPUID;
-	bool split = op == VMI_OP_WRITE_MSR;
+	struct vmi_build b = {
+		.buf = vmi_code,
+		.size = VMI_BUILD_SIZE,
+		.at = (unsigned long)vmi_code,
+		.table_at = (unsigned long)vmi_table,
+		.endbr = IS_ENABLED(CONFIG_X86_KERNEL_IBT),
+		.pad = IS_ENABLED(CONFIG_CALL_THUNKS) ?
+		       CONFIG_FUNCTION_PADDING_BYTES : 0,
+		.align = CONFIG_FUNCTION_ALIGNMENT,
+		.rets = vmi_rets,
+		.max_rets = VMI_BUILD_RETS,
+	};
+	unsigned int i;
+	int bad;
 
-	if (!cpuid && !split && (!(VMI_WRAPPED_OPS & VMI_BIT(op)) ||
-				 !(clobbers & ~PV_CLOBBER_RAX)))
-		return entry;
-	if (*used >= VMI_WRAP_COUNT)
-		return NULL;
-	if (cpuid ? !vmi_wrap_cpuid(w, (unsigned long)w, (unsigned long)entry) :
-	    !vmi_wrap_entry(w, (unsigned long)w, (unsigned long)entry, clobbers,
-			    split))
-		return NULL;
-	(*used)++;
-	if (cpuid)
-		pr_info(PV_MSG_VMI_WRAP_POINTERS "\n", op);
-	else if (split)
-		pr_info(PV_MSG_VMI_WRAP_HALVES "\n", op);
-	else
-		pr_info(PV_MSG_VMI_WRAP_CLOBBERS "\n", op, clobbers);
-	return w;
+#ifdef CONFIG_MITIGATION_RETHUNK
+	b.ret_thunk = (unsigned long)__x86_return_thunk;
+#endif
+	memcpy(vmi_table, rom + vmi_rom.table, vmi_rom.count * VMI_ENTRY_SIZE);
+	bad = vmi_build_all(&b, rom, &vmi_rom, vmi_start, inline_at);
+	if (bad >= 0) {
+		memset(vmi_code, INT3_INSN_OPCODE, VMI_BUILD_SIZE);
+		return bad;
+	}
+	sync_core();
+	for (i = 0; i < b.nr_rets; i++)
+		vmi_ret_sites[i] = (s32)((long)(vmi_code + vmi_rets[i]) -
+					 (long)&vmi_ret_sites[i]);
+	vmi_nr_rets = b.nr_rets;
+	return -1;
 }
 
-static void __init vmi_install(const u8 *rom)
+/* The kernel's return thunks, now chosen, for the rets of vmi_code. */
+static void __init vmi_finalize(void)
 {
-	unsigned int i, wrapped = 0;
-	u8 *target;
+	apply_returns(vmi_ret_sites, vmi_ret_sites + vmi_nr_rets);
+}
 
-	memcpy(vmi_code, rom + vmi_rom.table,
-	       vmi_rom.count * VMI_ENTRY_SIZE);
-	sync_core();
+static void __init vmi_install(void)
+{
+	unsigned int i;
 
 	for (i = 0; i < vmi_rom.count; i++) {
 		const struct vmi_desc *d = &vmi_rom.desc[i];
-		u8 *entry = vmi_code + i * VMI_ENTRY_SIZE;
+		u8 *target;
 
-		if (d->kind == VMI_KIND_ABSENT)
+		if (vmi_start[i] < 0)
 			continue;
-		/*
-		 * With indirect branch tracking on, an entry reached through
-		 * pv_ops must start with endbr64; inline entries start with
-		 * their inline bytes instead, so they stay native there.
-		 */
-		if (cpu_feature_enabled(X86_FEATURE_IBT) &&
-		    memcmp(entry, vmi_endbr64, sizeof(vmi_endbr64))) {
-			pr_info("entry %u has no endbr64, kept native (IBT)\n", i);
-			continue;
-		}
-		target = vmi_wrap_for(i, entry, d->clobbers, &wrapped);
-		if (!target) {
-			pr_info("entry %u cannot be wrapped, kept native\n", i);
-			continue;
-		}
-		target = vmi_pti_choice(i, target);
+		vmi_announce(i);
+		target = vmi_pti_choice(i, vmi_code + vmi_start[i]);
 		*(void **)((u8 *)(i >= VMI_OP_APIC_READ ? &vmi_apic_entries :
 				  &vmi_ops) + vmi_slot_offset[i]) = target;
 		/*
 		 * A wrapper adapts the interface, a chooser may call the
 		 * kernel instead: the bytes alone do neither.
 		 */
-		if (d->kind == VMI_KIND_INLINE && target == entry) {
-			vmi_templates[i].func = entry;
-			vmi_templates[i].bytes = entry;
+		if (d->kind == VMI_KIND_INLINE && vmi_inline_at[i] &&
+		    target == vmi_code + vmi_start[i]) {
+			vmi_templates[i].func = target;
+			vmi_templates[i].bytes = vmi_code + vmi_inline_at[i];
 			vmi_templates[i].len = d->inline_len;
 			vmi_templates[i].clobbers = d->clobbers;
 		}
@@ -360,7 +364,6 @@ static int __init vmi_probe(void)
 
 	BUILD_BUG_ON(sizeof(struct vmi_rom_header) != 32);
 	BUILD_BUG_ON(sizeof(struct vmi_desc) != 8);
-	BUILD_BUG_ON(VMI_OP_COUNT * VMI_ENTRY_SIZE > VMI_CODE_SIZE);
 
 	for (addr = VMI_SCAN_START; addr < VMI_SCAN_END; addr += VMI_SCAN_STEP) {
 		const u8 *rom = phys_to_virt(addr);
@@ -373,7 +376,12 @@ static int __init vmi_probe(void)
 
 		err = vmi_rom_validate(rom, VMI_SCAN_END - addr, &vmi_rom);
 		if (err != VMI_OK) {
-			if (vmi_rom.bad_entry >= 0)
+			if (vmi_rom_error_in_code(err))
+				pr_err(PV_MSG_VMI_REFUSED_CODE "\n", addr,
+				       vmi_rom_error_name(err),
+				       vmi_rom.bad_entry, vmi_rom.bad_offset,
+				       vmi_rom.bad_insn_len, vmi_rom.bad_insn);
+			else if (vmi_rom.bad_entry >= 0)
 				pr_err(PV_MSG_VMI_REFUSED_ENTRY "\n", addr,
 				       vmi_rom_error_name(err),
 				       vmi_rom.bad_entry);
@@ -392,21 +400,20 @@ static int __init vmi_probe(void)
 			return -EINVAL;
 		}
 
+		bad = vmi_rebuild(rom, vmi_inline_at);
+		if (bad >= 0) {
+			pr_err(PV_MSG_VMI_NO_ROOM "\n", addr, bad);
+			memset(&vmi_rom, 0, sizeof(vmi_rom));
+			return -ENOSPC;
+		}
 		vmi_rom_phys = addr;
-		vmi_install(rom);
+		vmi_install();
 		pr_info(PV_MSG_VMI_ROM "\n", addr, VMI_ABI_MAJOR,
 			vmi_rom.abi_minor, vmi_rom.size, vmi_rom.count);
 		return 0;
 	}
 	return -ENODEV;
 }
-
-/* The ROM's copied entries and their wrappers: no padding, plain ret. */
-static const struct pv_text_range vmi_foreign_text[] = {
-	{ vmi_code, VMI_CODE_SIZE },
-	{ vmi_wrap, VMI_WRAP_COUNT * VMI_WRAP_SIZE },
-	{ }
-};
 
 PV_BACKEND(vmi) = {
 	.name = "vmi",
@@ -416,5 +423,5 @@ PV_BACKEND(vmi) = {
 	.templates = vmi_templates,
 	.nr_templates = ARRAY_SIZE(vmi_templates),
 	.apic_override = vmi_apic_override,
-	.foreign_text = vmi_foreign_text,
+	.finalize = vmi_finalize,
 };

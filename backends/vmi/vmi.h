@@ -5,12 +5,15 @@
 
 #include "vmi_rom.h"
 
-/* The copied call table: entry n at vmi_code + n * VMI_ENTRY_SIZE. */
+/*
+ * The code rebuilt from the ROM's entries, operation n's at
+ * vmi_code + vmi_start[n] (-1: not provided), and the ROM's call table as
+ * it was published.
+ */
 extern u8 vmi_code[], vmi_code_end[];
-
-/* Wrappers of C-convention entries for callee-save sites. */
-extern u8 vmi_wrap[], vmi_wrap_end[];
-const void *vmi_unwrap(const void *target);
+extern int vmi_start[VMI_OP_COUNT];
+extern u8 vmi_table[VMI_OP_COUNT * VMI_ENTRY_SIZE];
+int vmi_op_of(const void *target);
 
 /* The ROM in use (count 0 if none) and where it was found. */
 extern struct vmi_rom_info vmi_rom;

@@ -33,6 +33,16 @@ static const char *const vmi_error_names[VMI_ERR_COUNT] = {
 	[VMI_ERR_CLOBBERS]	= "entry clobbers registers it may not",
 	[VMI_ERR_RESERVED]	= "reserved descriptor field not zero",
 	[VMI_ERR_REQUIRED]	= "required entry absent",
+	[VMI_ERR_UNDECODABLE]	= "an instruction the decoder cannot decode",
+	[VMI_ERR_INSN]		= "an instruction the entry may not use",
+	[VMI_ERR_INDIRECT]	= "an indirect branch",
+	[VMI_ERR_FAR]		= "a far transfer, interrupt or system call",
+	[VMI_ERR_IRQ_FLAG]	= "an interrupt-flag change outside the irq entries",
+	[VMI_ERR_BRANCH_OUT]	= "a branch out of its entry",
+	[VMI_ERR_BRANCH_INTO]	= "a branch into the middle of an instruction",
+	[VMI_ERR_NO_RET]	= "a path that runs past its entry without ret",
+	[VMI_ERR_RIP_REL]	= "a RIP-relative access outside the call table",
+	[VMI_ERR_INLINE_CODE]	= "inline bytes that are not straight-line code followed by ret",
 };
 
 /**
@@ -46,6 +56,18 @@ const char *vmi_rom_error_name(enum vmi_rom_error err)
 	if ((unsigned int)err >= VMI_ERR_COUNT)
 		return "unknown error";
 	return vmi_error_names[err];
+}
+
+/**
+ * vmi_rom_error_in_code - is a validation result a defect of an entry's code?
+ * @err: the result
+ *
+ * Return: true if vmi_rom_check_code() found it, so that the refused
+ * instruction's offset and bytes are in the &struct vmi_rom_info.
+ */
+bool vmi_rom_error_in_code(enum vmi_rom_error err)
+{
+	return err >= VMI_ERR_UNDECODABLE && err < VMI_ERR_COUNT;
 }
 
 static u16 get16(const u8 *p)
@@ -105,6 +127,7 @@ enum vmi_rom_error vmi_rom_validate(const u8 *rom, size_t avail,
 {
 	const u8 *h = rom + VMI_HEADER_OFFSET;
 	u32 size, table, count, descs, hsize, used, i;
+	enum vmi_rom_error err;
 	u8 sum = 0;
 
 	memset(info, 0, sizeof(*info));
@@ -144,7 +167,6 @@ enum vmi_rom_error vmi_rom_validate(const u8 *rom, size_t avail,
 	for (i = 0; i < used; i++) {
 		const u8 *p = rom + descs + i * sizeof(struct vmi_desc);
 		struct vmi_desc *d = &info->desc[i];
-		enum vmi_rom_error err;
 
 		d->kind = p[0];
 		d->inline_len = p[1];
@@ -164,150 +186,12 @@ enum vmi_rom_error vmi_rom_validate(const u8 *rom, size_t avail,
 		}
 	}
 
-	info->size = size;
-	info->abi_minor = get16(h + 10);
 	info->table = table;
 	info->count = used;
+	err = vmi_rom_check_code(rom, size, info);
+	if (err)
+		return err;
+	info->size = size;
+	info->abi_minor = get16(h + 10);
 	return VMI_OK;
-}
-
-/* push and pop of the registers of PV_CLOBBER_* bits 1..8, rcx to r11. */
-static const u8 vmi_push[8][2] = {
-	{ 0x51 }, { 0x52 }, { 0x56 }, { 0x57 },
-	{ 0x41, 0x50 }, { 0x41, 0x51 }, { 0x41, 0x52 }, { 0x41, 0x53 },
-};
-
-/**
- * vmi_wrap_entry - write code that calls an entry and keeps its clobbers
- * @buf: where the code goes: VMI_WRAP_SIZE bytes
- * @at: the address the code will run at
- * @entry: the address of the entry it calls
- * @clobbers: the PV_CLOBBER_* mask the entry declares
- * @split: the caller passes a 64-bit value in %rsi that the entry takes as
- *	   two halves, the low one in %esi and the high one in %edx
- *
- * The code starts with endbr64, pushes every register of @clobbers but
- * %rax, calls @entry, pops them and returns: an entry of the C convention
- * becomes callable from a callee-save site. With @split, it also saves
- * %rdx and loads it with bits 63:32 of %rsi before the call. The rest of
- * @buf is int3.
- *
- * Return: the length of the code, or 0 if @entry is out of reach of a
- * 32-bit call displacement.
- */
-unsigned int vmi_wrap_entry(u8 *buf, u64 at, u64 entry, u16 clobbers,
-			    bool split)
-{
-	static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
-	/* mov %rsi, %rdx; shr $32, %rdx */
-	static const u8 high_to_rdx[] = {
-		0x48, 0x89, 0xf2, 0x48, 0xc1, 0xea, 0x20,
-	};
-	unsigned int n = 0, i;
-	s64 rel;
-	s32 rel32;
-
-	if (split)
-		clobbers |= PV_CLOBBER_RDX;
-	memset(buf, 0xcc, VMI_WRAP_SIZE);
-	memcpy(buf, endbr64, sizeof(endbr64));
-	n = sizeof(endbr64);
-	for (i = 0; i < 8; i++) {
-		if (!(clobbers & (2u << i)))
-			continue;
-		buf[n++] = vmi_push[i][0];
-		if (vmi_push[i][1])
-			buf[n++] = vmi_push[i][1];
-	}
-	if (split) {
-		memcpy(buf + n, high_to_rdx, sizeof(high_to_rdx));
-		n += sizeof(high_to_rdx);
-	}
-	rel = (s64)(entry - (at + n + 5));
-	rel32 = (s32)rel;
-	if (rel32 != rel) {
-		memset(buf, 0xcc, VMI_WRAP_SIZE);
-		return 0;
-	}
-	buf[n++] = 0xe8;
-	memcpy(buf + n, &rel32, sizeof(rel32));
-	n += sizeof(rel32);
-	for (i = 8; i-- > 0;) {
-		if (!(clobbers & (2u << i)))
-			continue;
-		/* pop: push opcode + 8, with the same REX prefix */
-		if (vmi_push[i][1]) {
-			buf[n++] = 0x41;
-			buf[n++] = vmi_push[i][1] + 8;
-		} else {
-			buf[n++] = vmi_push[i][0] + 8;
-		}
-	}
-	buf[n++] = 0xc3;
-	return n;
-}
-
-/*
- * The cpuid wrapper, with the displacement of its call left zero: the
- * registers of the instruction in, four words on the stack, their
- * addresses to the entry, the words back into the registers.
- */
-static const u8 vmi_cpuid_wrap[] = {
-	0xf3, 0x0f, 0x1e, 0xfa,		/* endbr64 */
-	0x56, 0x57,			/* push %rsi; push %rdi */
-	0x41, 0x50, 0x41, 0x51,		/* push %r8; push %r9 */
-	0x41, 0x52, 0x41, 0x53,		/* push %r10; push %r11 */
-	0x48, 0x83, 0xec, 0x10,		/* sub $16, %rsp */
-	0x89, 0x04, 0x24,		/* mov %eax, (%rsp) */
-	0x89, 0x5c, 0x24, 0x04,		/* mov %ebx, 4(%rsp) */
-	0x89, 0x4c, 0x24, 0x08,		/* mov %ecx, 8(%rsp) */
-	0x89, 0x54, 0x24, 0x0c,		/* mov %edx, 12(%rsp) */
-	0x48, 0x89, 0xe7,		/* mov %rsp, %rdi */
-	0x48, 0x8d, 0x74, 0x24, 0x04,	/* lea 4(%rsp), %rsi */
-	0x48, 0x8d, 0x54, 0x24, 0x08,	/* lea 8(%rsp), %rdx */
-	0x48, 0x8d, 0x4c, 0x24, 0x0c,	/* lea 12(%rsp), %rcx */
-	0xe8, 0x00, 0x00, 0x00, 0x00,	/* call entry */
-	0x8b, 0x04, 0x24,		/* mov (%rsp), %eax */
-	0x8b, 0x5c, 0x24, 0x04,		/* mov 4(%rsp), %ebx */
-	0x8b, 0x4c, 0x24, 0x08,		/* mov 8(%rsp), %ecx */
-	0x8b, 0x54, 0x24, 0x0c,		/* mov 12(%rsp), %edx */
-	0x48, 0x83, 0xc4, 0x10,		/* add $16, %rsp */
-	0x41, 0x5b, 0x41, 0x5a,		/* pop %r11; pop %r10 */
-	0x41, 0x59, 0x41, 0x58,		/* pop %r9; pop %r8 */
-	0x5f, 0x5e,			/* pop %rdi; pop %rsi */
-	0xc3,				/* ret */
-};
-
-/* Offset of the call's displacement in vmi_cpuid_wrap. */
-#define VMI_CPUID_WRAP_CALL	52
-
-/**
- * vmi_wrap_cpuid - write code that gives the CPUID entry the instruction's
- *		    interface
- * @buf: where the code goes: VMI_WRAP_SIZE bytes
- * @at: the address the code will run at
- * @entry: the address of the entry it calls
- *
- * The CPUID entry takes pointers to the four registers' values, as the C
- * function it stands for; the kernel's cpuid sites pass the leaf in %eax
- * and the subleaf in %ecx, take the results from %eax, %ebx, %ecx and %edx
- * and expect every other register kept. The code starts with endbr64,
- * saves the registers the entry may change besides those four, passes it
- * the addresses of four words on the stack that hold the registers and
- * loads the registers back from them. The rest of @buf is int3.
- *
- * Return: the length of the code, or 0 if @entry is out of reach of a
- * 32-bit call displacement.
- */
-unsigned int vmi_wrap_cpuid(u8 *buf, u64 at, u64 entry)
-{
-	s64 rel = (s64)(entry - (at + VMI_CPUID_WRAP_CALL + 4));
-	s32 rel32 = (s32)rel;
-
-	memset(buf, 0xcc, VMI_WRAP_SIZE);
-	if (rel32 != rel)
-		return 0;
-	memcpy(buf, vmi_cpuid_wrap, sizeof(vmi_cpuid_wrap));
-	memcpy(buf + VMI_CPUID_WRAP_CALL, &rel32, sizeof(rel32));
-	return sizeof(vmi_cpuid_wrap);
 }

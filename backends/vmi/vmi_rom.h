@@ -34,6 +34,8 @@
 #define VMI_ABI_MAJOR		1
 #define VMI_ABI_MINOR		1
 #define VMI_ENTRY_SIZE		32
+/* The longest x86 instruction. */
+#define VMI_MAX_INSN		15
 /* Longest inline form: the length of a call site. */
 #define VMI_INLINE_MAX		6
 
@@ -172,6 +174,17 @@ enum vmi_rom_error {
 	VMI_ERR_CLOBBERS,
 	VMI_ERR_RESERVED,
 	VMI_ERR_REQUIRED,
+	/* the code of an entry (vmi_rom_check_code()) */
+	VMI_ERR_UNDECODABLE,
+	VMI_ERR_INSN,
+	VMI_ERR_INDIRECT,
+	VMI_ERR_FAR,
+	VMI_ERR_IRQ_FLAG,
+	VMI_ERR_BRANCH_OUT,
+	VMI_ERR_BRANCH_INTO,
+	VMI_ERR_NO_RET,
+	VMI_ERR_RIP_REL,
+	VMI_ERR_INLINE_CODE,
 	VMI_ERR_COUNT
 };
 
@@ -183,6 +196,10 @@ enum vmi_rom_error {
  * @count:	entries used: min(header count, VMI_OP_COUNT)
  * @desc:	the descriptors, copied out
  * @bad_entry:	the entry that made the ROM invalid, or -1
+ * @bad_offset:	for a defect of the code, the offset in @bad_entry of the
+ *		instruction refused
+ * @bad_insn_len: and its length (1 if it could not be decoded)
+ * @bad_insn:	and its bytes
  */
 struct vmi_rom_info {
 	u32 size;
@@ -191,17 +208,24 @@ struct vmi_rom_info {
 	u32 count;
 	struct vmi_desc desc[VMI_OP_COUNT];
 	int bad_entry;
+	u32 bad_offset;
+	u8 bad_insn_len;
+	u8 bad_insn[VMI_MAX_INSN];
 };
 
 enum vmi_rom_error vmi_rom_validate(const u8 *rom, size_t avail,
 				    struct vmi_rom_info *info);
+enum vmi_rom_error vmi_rom_check_code(const u8 *rom, u32 size,
+				      struct vmi_rom_info *info);
 const char *vmi_rom_error_name(enum vmi_rom_error err);
+bool vmi_rom_error_in_code(enum vmi_rom_error err);
 
 /*
  * Operations the ROM ABI gives the C convention but whose kernel sites are
- * callee-save: the kernel calls an entry of these that declares clobbers
- * other than %rax through a wrapper of vmi_wrap_entry(). That of write_msr
- * always: the ABI takes the value in two halves, the sites pass it whole.
+ * callee-save: the kernel reaches an entry of these that declares clobbers
+ * other than %rax through a wrapper (vmi_build_wrapper()). That of
+ * write_msr always: the ABI takes the value in two halves, the sites pass
+ * it whole.
  */
 #define VMI_WRAPPED_OPS							\
 	(VMI_BIT(VMI_OP_READ_MSR) | VMI_BIT(VMI_OP_WRITE_MSR) |	\
@@ -209,13 +233,65 @@ const char *vmi_rom_error_name(enum vmi_rom_error err);
 	 VMI_BIT(VMI_OP_SET_PUD))
 
 /*
- * Room for one wrapper: the longest is that of the CPUID entry, whose
- * kernel sites have the instruction's interface (vmi_wrap_cpuid()).
+ * The kernel's room for the rebuilt code: enough for any valid ROM (each
+ * entry at most 32 bytes of one-byte rets and two-byte branches, five
+ * and six bytes each once rebuilt, inside the largest wrapper, aligned
+ * and padded), which the fuzzer checks.
  */
-#define VMI_WRAP_SIZE		96
+#define VMI_BUILD_SIZE		12288
+/* And for the rets in it, each a site of the kernel's return thunk. */
+#define VMI_BUILD_RETS		(VMI_OP_COUNT * VMI_ENTRY_SIZE)
 
-unsigned int vmi_wrap_entry(u8 *buf, u64 at, u64 entry, u16 clobbers,
-			    bool split);
-unsigned int vmi_wrap_cpuid(u8 *buf, u64 at, u64 entry);
+/* How a wrapper adapts an entry to the kernel's sites. */
+enum vmi_wrap_kind {
+	VMI_WRAP_NONE,		/* none: the entry as it is */
+	VMI_WRAP_CLOBBERS,	/* keeps the registers it declares */
+	VMI_WRAP_SPLIT,		/* and passes %rsi as %esi and %edx */
+	VMI_WRAP_CPUID,		/* the instruction's registers as pointers */
+};
+
+/**
+ * struct vmi_build - where and how the entries are rebuilt
+ * @buf:	the code goes here
+ * @size:	room at @buf
+ * @len:	bytes written so far; each piece starts after the last
+ * @at:		the address @buf runs at
+ * @table_at:	the address of the kernel's copy of the ROM's call table,
+ *		where RIP-relative operands are moved to
+ * @ret_thunk:	each ret becomes ``jmp @ret_thunk`` (for the kernel to
+ *		rewrite as its mitigations want); 0: ``ret; int3 x4``
+ * @endbr:	start each piece with endbr64 (indirect branch tracking)
+ * @pad:	bytes of NOP before each piece, for call-depth accounting
+ * @align:	each piece starts at a multiple of it (0 or 1: anywhere)
+ * @rets:	if not NULL, receives the offset in @buf of each ret written
+ * @max_rets:	room at @rets
+ * @nr_rets:	offsets written to @rets
+ */
+struct vmi_build {
+	u8 *buf;
+	u32 size;
+	u32 len;
+	u64 at;
+	u64 table_at;
+	u64 ret_thunk;
+	bool endbr;
+	u32 pad;
+	u32 align;
+	u32 *rets;
+	u32 max_rets;
+	u32 nr_rets;
+};
+
+int vmi_build_entry(struct vmi_build *b, const u8 *rom,
+		    const struct vmi_rom_info *info, unsigned int op,
+		    u32 *inline_at);
+int vmi_build_wrapper(struct vmi_build *b, const u8 *rom,
+		      const struct vmi_rom_info *info, unsigned int op,
+		      enum vmi_wrap_kind kind);
+enum vmi_wrap_kind vmi_wrap_kind_of(const struct vmi_rom_info *info,
+				    unsigned int op);
+int vmi_build_all(struct vmi_build *b, const u8 *rom,
+		  const struct vmi_rom_info *info, int start[VMI_OP_COUNT],
+		  u32 inline_at[VMI_OP_COUNT]);
 
 #endif /* _PV_VMI_ROM_H */

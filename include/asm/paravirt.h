@@ -80,6 +80,14 @@ void __init paravirt_probe(void);
  */
 void __init paravirt_patch_kernel(void);
 
+/**
+ * paravirt_finalize - let the backends finish the code they wrote
+ *
+ * Called once from alternative_instructions(), after the kernel applied
+ * its return thunks to its own code and before its alternatives.
+ */
+void __init paravirt_finalize(void);
+
 struct module;
 struct elf64_hdr;
 struct elf64_shdr;
@@ -961,6 +969,10 @@ static inline void paravirt_probe(void)
 }
 
 static inline void paravirt_patch_kernel(void)
+{
+}
+
+static inline void paravirt_finalize(void)
 {
 }
 

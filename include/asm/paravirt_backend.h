@@ -62,11 +62,17 @@ struct pv_text_range {
  *		driver (x2apic_mode, the functions in @apic) and the backend's
  *		own state only.
  * @foreign_text: optional; the code in kernel text that the backend calls
- *		but did not compile (a hypercall page, a ROM's copied
- *		entries, wrappers written at boot), ending with an empty
+ *		but did not compile (a hypercall page), ending with an empty
  *		range. It has no function padding and returns with a plain
  *		``ret``, so call-depth tracking must leave calls into it
- *		alone (paravirt_foreign_text()).
+ *		alone (paravirt_foreign_text()). Code a backend writes should
+ *		rather return as the kernel's code does (@finalize).
+ * @finalize:	optional; called once at boot for a backend whose probe
+ *		succeeded, after the kernel has chosen its mitigations and
+ *		before it applies its alternatives, with one CPU up and
+ *		kernel text still writable: where a backend that wrote code
+ *		at probe time has the kernel rewrite that code's returns
+ *		(apply_returns()), as it does its own.
  */
 struct pv_backend {
 	const char *name;
@@ -77,6 +83,7 @@ struct pv_backend {
 	unsigned int nr_templates;
 	void (*apic_override)(struct pv_apic_ops *apic);
 	const struct pv_text_range *foreign_text;
+	void (*finalize)(void);
 };
 
 /**

@@ -309,6 +309,16 @@ VMI_REFUSED = [
 ]
 
 
+# A ROM whose code is refused: variant, defect, entry, offset, instruction.
+# The host tests check every code variant; two are booted, for the
+# kernel's message.
+VMI_REFUSED_CODE = [
+    ("code-indirect", "an indirect branch", 4, 4, b"\xff\xe0"),
+    ("code-sti", "an interrupt-flag change outside the irq entries", 16, 4,
+     b"\xfb"),
+]
+
+
 def vmi_refused(why, entry):
     if entry is None:
         return kmsg("PV_MSG_VMI_REFUSED", None, why)
@@ -458,6 +468,7 @@ BOOTS = [
         kmsg("PV_MSG_VMI_WRAP_HALVES", 14),
         kmsg("PV_MSG_VMI_WRAP_POINTERS", 15),
         "# vmi_wrapped_entries: 3 entries called through wrappers",
+        r"# vmi_rebuilt_code: 38 pieces, [0-9]+ returns",
         r"# pv_repatch_storm: [0-9]+ switches \(vmi, native\)",
         INIT + "control: available native vmi",
         NO_WX]),
@@ -474,11 +485,15 @@ BOOTS = [
     vmi_boot("vmi-pti", "vmi.rom", "pti=on", expect=[
         "Kernel/User page tables isolation: enabled",
         using("vmi")]),
-    # call-depth tracking: the calls of the ROM's entries and wrappers are
-    # left as they are
+    # call-depth tracking: the rebuilt entries are padded for the
+    # accounting and return through the counting thunk, so a call of each,
+    # direct or through its trampoline, leaves the depth as it was
     vmi_boot("vmi-calldepth", "vmi.rom", *STUFF, qemu=SKYLAKE, expect=[
         "callthunks: Setting up call depth tracking",
-        using("vmi"), CALLDEPTH_ON], absent=[BAD_PADDING]),
+        using("vmi"), CALLDEPTH_ON,
+        r"# vmi_rebuilt_code: 38 pieces, [0-9]+ returns \(through the return thunk\)",
+        r"# vmi_call_depth_balanced: [1-9][0-9]* operations through their trampolines"],
+        absent=[BAD_PADDING]),
     # a valid ROM whose set_pte/pmd/pud entries clobber what the C
     # convention allows: callee-save sites reach them through wrappers
     vmi_boot("vmi-clobbering", "vmi-clobbering.rom", expect=[
@@ -495,6 +510,11 @@ BOOTS = [
     vmi_boot("vmi-" + v, "vmi-%s.rom" % v, "kunit.filter_glob=" + SITES_VMI_SUITES,
              expect=[vmi_refused(why, entry), USING_NATIVE])
     for v, why, entry in VMI_REFUSED
+] + [
+    vmi_boot("vmi-" + v, "vmi-%s.rom" % v, "kunit.filter_glob=" + SITES_VMI_SUITES,
+             expect=[kmsg("PV_MSG_VMI_REFUSED_CODE", None, why, entry, off,
+                          insn), USING_NATIVE])
+    for v, why, entry, off, insn in VMI_REFUSED_CODE
 ] + [
     # no signature, or a checksum SeaBIOS rejects: no ROM for the kernel
     vmi_boot("vmi-" + v, "vmi-%s.rom" % v, "kunit.filter_glob=" + SITES_VMI_SUITES,

@@ -8,7 +8,8 @@
  * validator must not read past it (AddressSanitizer), must not hit
  * undefined behaviour (UBSan), must give the same answer twice, and when
  * it accepts an image everything it reports must hold: checked here from
- * the raw bytes.
+ * the raw bytes. A defect of an entry's code must name an instruction that
+ * is there, in an entry the ROM provides.
  */
 
 #include <stdio.h>
@@ -32,6 +33,37 @@ static int callee_save(unsigned int op)
 	return op == VMI_OP_SAVE_FL || op == VMI_OP_IRQ_DISABLE ||
 	       op == VMI_OP_IRQ_ENABLE || op == VMI_OP_READ_CR2 ||
 	       (op >= VMI_OP_PTE_VAL && op <= VMI_OP_MAKE_PGD);
+}
+
+/*
+ * Every valid ROM rebuilds in the kernel's room, laid out as the kernel
+ * lays it out, every piece starting inside it, a ret per piece at least.
+ */
+static void check_build(const u8 *rom, const struct vmi_rom_info *info)
+{
+	static u8 buf[VMI_BUILD_SIZE];
+	static u32 rets[VMI_BUILD_RETS];
+	struct vmi_build b = {
+		.buf = buf, .size = sizeof(buf), .at = 0xffffffff81000000ull,
+		.table_at = 0xffffffff82000000ull,
+		.ret_thunk = 0xffffffff81800000ull, .endbr = true, .pad = 16,
+		.align = 16, .rets = rets, .max_rets = VMI_BUILD_RETS,
+	};
+	u32 inline_at[VMI_OP_COUNT], pieces = 0, i;
+	int start[VMI_OP_COUNT];
+
+	CHECK(vmi_build_all(&b, rom, info, start, inline_at) == -1);
+	CHECK(b.len <= sizeof(buf));
+	for (i = 0; i < VMI_OP_COUNT; i++) {
+		if (start[i] < 0)
+			continue;
+		CHECK(i < info->count && info->desc[i].kind != VMI_KIND_ABSENT);
+		CHECK((u32)start[i] < b.len && start[i] % 16 == 0);
+		pieces++;
+	}
+	CHECK(b.nr_rets >= pieces);
+	for (i = 0; i < b.nr_rets; i++)
+		CHECK(rets[i] + 5 <= b.len && buf[rets[i]] == 0xe9);
 }
 
 static void check_valid(const u8 *rom, size_t avail,
@@ -87,7 +119,18 @@ static void check_valid(const u8 *rom, size_t avail,
 		}
 		CHECK(!(d->clobbers & ~(callee_save(i) ? 0x0001 : 0x01ff)));
 	}
+	/* every path of an entry ends in ret: there is one in each */
+	for (i = 0; i < info->count; i++) {
+		const struct vmi_desc *d = &info->desc[i];
+		const u8 *e = rom + info->table + i * VMI_ENTRY_SIZE;
+
+		if (d->kind == VMI_KIND_INLINE)
+			CHECK(e[d->inline_len] == 0xc3);
+		else if (d->kind == VMI_KIND_CALL)
+			CHECK(memchr(e, 0xc3, VMI_ENTRY_SIZE));
+	}
 	CHECK(info->count > VMI_OP_IRQ_ENABLE);
+	check_build(rom, info);
 	CHECK(info->desc[VMI_OP_SAVE_FL].kind);
 	CHECK(info->desc[VMI_OP_IRQ_DISABLE].kind);
 	CHECK(info->desc[VMI_OP_IRQ_ENABLE].kind);
@@ -107,6 +150,19 @@ static void check(const u8 *rom, size_t avail)
 		check_valid(rom, avail, &info);
 	else
 		CHECK(info.bad_entry >= -1 && info.bad_entry < VMI_OP_COUNT);
+	if (vmi_rom_error_in_code(err)) {
+		/* the instruction named is the ROM's, in the entry named */
+		const u8 *e = rom + info.table + info.bad_entry * VMI_ENTRY_SIZE;
+
+		CHECK(info.bad_entry >= 0 && info.bad_entry < (int)info.count);
+		CHECK(info.desc[info.bad_entry].kind != VMI_KIND_ABSENT);
+		CHECK(info.bad_offset < VMI_ENTRY_SIZE);
+		CHECK(info.bad_insn_len >= 1 && info.bad_insn_len <= VMI_MAX_INSN);
+		CHECK(info.table + info.bad_entry * VMI_ENTRY_SIZE +
+		      info.bad_offset + info.bad_insn_len <= avail);
+		CHECK(!memcmp(info.bad_insn, e + info.bad_offset,
+			      info.bad_insn_len));
+	}
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)

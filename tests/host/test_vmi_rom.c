@@ -25,6 +25,8 @@
 #include "call_regs.h"
 #include "check.h"
 #include "host.h"
+#include <asm/insn.h>
+
 #include "vmi_rom.h"
 
 /* A byte of the option-ROM header the vmi format leaves free. */
@@ -62,6 +64,16 @@ static const char *const err_ids[VMI_ERR_COUNT] = {
 	[VMI_ERR_CLOBBERS]	= "VMI_ERR_CLOBBERS",
 	[VMI_ERR_RESERVED]	= "VMI_ERR_RESERVED",
 	[VMI_ERR_REQUIRED]	= "VMI_ERR_REQUIRED",
+	[VMI_ERR_UNDECODABLE]	= "VMI_ERR_UNDECODABLE",
+	[VMI_ERR_INSN]		= "VMI_ERR_INSN",
+	[VMI_ERR_INDIRECT]	= "VMI_ERR_INDIRECT",
+	[VMI_ERR_FAR]		= "VMI_ERR_FAR",
+	[VMI_ERR_IRQ_FLAG]	= "VMI_ERR_IRQ_FLAG",
+	[VMI_ERR_BRANCH_OUT]	= "VMI_ERR_BRANCH_OUT",
+	[VMI_ERR_BRANCH_INTO]	= "VMI_ERR_BRANCH_INTO",
+	[VMI_ERR_NO_RET]	= "VMI_ERR_NO_RET",
+	[VMI_ERR_RIP_REL]	= "VMI_ERR_RIP_REL",
+	[VMI_ERR_INLINE_CODE]	= "VMI_ERR_INLINE_CODE",
 };
 
 static const char *err_id(enum vmi_rom_error err)
@@ -272,25 +284,45 @@ static struct vmi_rom_info expect_ok(const char *what)
 
 /* --- the ROM files ------------------------------------------------------ */
 
+/*
+ * @offset and @insn: for a defect of the code, the instruction refused,
+ * as the kernel names it
+ */
 static const struct variant {
 	const char *name;
 	enum vmi_rom_error err;
 	int entry;
+	u32 offset;
+	u8 insn[4];
 } variants[] = {
-	{ "signature",		VMI_ERR_SIGNATURE,	-1 },
-	{ "checksum",		VMI_ERR_CHECKSUM,	-1 },
-	{ "major",		VMI_ERR_ABI_MAJOR,	-1 },
-	{ "header",		VMI_ERR_HEADER,		-1 },
-	{ "table",		VMI_ERR_TABLE_BOUNDS,	-1 },
-	{ "desc",		VMI_ERR_DESC_BOUNDS,	-1 },
-	{ "inline-long",	VMI_ERR_INLINE_LEN,	VMI_OP_READ_CR2 },
-	{ "inline-7",		VMI_ERR_INLINE_LEN,	VMI_OP_WBINVD },
-	{ "kind",		VMI_ERR_KIND,		VMI_OP_HALT },
-	{ "clobbers",		VMI_ERR_CLOBBERS,	VMI_OP_SAVE_FL },
-	{ "reserved",		VMI_ERR_RESERVED,	VMI_OP_SET_P4D },
-	{ "required",		VMI_ERR_REQUIRED,	VMI_OP_IRQ_DISABLE },
-	{ "truncated",		VMI_ERR_TRUNCATED,	-1 },
-	{ "clobbering",		VMI_OK,			-1 },
+	{ "signature",		VMI_ERR_SIGNATURE,	-1, 0, { 0 } },
+	{ "checksum",		VMI_ERR_CHECKSUM,	-1, 0, { 0 } },
+	{ "major",		VMI_ERR_ABI_MAJOR,	-1, 0, { 0 } },
+	{ "header",		VMI_ERR_HEADER,		-1, 0, { 0 } },
+	{ "table",		VMI_ERR_TABLE_BOUNDS,	-1, 0, { 0 } },
+	{ "desc",		VMI_ERR_DESC_BOUNDS,	-1, 0, { 0 } },
+	{ "inline-long",	VMI_ERR_INLINE_LEN,	VMI_OP_READ_CR2, 0, { 0 } },
+	{ "inline-7",		VMI_ERR_INLINE_LEN,	VMI_OP_WBINVD, 0, { 0 } },
+	{ "kind",		VMI_ERR_KIND,		VMI_OP_HALT, 0, { 0 } },
+	{ "clobbers",		VMI_ERR_CLOBBERS,	VMI_OP_SAVE_FL, 0, { 0 } },
+	{ "reserved",		VMI_ERR_RESERVED,	VMI_OP_SET_P4D, 0, { 0 } },
+	{ "required",		VMI_ERR_REQUIRED,	VMI_OP_IRQ_DISABLE, 0, { 0 } },
+	{ "truncated",		VMI_ERR_TRUNCATED,	-1, 0, { 0 } },
+	{ "clobbering",		VMI_OK,			-1, 0, { 0 } },
+	{ "code-indirect",	VMI_ERR_INDIRECT,	VMI_OP_HALT,
+	  4, { 0xff, 0xe0 } },
+	{ "code-branch-out",	VMI_ERR_BRANCH_OUT,	VMI_OP_WRITE_CR0,
+	  4, { 0xeb, 0x40 } },
+	{ "code-far-ret",	VMI_ERR_FAR,		VMI_OP_READ_CR0,
+	  7, { 0xcb } },
+	{ "code-sti",		VMI_ERR_IRQ_FLAG,	VMI_OP_IO_DELAY,
+	  4, { 0xfb } },
+	{ "code-rip",		VMI_ERR_RIP_REL,	VMI_OP_WRITE_CR4,
+	  4, { 0x48, 0x3b, 0x3d, 0x00 } },
+	{ "code-no-ret",	VMI_ERR_NO_RET,		VMI_OP_SET_P4D,
+	  31, { 0x90 } },
+	{ "code-undecodable",	VMI_ERR_UNDECODABLE,	VMI_OP_FLUSH_TLB_ONE_USER,
+	  4, { 0x62 } },
 };
 
 static int test_good_file(const char *dir)
@@ -399,7 +431,19 @@ static void test_variants(const char *dir)
 		if (load(path, img, &len)) {
 			fail("cannot read %s", path);
 		} else {
+			struct vmi_rom_info info;
+
 			expect_avail(v->name, img, len, v->err, v->entry);
+			run(img, len, &info);
+			if (vmi_rom_error_in_code(v->err) &&
+			    (info.bad_offset != v->offset ||
+			     !info.bad_insn_len ||
+			     memcmp(info.bad_insn, v->insn,
+				    info.bad_insn_len < 4 ?
+				    info.bad_insn_len : 4)))
+				fail("refused offset %u, %u bytes from %02x, want offset %u, %02x",
+				     info.bad_offset, info.bad_insn_len,
+				     info.bad_insn[0], v->offset, v->insn[0]);
 			if (img[0] != 0x55 || img[1] != 0xaa || !img[2] ||
 			    img[3] != OP_RETF)
 				fail("not an option ROM any more");
@@ -587,7 +631,12 @@ static void test_table(void)
 		snprintf(what, sizeof(what), "table at %#x", bad[i]);
 		expect(what, VMI_ERR_TABLE_BOUNDS, -1);
 	}
+	/* the descriptors lie under it: only the required entries stay */
 	reset();
+	for (i = 0; i < VMI_OP_COUNT; i++)
+		if (!(VMI_REQUIRED_OPS & VMI_BIT(i)))
+			memset(desc(work, i), 0, sizeof(struct vmi_desc));
+	memmove(work + size - n, work + table_off(work), 3 * VMI_ENTRY_SIZE);
 	put32(hdr(work) + 16, size - n);
 	info = expect_ok("table ending at the end");
 	if (info.table != size - n)
@@ -672,6 +721,18 @@ static void test_desc_bounds(void)
 	end("validate: descriptors outside or misaligned: VMI_ERR_DESC_BOUNDS");
 }
 
+/* Entry @op of the working copy: @n NOPs, ret, int3 (@n < entry size). */
+static void nops_then_ret(unsigned int op, unsigned int n)
+{
+	u8 *e = work + table_off(work) + op * VMI_ENTRY_SIZE;
+
+	if (n >= VMI_ENTRY_SIZE)
+		n = 0;
+	memset(e, OP_INT3, VMI_ENTRY_SIZE);
+	memset(e, 0x90, n);
+	e[n] = OP_RET;
+}
+
 static void test_descriptors(void)
 {
 	struct vmi_rom_info info;
@@ -696,6 +757,7 @@ static void test_descriptors(void)
 			enum vmi_rom_error want;
 
 			reset();
+			nops_then_ret(op, v);
 			desc(work, op)[0] = VMI_KIND_INLINE;
 			desc(work, op)[1] = v;
 			want = v >= 1 && v <= VMI_INLINE_MAX ?
@@ -782,6 +844,195 @@ static void test_descriptors(void)
 	}
 	end("validate: save_fl or irq_disable/enable absent: %s",
 	    err_id(VMI_ERR_REQUIRED));
+}
+
+/* --- the code of the entries -------------------------------------------- */
+
+#define EB		"\xf3\x0f\x1e\xfa"	/* endbr64 */
+#define NOP8		"\x90\x90\x90\x90\x90\x90\x90\x90"
+
+/*
+ * An entry's code (the whole entry: zeros after the bytes given) and kind
+ * (@inl > 0: inline, of that length), what the validator must say, and
+ * where (@offset of the instruction refused).
+ */
+static const struct code_case {
+	const char *what;
+	unsigned int op;
+	u8 inl;
+	char code[VMI_ENTRY_SIZE + 1];
+	enum vmi_rom_error err;
+	u32 offset;
+} code_cases[] = {
+	{ "vmcall in any entry", VMI_OP_HALT, 0,
+	  EB "\x0f\x01\xc1\xc3", VMI_OK, 0 },
+	{ "vmmcall in any entry", VMI_OP_SET_PTE, 0,
+	  EB "\x0f\x01\xd9\xc3", VMI_OK, 0 },
+	{ "a forward jcc, two rets", VMI_OP_SET_P4D, 0,
+	  EB "\x48\x85\xff\x74\x04\x48\x89\x37\xc3\xc3", VMI_OK, 0 },
+	{ "a loop back", VMI_OP_SET_PTE, 0,
+	  EB "\xb9\x03\x00\x00\x00\xff\xc9\x75\xfc\xc3",
+	  VMI_OK, 0 },
+	{ "a jmp over bytes never run", VMI_OP_SET_PTE, 0,
+	  EB "\xeb\x02\xff\xff\xc3", VMI_OK, 0 },
+	{ "RIP-relative inside the table", VMI_OP_SET_PTE, 0,
+	  EB "\x48\x3b\x3d\x00\x00\x00\x00\xc3",
+	  VMI_OK, 0 },
+	{ "inline endbr64 and hlt", VMI_OP_HALT, 5,
+	  EB "\xf4\xc3", VMI_OK, 0 },
+	{ "rdmsr in apic_eoi", VMI_OP_APIC_EOI, 0,
+	  EB "\x0f\x32\x0f\x30\xc3", VMI_ERR_INSN, 4 },
+
+	{ "call *%rax", VMI_OP_HALT, 0,
+	  EB "\xff\xd0\xc3", VMI_ERR_INDIRECT, 4 },
+	{ "jmp *(%rdi)", VMI_OP_SET_PTE, 0,
+	  EB "\xff\x27", VMI_ERR_INDIRECT, 4 },
+	{ "ljmp *(%rdi)", VMI_OP_SET_PTE, 0,
+	  EB "\xff\x2f", VMI_ERR_FAR, 4 },
+	{ "syscall", VMI_OP_HALT, 0,
+	  EB "\x0f\x05\xc3", VMI_ERR_FAR, 4 },
+	{ "iretq", VMI_OP_HALT, 0, EB "\x48\xcf", VMI_ERR_FAR, 4 },
+	{ "into the int3 padding", VMI_OP_HALT, 0, EB "\xcc", VMI_ERR_FAR, 4 },
+	{ "popf", VMI_OP_SAVE_FL, 0, "\x9c\x9d\xc3",
+	  VMI_ERR_IRQ_FLAG, 1 },
+	{ "cli in halt", VMI_OP_HALT, 0, EB "\xfa\xf4\xc3",
+	  VMI_ERR_IRQ_FLAG, 4 },
+	{ "sti in irq_disable", VMI_OP_IRQ_DISABLE, 1, "\xfb\xc3",
+	  VMI_ERR_IRQ_FLAG, 0 },
+	{ "a call", VMI_OP_HALT, 0, EB "\xe8\x00\x00\x00\x00\xc3",
+	  VMI_ERR_INSN, 4 },
+	{ "wrmsr in read_msr", VMI_OP_READ_MSR, 0,
+	  EB "\x0f\x30\xc3", VMI_ERR_INSN, 4 },
+	{ "mov to %cr3 in write_cr4", VMI_OP_WRITE_CR4, 0,
+	  EB "\x0f\x22\xdf\xc3", VMI_ERR_INSN, 4 },
+	{ "mov to %cr8", VMI_OP_WRITE_CR4, 0,
+	  EB "\x44\x0f\x22\xc7\xc3", VMI_ERR_INSN, 4 },
+	{ "hlt in set_pte", VMI_OP_SET_PTE, 0, EB "\xf4\xc3",
+	  VMI_ERR_INSN, 4 },
+	{ "a %gs-based load", VMI_OP_SET_PTE, 0,
+	  EB "\x65\x48\x8b\x07\xc3", VMI_ERR_INSN, 4 },
+	{ "rep ret", VMI_OP_HALT, 0, EB "\xf3\xc3", VMI_ERR_INSN, 4 },
+	{ "ret $8", VMI_OP_HALT, 0, EB "\xc2\x08\x00",
+	  VMI_ERR_INSN, 4 },
+	{ "vzeroupper", VMI_OP_HALT, 0, EB "\xc5\xf8\x77\xc3",
+	  VMI_ERR_INSN, 4 },
+	{ "std", VMI_OP_HALT, 0, EB "\xfd\xc3", VMI_ERR_INSN, 4 },
+	{ "a jmp before the entry", VMI_OP_HALT, 0, EB "\xeb\x80",
+	  VMI_ERR_BRANCH_OUT, 4 },
+	{ "a jcc past its end", VMI_OP_HALT, 0,
+	  EB "\x0f\x84\x20\x00\x00\x00\xc3", VMI_ERR_BRANCH_OUT, 4 },
+	{ "a jcc into a mov", VMI_OP_SET_PTE, 0,
+	  EB "\x74\x01\xb8\xc3\x00\x00\x00\xc3",
+	  VMI_ERR_BRANCH_INTO, 7 },
+	{ "NOPs off the end", VMI_OP_SET_PTE, 0,
+	  EB NOP8 NOP8 NOP8 "\x90\x90\x90\x90",
+	  VMI_ERR_NO_RET, 31 },
+	{ "a mov across the end", VMI_OP_SET_PTE, 0,
+	  EB NOP8 NOP8 NOP8 "\xb8\x00\x00\x00",
+	  VMI_ERR_NO_RET, 28 },
+	{ "an EVEX prefix and nothing", VMI_OP_HALT, 0,
+	  EB "\x62\x00\x00\x00", VMI_ERR_UNDECODABLE, 4 },
+	{ "RIP-relative below the ROM", VMI_OP_SET_PTE, 0,
+	  EB "\x48\x3b\x3d\x00\x00\xf0\xff\xc3",
+	  VMI_ERR_RIP_REL, 4 },
+	{ "RIP-relative in inline bytes", VMI_OP_READ_CR3, 6,
+	  "\x8b\x05\x00\x00\x00\x00\xc3", VMI_ERR_RIP_REL, 0 },
+	{ "a jmp in inline bytes", VMI_OP_READ_CR3, 2,
+	  "\xeb\x00\xc3", VMI_ERR_INLINE_CODE, 0 },
+	{ "push and pop in inline bytes", VMI_OP_WRITE_CR3, 2,
+	  "\x57\x5f\xc3", VMI_ERR_INLINE_CODE, 0 },
+	{ "%rsp moved in inline bytes", VMI_OP_READ_CR3, 4,
+	  "\x48\x83\xc4\x08\xc3", VMI_ERR_INLINE_CODE, 0 },
+	{ "inline bytes across their length", VMI_OP_READ_CR2, 2,
+	  "\x0f\x20\xd0\xc3", VMI_ERR_INLINE_CODE, 0 },
+	{ "inline bytes not followed by ret", VMI_OP_SAVE_FL, 1,
+	  "\x9c\x58\xc3", VMI_ERR_INLINE_CODE, 0 },
+};
+
+/*
+ * Every entry as long as rebuilding can make it: jz over a ret, ten
+ * times, then two rets, each branch and ret reached. All of them fit the
+ * kernel's room, laid out as the kernel lays them out.
+ */
+static void test_build_worst(void)
+{
+	static u8 buf[VMI_BUILD_SIZE];
+	static u32 rets[VMI_BUILD_RETS];
+	u32 inline_at[VMI_OP_COUNT];
+	int start[VMI_OP_COUNT], bad;
+	struct vmi_rom_info info;
+	struct vmi_build b = { 0 };
+	unsigned int op, i;
+
+	begin();
+	reset();
+	for (op = 0; op < VMI_OP_COUNT; op++) {
+		u8 *e = work + table_off(work) + op * VMI_ENTRY_SIZE;
+
+		for (i = 0; i < 10; i++) {
+			e[3 * i] = 0x74;
+			e[3 * i + 1] = 0x01;
+			e[3 * i + 2] = OP_RET;
+		}
+		e[30] = OP_RET;
+		e[31] = OP_RET;
+		desc(work, op)[0] = VMI_KIND_CALL;
+		desc(work, op)[1] = 0;
+	}
+	resum(work);
+	if (vmi_rom_validate(work, work_len, &info)) {
+		fail("the longest entries do not validate");
+	} else {
+		b = (struct vmi_build) {
+			.buf = buf, .size = sizeof(buf), .at = 0x1000,
+			.table_at = 0x10000, .ret_thunk = 0x20000,
+			.endbr = true, .pad = 16, .align = 16, .rets = rets,
+			.max_rets = VMI_BUILD_RETS,
+		};
+		bad = vmi_build_all(&b, work, &info, start, inline_at);
+		if (bad != -1)
+			fail("entry %d did not fit", bad);
+		/* a wrapper jumps to its end and returns once */
+		for (op = 0, i = 0; op < VMI_OP_COUNT; op++)
+			i += vmi_wrap_kind_of(&info, op) ? 1 : 11;
+		if (b.nr_rets != i)
+			fail("%u rets, not %u", b.nr_rets, i);
+	}
+	end("rebuild: %u entries of 10 jz and 11 rets fit in %u of %u bytes",
+	    VMI_OP_COUNT, b.len, VMI_BUILD_SIZE);
+}
+
+static void test_code_rules(void)
+{
+	unsigned int i, ok = 0;
+
+	begin();
+	for (i = 0; i < ARRAY_SIZE(code_cases); i++) {
+		const struct code_case *c = &code_cases[i];
+		u8 *e = work + table_off(work) + c->op * VMI_ENTRY_SIZE;
+		struct vmi_rom_info info;
+
+		reset();
+		memcpy(e, c->code, VMI_ENTRY_SIZE);
+		desc(work, c->op)[0] = c->inl ? VMI_KIND_INLINE : VMI_KIND_CALL;
+		desc(work, c->op)[1] = c->inl;
+		if (!expect(c->what, c->err, c->err ? (int)c->op : -1))
+			continue;
+		run(work, work_len, &info);
+		if (c->err &&
+		    (info.bad_offset != c->offset || !info.bad_insn_len ||
+		     memcmp(info.bad_insn, e + c->offset, info.bad_insn_len))) {
+			fail("%s: refused offset %u (%u bytes), want %u",
+			     c->what, info.bad_offset, info.bad_insn_len,
+			     c->offset);
+			continue;
+		}
+		ok += !c->err;
+	}
+	end("validate: code: %zu entries, %u accepted, each refusal named",
+	    ARRAY_SIZE(code_cases), ok);
+
+	test_build_worst();
 }
 
 /* A ROM of the largest size, its table and descriptors at the very end. */
@@ -900,10 +1151,48 @@ static void build_inline(u8 *table, u8 *scratch, unsigned int op)
 	p[desc(good, op)[1]] = OP_RET;
 }
 
-/* Entry @op of the code at @table, or its inline form in @scratch. */
-static void *code_of(u8 *table, u8 *scratch, unsigned int op, int inl)
+/* The forms of an entry the code tests run. */
+enum form { PUBLISHED, INLINE, REBUILT, NR_FORMS };
+static const char *const form_names[NR_FORMS] = {
+	"as published", "inline", "rebuilt",
+};
+
+/* A page of code: the table as published, inline forms, rebuilt code. */
+struct code_page {
+	u8 *table, *scratch, *built;
+	int start[VMI_OP_COUNT];
+	u32 inline_at[VMI_OP_COUNT];
+};
+
+/* Entry @op in form @f, or NULL if it has no such form. */
+static void *code_of(struct code_page *c, unsigned int op, enum form f)
 {
-	return (inl ? scratch : table) + op * VMI_ENTRY_SIZE;
+	switch (f) {
+	case PUBLISHED:
+		return c->table + op * VMI_ENTRY_SIZE;
+	case INLINE:
+		return ops[op].kind == INL ? c->scratch + op * VMI_ENTRY_SIZE :
+					     NULL;
+	default:
+		return c->start[op] < 0 ? NULL : c->built + c->start[op];
+	}
+}
+
+/* Rebuilds @img's entries at @buf, as the kernel does but with plain rets. */
+static int build_rom(const u8 *img, size_t len, u8 *buf, u32 size,
+		     struct code_page *c, struct vmi_build *b)
+{
+	struct vmi_rom_info info;
+
+	if (vmi_rom_validate(img, len, &info))
+		return -2;
+	*b = (struct vmi_build) {
+		.buf = buf, .size = size, .at = (unsigned long)buf,
+		.table_at = (unsigned long)img + info.table, .pad = 16,
+		.align = 16, .endbr = true,
+	};
+	memset(buf, 0xcc, size);
+	return vmi_build_all(b, img, &info, c->start, c->inline_at);
 }
 
 static void test_code(void)
@@ -912,41 +1201,50 @@ static void test_code(void)
 		{ 0, 0 }, { 1, 0 }, { 7, 0 }, { 0x80000000, 0 },
 	};
 	long page = 4096;
-	u8 *table, *scratch;
+	struct code_page c;
+	struct vmi_build b;
 	struct regs in, out;
 	unsigned int op, i;
-	int inl;
+	void *fn, *cpuid;
+	enum form f;
 	u16 clob;
 
-	table = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (table == MAP_FAILED) {
+	c.table = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (c.table == MAP_FAILED) {
 		begin();
 		fail("no memory to run the code in");
 		end("rom/good: code runs");
 		return;
 	}
-	scratch = table + page;
-	memcpy(table, good + table_off(good), VMI_OP_COUNT * VMI_ENTRY_SIZE);
+	c.scratch = c.table + page;
+	c.built = c.table + 2 * page;
+	memcpy(c.table, good + table_off(good), VMI_OP_COUNT * VMI_ENTRY_SIZE);
 	for (op = 0; op < VMI_OP_COUNT; op++)
 		if (ops[op].kind == INL)
-			build_inline(table, scratch, op);
-	if (mprotect(table, 2 * page, PROT_READ | PROT_EXEC)) {
+			build_inline(c.table, c.scratch, op);
+	begin();
+	i = build_rom(good, good_len, c.built, page, &c, &b);
+	if ((int)i != -1)
+		fail("entry %d not rebuilt", (int)i);
+	/* the CPUID wrapper takes registers: run its entry as published */
+	c.start[VMI_OP_CPUID] = -1;
+	end("rebuild: every entry of the good ROM, %u bytes", b.len);
+	if (mprotect(c.table, 3 * page, PROT_READ | PROT_EXEC)) {
 		begin();
 		fail("cannot make memory executable");
 		end("rom/good: code runs");
-		munmap(table, 2 * page);
+		munmap(c.table, 3 * page);
 		return;
 	}
 
-	/* save_fl and the conversions, as entries and inline. */
-	for (inl = 0; inl < 2; inl++) {
+	/* save_fl and the conversions, in every form. */
+	for (f = 0; f < NR_FORMS; f++) {
 		begin();
 		op = VMI_OP_SAVE_FL;
 		clob = get16(desc(good, op) + 2);
 		fill_regs(&in);
-		run_code(ops[op].name, code_of(table, scratch, op, inl), &in,
-			 &out, clob);
+		run_code(ops[op].name, code_of(&c, op, f), &in, &out, clob);
 		if ((out.rax & 0x202) != 0x202 || out.rax >> 22)
 			fail("save_fl: %#llx is not a flags value",
 			     (unsigned long long)out.rax);
@@ -954,20 +1252,20 @@ static void test_code(void)
 			clob = get16(desc(good, op) + 2);
 			fill_regs(&in);
 			in.rdi = 0x8000000123456867ull + op;
-			run_code(ops[op].name,
-				 code_of(table, scratch, op, inl), &in, &out,
+			run_code(ops[op].name, code_of(&c, op, f), &in, &out,
 				 clob);
 			if (out.rax != in.rdi)
 				fail("%s: returned %#llx", ops[op].name,
 				     (unsigned long long)out.rax);
 		}
 		end("rom/good: save_fl, pXX_val, make_pXX %s: only rax changes",
-		    inl ? "inline" : "called");
+		    form_names[f]);
 	}
 
 	begin();
 	op = VMI_OP_CPUID;
 	clob = get16(desc(good, op) + 2);
+	cpuid = code_of(&c, op, PUBLISHED);
 	for (i = 0; i < ARRAY_SIZE(leaves); i++) {
 		u32 a = leaves[i][0], b = 0x11111111, c = leaves[i][1];
 		u32 d = 0x22222222, ra, rb, rc, rd;
@@ -977,7 +1275,7 @@ static void test_code(void)
 		in.rsi = (unsigned long)&b;
 		in.rdx = (unsigned long)&c;
 		in.rcx = (unsigned long)&d;
-		run_code("cpuid", table + op * VMI_ENTRY_SIZE, &in, &out, clob);
+		run_code("cpuid", cpuid, &in, &out, clob);
 		__cpuid_count(leaves[i][0], leaves[i][1], ra, rb, rc, rd);
 		/* Leaf 1 names the CPU the test happens to run on. */
 		if (leaves[i][0] == 1) {
@@ -993,57 +1291,172 @@ static void test_code(void)
 	}
 	end("rom/good: cpuid as the CPU's, clobbers as declared");
 
-	begin();
-	for (op = VMI_OP_SET_PTE; op <= VMI_OP_SET_P4D; op++) {
-		u64 slot = 0;
+	for (f = PUBLISHED; f <= REBUILT; f += REBUILT - PUBLISHED) {
+		begin();
+		for (op = VMI_OP_SET_PTE; op <= VMI_OP_SET_P4D; op++) {
+			u64 slot = 0;
 
-		clob = get16(desc(good, op) + 2);
-		fill_regs(&in);
-		in.rdi = (unsigned long)&slot;
-		in.rsi = 0x80000000abcde067ull + op;
-		run_code(ops[op].name, table + op * VMI_ENTRY_SIZE, &in, &out,
-			 clob);
-		if (slot != in.rsi)
-			fail("%s: stored %#llx", ops[op].name,
-			     (unsigned long long)slot);
+			fn = code_of(&c, op, f);
+			clob = get16(desc(good, op) + 2);
+			fill_regs(&in);
+			in.rdi = (unsigned long)&slot;
+			in.rsi = 0x80000000abcde067ull + op;
+			run_code(ops[op].name, fn, &in, &out, clob);
+			if (slot != in.rsi)
+				fail("%s: stored %#llx", ops[op].name,
+				     (unsigned long long)slot);
+		}
+		end("rom/good: set_pXX %s store the value, clobbers as declared",
+		    form_names[f]);
 	}
-	end("rom/good: set_pXX store the value, clobbers as declared");
-
-	munmap(table, 2 * page);
+	munmap(c.table, 3 * page);
 }
 
 /*
- * The CPUID entry takes pointers; wrapped by vmi_wrap_cpuid(), it takes the
- * leaf and subleaf in %eax and %ecx, returns the CPU's four registers and
- * keeps all others, though the entry itself may change %r8 and %r9. @code
- * is a writable page.
+ * The rebuilt code of every entry of @img: every piece aligned, NOPs
+ * before it, endbr64 first; each instruction decodes; no ret is left but
+ * the ones recorded, each now a jmp to the thunk; no branch leaves its
+ * piece but those.
  */
-static void test_wrap_cpuid(u8 *img, u8 *code)
+static void check_rebuilt(const char *what, const u8 *img, size_t len)
+{
+	static u8 buf[8192];
+	struct vmi_rom_info info;
+	u64 thunk = (unsigned long)buf + 0x10000000;
+	u32 rets[512], found = 0, pieces = 0;
+	struct code_page c;
+	struct vmi_build b;
+	unsigned int op, r;
+	int bad;
+
+	begin();
+	if (vmi_rom_validate(img, len, &info)) {
+		fail("%s does not validate", what);
+		end("rebuild: %s", what);
+		return;
+	}
+	b = (struct vmi_build) {
+		.buf = buf, .size = sizeof(buf), .at = (unsigned long)buf,
+		.table_at = (unsigned long)img + info.table,
+		.ret_thunk = thunk, .endbr = true, .pad = 16, .align = 16,
+		.rets = rets, .max_rets = ARRAY_SIZE(rets),
+	};
+	memset(buf, 0xcc, sizeof(buf));
+	bad = vmi_build_all(&b, img, &info, c.start, c.inline_at);
+	if (bad != -1)
+		fail("entry %d not rebuilt", bad);
+	for (op = 0; bad == -1 && op < VMI_OP_COUNT; op++) {
+		u32 at = c.start[op], end = b.len, o;
+		struct insn insn;
+
+		if (c.start[op] < 0)
+			continue;
+		pieces++;
+		for (o = op + 1; o < VMI_OP_COUNT; o++)
+			if (c.start[o] >= 0) {
+				end = c.start[o] - 16;
+				break;
+			}
+		if (at % 16 || at < 16 || memcmp(buf + at, endbr64, 4))
+			fail("entry %u: at %#x, not aligned endbr64", op, at);
+		for (o = at - 16; o < at; o++)
+			if (buf[o] != 0x90)
+				fail("entry %u: padding byte %#x", op, buf[o]);
+		if (c.inline_at[op] &&
+		    memcmp(buf + c.inline_at[op], img + info.table +
+			   op * VMI_ENTRY_SIZE, info.desc[op].inline_len))
+			fail("entry %u: inline bytes moved", op);
+		while (at < end && buf[at] != 0xcc) {
+			s64 target;
+
+			if (insn_decode(&insn, buf + at, end - at,
+					INSN_MODE_64) < 0) {
+				fail("entry %u: %#x does not decode", op, at);
+				break;
+			}
+			if (insn.opcode.bytes[0] == 0xc3)
+				fail("entry %u: a plain ret at %#x", op, at);
+			target = at + insn.length + insn.immediate.value;
+			if (insn.opcode.bytes[0] == 0xe9 &&
+			    (u64)target + (unsigned long)buf == thunk) {
+				for (r = 0; r < b.nr_rets; r++)
+					if (rets[r] == at)
+						break;
+				if (r == b.nr_rets)
+					fail("entry %u: a jmp to the thunk at %#x not recorded",
+					     op, at);
+				found++;
+			} else if ((insn.opcode.bytes[0] == 0xe9 ||
+				    (insn.opcode.bytes[0] == 0x0f &&
+				     (insn.opcode.bytes[1] & 0xf0) == 0x80)) &&
+				   (target < c.start[op] || target >= end)) {
+				fail("entry %u: a branch out at %#x", op, at);
+			}
+			at += insn.length;
+		}
+	}
+	if (found != b.nr_rets)
+		fail("%u rets recorded, %u found", b.nr_rets, found);
+	end("rebuild: %s: %u pieces, %u rets to the thunk, no plain ret",
+	    what, pieces, found);
+}
+
+/*
+ * Runs wrapper @kind around entry @op of @img, rebuilt at @code (a page),
+ * with @in; returns the offset it was built at, or -1.
+ */
+static int run_wrapper(const u8 *img, size_t len, unsigned int op,
+		       enum vmi_wrap_kind kind, u8 *code, struct regs *in,
+		       struct regs *out, u16 clobbers)
+{
+	struct vmi_rom_info info;
+	struct vmi_build b;
+	int at;
+
+	if (vmi_rom_validate(img, len, &info) ||
+	    mprotect(code, 4096, PROT_READ | PROT_WRITE))
+		return -1;
+	b = (struct vmi_build) {
+		.buf = code, .size = 4096, .at = (unsigned long)code,
+		.table_at = (unsigned long)img + info.table,
+	};
+	memset(code, 0xcc, 4096);
+	at = kind == VMI_WRAP_NONE ?
+	     vmi_build_entry(&b, img, &info, op, NULL) :
+	     vmi_build_wrapper(&b, img, &info, op, kind);
+	if (at < 0 || mprotect(code, 4096, PROT_READ | PROT_EXEC))
+		return -1;
+	if (kind == VMI_WRAP_CPUID)
+		call_regs(code + at, in, out);	/* %rbx is a result */
+	else
+		run_code("wrapper", code + at, in, out, clobbers);
+	return at;
+}
+
+/*
+ * The CPUID entry takes pointers; wrapped, it takes the leaf and subleaf
+ * in %eax and %ecx, returns the CPU's four registers and keeps all others,
+ * though the entry itself may change %r8 and %r9.
+ */
+static void test_wrap_cpuid(u8 *code)
 {
 	static const u32 leaves[][2] = {
 		{ 0, 0 }, { 7, 0 }, { 0xd, 0 }, { 0xd, 1 }, { 0x80000000, 0 },
 	};
 	struct regs in, out, want;
-	unsigned int i, n;
+	unsigned int i;
 	u32 a, b, c, d;
 
 	begin();
-	if (mprotect(code, 4096, PROT_READ | PROT_WRITE))
-		fail("cannot make memory writable");
-	memcpy(code, img + table_off(img) + VMI_OP_CPUID * VMI_ENTRY_SIZE,
-	       VMI_ENTRY_SIZE);
-	n = vmi_wrap_cpuid(code + 64, (unsigned long)(code + 64),
-			   (unsigned long)code);
-	if (!n || n > VMI_WRAP_SIZE || code[64 + n] != 0xcc ||
-	    code[64 + VMI_WRAP_SIZE - 1] != 0xcc)
-		fail("cpuid wrapper of %u bytes", n);
-	if (mprotect(code, 4096, PROT_READ | PROT_EXEC))
-		fail("cannot make memory executable");
 	for (i = 0; i < ARRAY_SIZE(leaves); i++) {
 		fill_regs(&in);
 		in.rax = leaves[i][0];
 		in.rcx = leaves[i][1];
-		call_regs(code + 64, &in, &out);
+		if (run_wrapper(good, good_len, VMI_OP_CPUID, VMI_WRAP_CPUID,
+				code, &in, &out, RAX | RCX | RDX) < 0) {
+			fail("the CPUID wrapper was not built");
+			break;
+		}
 		__cpuid_count(leaves[i][0], leaves[i][1], a, b, c, d);
 		if (out.rax != a || out.rbx != b || out.rcx != c ||
 		    out.rdx != d)
@@ -1074,29 +1487,28 @@ static void test_wrap_cpuid(u8 *img, u8 *code)
 static void test_wrap_split(u8 *code)
 {
 	static const u8 join[] = {
+		0xf3, 0x0f, 0x1e, 0xfa,		/* endbr64 */
 		0x89, 0xf0,			/* mov %esi, %eax */
 		0x48, 0xc1, 0xe2, 0x20,		/* shl $32, %rdx */
 		0x48, 0x09, 0xd0,		/* or %rdx, %rax */
 		0xc3,				/* ret */
 	};
 	struct regs in, out;
-	unsigned int n;
+	u8 *e;
 
 	begin();
-	if (mprotect(code, 4096, PROT_READ | PROT_WRITE))
-		fail("cannot make memory writable");
-	memset(code, 0xcc, 64);
-	memcpy(code, join, sizeof(join));
-	n = vmi_wrap_entry(code + 64, (unsigned long)(code + 64),
-			   (unsigned long)code, 0x0005, true);
-	if (!n || n > VMI_WRAP_SIZE || code[64 + n] != 0xcc)
-		fail("split wrapper of %u bytes", n);
-	if (mprotect(code, 4096, PROT_READ | PROT_EXEC))
-		fail("cannot make memory executable");
+	reset();
+	e = work + table_off(work) + VMI_OP_WRITE_MSR * VMI_ENTRY_SIZE;
+	memset(e, OP_INT3, VMI_ENTRY_SIZE);
+	memcpy(e, join, sizeof(join));
+	put16(desc(work, VMI_OP_WRITE_MSR) + 2, RAX | RDX);
+	resum(work);
 	fill_regs(&in);
 	in.rsi = 0x8000000512345678ull;
-	run_code("split wrapper", code + 64, &in, &out, 0x0001);
-	if (out.rax != in.rsi)
+	if (run_wrapper(work, work_len, VMI_OP_WRITE_MSR, VMI_WRAP_SPLIT, code,
+			&in, &out, RAX) < 0)
+		fail("the split wrapper was not built");
+	else if (out.rax != in.rsi)
 		fail("the entry got %#llx, not %#llx",
 		     (unsigned long long)out.rax, (unsigned long long)in.rsi);
 	end("wrap: write_msr's entry gets the value in halves, nothing changes");
@@ -1104,19 +1516,18 @@ static void test_wrap_split(u8 *code)
 
 /*
  * The set_pte entry of vmi-clobbering.rom changes eight registers, as the
- * C convention allows; the wrapper vmi_wrap_entry() writes around it must
- * change none, and still store.
+ * C convention allows; its wrapper must change none, and still store.
  */
 static void test_wrap(const char *dir)
 {
 	static u8 img[VMI_ROM_MAX_SIZE];
+	struct vmi_rom_info info;
 	const long page = 4096;
 	struct regs in, out;
+	struct vmi_build b;
 	char path[4096];
-	unsigned int n;
 	u64 slot = 0;
 	size_t len;
-	u16 clob;
 	u8 *code;
 
 	begin();
@@ -1128,41 +1539,44 @@ static void test_wrap(const char *dir)
 		end("wrap: an entry that clobbers, wrapped, clobbers nothing");
 		return;
 	}
-	clob = get16(desc(img, VMI_OP_SET_PTE) + 2);
-	memcpy(code, img + table_off(img) + VMI_OP_SET_PTE * VMI_ENTRY_SIZE,
-	       VMI_ENTRY_SIZE);
-	n = vmi_wrap_entry(code + 64, (unsigned long)(code + 64),
-			   (unsigned long)code, clob, false);
-	if (!n || n > VMI_WRAP_SIZE || code[64 + n] != 0xcc)
-		fail("wrapper of %u bytes", n);
-	if (mprotect(code, page, PROT_READ | PROT_EXEC))
-		fail("cannot make memory executable");
-	if (clob != 0x01fe)
-		fail("set_pte of the variant declares %#x", clob);
-
+	if (get16(desc(img, VMI_OP_SET_PTE) + 2) != 0x01fe)
+		fail("set_pte of the variant declares %#x",
+		     get16(desc(img, VMI_OP_SET_PTE) + 2));
 	fill_regs(&in);
 	in.rdi = (unsigned long)&slot;
 	in.rsi = 0x80000000abcde067ull;
-	call_regs(code, &in, &out);
-	if (out.rcx == in.rcx || out.r11 == in.r11)
+	/* the entry alone */
+	if (run_wrapper(img, len, VMI_OP_SET_PTE, VMI_WRAP_NONE, code, &in,
+			&out, 0x01fe) < 0 || out.rcx == in.rcx ||
+	    out.r11 == in.r11)
 		fail("the entry itself changes nothing: the test tests nothing");
 	slot = 0;
-	run_code("wrapped set_pte", code + 64, &in, &out, 0);
+	if (run_wrapper(img, len, VMI_OP_SET_PTE, VMI_WRAP_CLOBBERS, code,
+			&in, &out, 0) < 0)
+		fail("the wrapper was not built");
 	if (slot != in.rsi)
 		fail("wrapped set_pte stored %#llx", (unsigned long long)slot);
 	end("wrap: an entry that clobbers, wrapped, clobbers nothing");
-
-	test_wrap_cpuid(img, code);
+	test_wrap_cpuid(code);
 	test_wrap_split(code);
+	check_rebuilt("vmi-clobbering.rom", img, len);
 
 	begin();
-	if (vmi_wrap_cpuid(img, 0x100000000ull, 0x10))
-		fail("wrapped the CPUID entry 4 GiB away");
-	if (vmi_wrap_entry(img, 0x100000000ull, 0x10, 0x01fe, false))
-		fail("wrapped an entry 4 GiB away");
-	if (vmi_wrap_entry(img, 0x1000, 0x2000, 0, false) != 4 + 5 + 1)
-		fail("no clobbers: not endbr64, call, ret");
-	end("wrap: refuses a far entry; nothing to save, nothing pushed");
+	vmi_rom_validate(good, good_len, &info);
+	if (mprotect(code, page, PROT_READ | PROT_WRITE))
+		fail("cannot make memory writable");
+	b = (struct vmi_build) {
+		.buf = code, .size = page, .at = 0x1000,
+		.ret_thunk = 0x100002000ull,
+	};
+	if (vmi_build_entry(&b, good, &info, VMI_OP_HALT, NULL) >= 0)
+		fail("a ret to a thunk 4 GiB away");
+	b.ret_thunk = 0;
+	b.size = 3;
+	if (vmi_build_entry(&b, good, &info, VMI_OP_HALT, NULL) >= 0 ||
+	    b.len)
+		fail("an entry built in 3 bytes");
+	end("rebuild: refuses a far thunk and too little room, writes nothing");
 	munmap(code, page);
 }
 
@@ -1177,6 +1591,7 @@ int main(int argc, char **argv)
 	if (!test_good_file(argv[1])) {
 		test_good_layout();
 		test_code();
+		check_rebuilt("vmi.rom", good, good_len);
 		test_variants(argv[1]);
 		test_wrap(argv[1]);
 		test_option_rom();
@@ -1185,6 +1600,7 @@ int main(int argc, char **argv)
 		test_count();
 		test_desc_bounds();
 		test_descriptors();
+		test_code_rules();
 		test_max_size();
 	}
 	test_names();

@@ -103,6 +103,16 @@ static unsigned int pv_backend_index(const struct pv_backend *b)
 	return b - __start_pv_backends;
 }
 
+/* See &pv_backend.finalize: for the backends that probed successfully. */
+void __init paravirt_finalize(void)
+{
+	const struct pv_backend *b;
+
+	for (b = __start_pv_backends; b < __stop_pv_backends; b++)
+		if (b->finalize && pv_backend_available(b))
+			b->finalize();
+}
+
 /**
  * pv_backend_available - may the kernel switch to a backend?
  * @b: the backend

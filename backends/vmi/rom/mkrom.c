@@ -488,6 +488,86 @@ static void clobbering(struct rom *r)
 	}
 }
 
+/* --- broken code: each entry still declared as it was ------------------- */
+
+/* Entry @op's code becomes endbr64 and @code, the rest of the entry int3. */
+static void put_code(struct rom *r, unsigned int op, const u8 *code,
+		     size_t len)
+{
+	static const u8 endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	u8 *e = r->img + r->table + op * VMI_ENTRY_SIZE;
+
+	memset(e, 0xcc, VMI_ENTRY_SIZE);
+	memcpy(e, endbr64, sizeof(endbr64));
+	memcpy(e + sizeof(endbr64), code, len);
+}
+
+/* halt: jmp *%rax */
+static void code_indirect(struct rom *r)
+{
+	static const u8 code[] = { 0xff, 0xe0 };
+
+	put_code(r, VMI_OP_HALT, code, sizeof(code));
+}
+
+/* write_cr0: a jmp 64 bytes on, into the entries that follow */
+static void code_branch_out(struct rom *r)
+{
+	static const u8 code[] = { 0xeb, 0x40, 0xc3 };
+
+	put_code(r, VMI_OP_WRITE_CR0, code, sizeof(code));
+}
+
+/* read_cr0: mov %cr0, %rax; lret */
+static void code_far_ret(struct rom *r)
+{
+	static const u8 code[] = { 0x0f, 0x20, 0xc0, 0xcb };
+
+	put_code(r, VMI_OP_READ_CR0, code, sizeof(code));
+}
+
+/* io_delay: sti before its out */
+static void code_sti(struct rom *r)
+{
+	static const u8 code[] = { 0xfb, 0xe6, 0x80, 0xc3 };
+
+	put_code(r, VMI_OP_IO_DELAY, code, sizeof(code));
+}
+
+/* write_cr4: cmp -0x100000(%rip), %rdi, far below the ROM */
+static void code_rip(struct rom *r)
+{
+	static const u8 code[] = {
+		0x48, 0x3b, 0x3d, 0x00, 0x00, 0xf0, 0xff,
+		0x0f, 0x22, 0xe7, 0xc3,
+	};
+
+	put_code(r, VMI_OP_WRITE_CR4, code, sizeof(code));
+}
+
+/*
+ * set_p4d: a NULL pointer skips the store, and that path runs through
+ * NOPs off the end of the entry.
+ */
+static void code_no_ret(struct rom *r)
+{
+	static const u8 code[] = {
+		0x48, 0x85, 0xff, 0x74, 0x04, 0x48, 0x89, 0x37, 0xc3,
+	};
+	u8 *e = r->img + r->table + VMI_OP_SET_P4D * VMI_ENTRY_SIZE;
+
+	put_code(r, VMI_OP_SET_P4D, code, sizeof(code));
+	memset(e + 4 + sizeof(code), 0x90, VMI_ENTRY_SIZE - 4 - sizeof(code));
+}
+
+/* flush_tlb_one_user: an EVEX prefix with nothing valid after it */
+static void code_undecodable(struct rom *r)
+{
+	static const u8 code[] = { 0x62, 0x00, 0x00, 0x00 };
+
+	put_code(r, VMI_OP_FLUSH_TLB_ONE_USER, code, sizeof(code));
+}
+
 static const struct variant {
 	const char *name;
 	void (*apply)(struct rom *r);
@@ -506,6 +586,13 @@ static const struct variant {
 	{ "required",	bad_required },
 	{ "truncated",	bad_truncated },
 	{ "clobbering",	clobbering },
+	{ "code-indirect", code_indirect },
+	{ "code-branch-out", code_branch_out },
+	{ "code-far-ret", code_far_ret },
+	{ "code-sti",	code_sti },
+	{ "code-rip",	code_rip },
+	{ "code-no-ret", code_no_ret },
+	{ "code-undecodable", code_undecodable },
 };
 
 static void write_rom(const struct rom *r, const char *path)
