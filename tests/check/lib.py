@@ -11,6 +11,7 @@ import contextlib
 import fnmatch
 import glob
 import hashlib
+import importlib
 import io
 import itertools
 import os
@@ -222,6 +223,10 @@ class Ktap:
     INIT_SUITE, read with the tree's parser."""
 
     def __init__(self, lines):
+        # On a new machine the tree, and its tools/testing/kunit on
+        # sys.path, appear only once the run has begun; an import before
+        # that made Python remember the directory as missing.
+        importlib.invalidate_caches()
         import kunit_parser
         import kunit_printer
         # the parser's own report is not wanted
