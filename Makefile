@@ -300,12 +300,15 @@ clean-cache:
 #                   tested in user space, and the validator and the
 #                   classifier fuzzed for FUZZ_TIME seconds each; ends with
 #                   "N passed, N failed"
+#   make fuzz       the two fuzzers alone, FUZZ_LONG seconds each (600 by
+#                   default), on the corpus make host-test keeps growing
 
 ROM_DIR		:= $(PVLAYER_CACHE)/rom
 HOST_DIR	:= $(PVLAYER_CACHE)/host-test
 HOSTCC		?= gcc
 FUZZ_CC		?= clang
 FUZZ_TIME	?= 20
+FUZZ_LONG	?= 600
 HOST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -I backends/vmi -I tests/host \
 		   -I include -I include/asm -I tools/include \
 		   -include tests/host/host.h
@@ -326,7 +329,7 @@ CLASSIFY_SRC	:= arch/x86/paravirt/classify.c include/asm/paravirt_classify.h \
 		   tools/include/pv_nops.h tests/host/host.h
 HAVE_FUZZ_CC	= $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo y)
 
-.PHONY: rom host-test
+.PHONY: rom host-test fuzz
 
 rom: $(ROM_DIR)/vmi.rom
 
@@ -400,6 +403,9 @@ $(HOST_DIR)/fuzz_classify: tests/host/fuzz_classify.c tests/host/fuzz.h \
 host-test: rom $(HOST_DIR)/test_vmi_rom $(HOST_DIR)/test_classify \
 	   $(if $(HAVE_FUZZ_CC),$(HOST_DIR)/fuzz_vmi_rom $(HOST_DIR)/fuzz_classify)
 	@tests/host/run.sh $(HOST_DIR) $(ROM_DIR) $(FUZZ_TIME)
+
+fuzz: rom $(HOST_DIR)/fuzz_vmi_rom $(HOST_DIR)/fuzz_classify
+	@tests/host/run.sh $(HOST_DIR) $(ROM_DIR) $(FUZZ_LONG) fuzz
 
 # --- the site inspector --------------------------------------------------------
 #

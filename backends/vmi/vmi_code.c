@@ -194,6 +194,45 @@ static bool vmi_plain_two_byte(u8 op, u8 reg)
 	return false;
 }
 
+/*
+ * The privileged instructions of one or two opcode bytes and no ModRM
+ * subtleties, and the P_* each takes from the operation.
+ */
+static const struct {
+	u8 two_byte;	/* 0f xx */
+	u8 op;
+	u32 needs;
+	bool stack;
+} vmi_priv[] = {
+	{ 0, 0x9c, P_PUSHF, true },	/* pushf */
+	{ 0, 0xfa, P_CLI, false },
+	{ 0, 0xfb, P_STI, false },
+	{ 0, 0xf4, P_HLT, false },
+	{ 0, 0xe6, P_OUT, false },	/* out %al, $imm8 */
+	{ 0, 0xe7, P_OUT, false },	/* out %eax, $imm8 */
+	{ 0, 0xee, P_OUT, false },	/* out %al, %dx */
+	{ 0, 0xef, P_OUT, false },	/* out %eax, %dx */
+	{ 1, 0x09, P_WBINVD, false },
+	{ 1, 0x30, P_WRMSR, false },
+	{ 1, 0x32, P_RDMSR, false },
+	{ 1, 0xa2, P_CPUID, false },
+};
+
+/* Is @op (two-byte if @two_byte) one of vmi_priv? Fills @c if so. */
+static bool vmi_privileged(bool two_byte, u8 op, struct vmi_insn_class *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmi_priv); i++) {
+		if (vmi_priv[i].two_byte == two_byte && vmi_priv[i].op == op) {
+			c->needs = vmi_priv[i].needs;
+			c->stack = vmi_priv[i].stack;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* P_* of mov from (0f 20) or to (0f 22) control register @cr. */
 static u32 vmi_cr_needs(unsigned int cr, bool write)
 {
@@ -213,7 +252,7 @@ static u32 vmi_cr_needs(unsigned int cr, bool write)
 static void vmi_classify_one_byte(struct insn *insn, u8 op, u8 reg,
 				  struct vmi_insn_class *c)
 {
-	if (vmi_plain_one_byte(op, reg))
+	if (vmi_plain_one_byte(op, reg) || vmi_privileged(false, op, c))
 		return;
 	switch (op) {
 	case 0x50 ... 0x5f:	/* push, pop */
@@ -225,24 +264,8 @@ static void vmi_classify_one_byte(struct insn *insn, u8 op, u8 reg,
 		if (reg)
 			c->err = VMI_ERR_INSN;
 		return;
-	case 0x9c:
-		c->stack = true;
-		c->needs = P_PUSHF;
-		return;
 	case 0x9d:		/* popf */
 		c->err = VMI_ERR_IRQ_FLAG;
-		return;
-	case 0xfa:
-		c->needs = P_CLI;
-		return;
-	case 0xfb:
-		c->needs = P_STI;
-		return;
-	case 0xf4:
-		c->needs = P_HLT;
-		return;
-	case 0xe6: case 0xe7: case 0xee: case 0xef:	/* out */
-		c->needs = P_OUT;
 		return;
 	case 0xc3:
 		c->flow = F_RET;
@@ -284,7 +307,7 @@ static void vmi_classify_two_byte(struct insn *insn, u8 op, u8 reg,
 {
 	u8 modrm = insn->modrm.bytes[0];
 
-	if (vmi_plain_two_byte(op, reg))
+	if (vmi_plain_two_byte(op, reg) || vmi_privileged(true, op, c))
 		return;
 	switch (op) {
 	case 0x80 ... 0x8f:
@@ -300,18 +323,6 @@ static void vmi_classify_two_byte(struct insn *insn, u8 op, u8 reg,
 		if (c->needs)
 			return;
 		break;
-	case 0x09:
-		c->needs = P_WBINVD;
-		return;
-	case 0x30:
-		c->needs = P_WRMSR;
-		return;
-	case 0x32:
-		c->needs = P_RDMSR;
-		return;
-	case 0xa2:
-		c->needs = P_CPUID;
-		return;
 	case 0x01:
 		if (modrm == 0xc1 || modrm == 0xd9)	/* vmcall, vmmcall */
 			return;

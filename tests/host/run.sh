@@ -3,19 +3,21 @@
 #
 # The host tests of the layer (make host-test):
 #
-#   run.sh BIN_DIR ROM_DIR FUZZ_SECONDS
+#   run.sh BIN_DIR ROM_DIR FUZZ_SECONDS [fuzz]
 #
 # BIN_DIR holds test_vmi_rom and test_classify (built with AddressSanitizer
 # and UBSan) and, if clang was found, fuzz_vmi_rom and fuzz_classify;
 # ROM_DIR the ROMs of make rom. Prints the checks of each test program, one
 # for each program's sanitizers and one for each fuzzer (FUZZ_SECONDS
 # each), each "PASS name" or "FAIL name", then "N passed, N failed". Exits
-# non-zero if anything failed.
+# non-zero if anything failed. With "fuzz", only the fuzzers run (make
+# fuzz).
 set -u
 
 bin=$1
 roms=$2
 fuzz_time=$3
+only_fuzz=${4:-}
 here=$(dirname "$0")
 . "$here/../results.sh"
 
@@ -69,8 +71,10 @@ fuzz() {
 	fi
 }
 
-unit test_vmi_rom "$roms"
-unit test_classify
+if [ "$only_fuzz" != fuzz ]; then
+	unit test_vmi_rom "$roms"
+	unit test_classify
+fi
 
 seeds=$bin/fuzz-seeds
 mkdir -p "$seeds"
