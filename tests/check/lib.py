@@ -568,8 +568,11 @@ class Pool:
         # Of the boots waiting, the first in the plan starts once the cores
         # it needs are free (a boot marked `early` counts as planned before
         # every other): a thread a boot, so that one waiting for every core
-        # holds up no thread of the others.
-        self.waiting = set()
+        # holds up no thread of the others. While the first cannot start,
+        # the first of those that fit in the free cores does: a storm
+        # waiting for both cores beside a long guest of one TCG thread
+        # left the other core idle for minutes.
+        self.waiting = {}
         self.late = itertools.count()
         self.rank = {}
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=64)
@@ -592,10 +595,9 @@ class Pool:
         need = min(cores, self.cores)
         with self.free_cv:
             me = len(self.rank) + next(self.late) if rank is None else rank
-            self.waiting.add(me)
-            self.free_cv.wait_for(lambda: min(self.waiting) == me and
-                                  self.free >= need)
-            self.waiting.remove(me)
+            self.waiting[me] = need
+            self.free_cv.wait_for(lambda: self._next() == me)
+            del self.waiting[me]
             self.free -= need
             self.free_cv.notify_all()
         try:
@@ -604,6 +606,14 @@ class Pool:
             with self.free_cv:
                 self.free += need
                 self.free_cv.notify_all()
+
+    def _next(self):
+        """The waiting hold that may start now, or None; free_cv held."""
+        fits = [r for r, need in self.waiting.items() if need <= self.free]
+        if not fits:
+            return None
+        head = min(self.waiting)
+        return head if head in fits else min(fits)
 
     def _start(self, boot):
         nested = NESTED_LOCK if boot.runner != "qemu" else \
