@@ -60,13 +60,14 @@ class Symbols:
         return "[kernel, outside vmlinux functions]"
 
 
-def boot(build, workload, scale, reps, out):
+def boot(build, workload, scale, reps, out, cpus):
     """Boot one kernel with the plugin; return the iterations it ran."""
     opts = argparse.Namespace(reps=reps, scale=scale, only=workload)
     runs, _, _, _ = bench.boot(
         os.path.join(BUILD[build], "arch", "x86", "boot", "bzImage"),
         os.path.join(bench.CACHE, "bench-initramfs.cpio"), "nokaslr",
-        out + ".log", opts, qemu_args=["-plugin %s,out=%s" % (PLUGIN, out)])
+        out + ".log", opts, qemu_args=["-plugin %s,out=%s" % (PLUGIN, out)],
+        cpus=cpus)
     reps_run = runs.get(workload)
     if not reps_run or not os.path.exists(out):
         sys.exit("bench-profile: no counts from the guest; see %s.log" % out)
@@ -91,14 +92,14 @@ def fold(path, syms, func):
     return per, blocks
 
 
-def profile(build, workload, scale, reps, tmp, func):
+def profile(build, workload, scale, reps, tmp, func, cpus):
     """Per iteration: instructions by function, executions by block."""
     syms = Symbols(os.path.join(BUILD[build], "vmlinux"))
     got = []
     for s in (1, 1 + scale):
         out = os.path.join(tmp, "%s-%d.blocks" % (build, s))
         log("booting %s, %s at scale %d" % (build, workload, s))
-        iters = boot(build, workload, s, reps, out)
+        iters = boot(build, workload, s, reps, out, cpus)
         got.append((iters, fold(out, syms, func)))
     (i1, (p1, b1)), (i2, (p2, b2)) = got
     n = i2 - i1
@@ -121,8 +122,12 @@ def block_table(name, blocks, syms_start):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("workload", help="syscall, fault, fork, pipe, mprotect "
-                    "or smp")
+    ap.add_argument("workload", help="one of make bench's workloads: " +
+                    ", ".join(bench.WORKLOADS))
+    ap.add_argument("--cpus", type=int, default=0,
+                    help="vCPUs of the guests (default: the fewest the "
+                    "workload runs on, as make bench boots them; a second "
+                    "vCPU left idle makes the clock jump)")
     ap.add_argument("--results", default=os.path.join(TOP, "results"))
     ap.add_argument("--scale", type=int, default=2,
                     help="the second boot runs 1+SCALE times the work "
@@ -139,11 +144,12 @@ def main():
         if not os.path.exists(os.path.join(d, "vmlinux")):
             sys.exit("bench-profile: no kernel in %s: run make bench first"
                      % d)
+    cpus = opts.cpus or bench.WORKLOAD_CPUS.get(opts.workload, 1)
     subprocess.run(["make", "-s", "-C", TOP, "profile-plugin"], check=True)
     os.makedirs(opts.results, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pvprofile.") as tmp:
         prof = {b: profile(b, opts.workload, opts.scale, opts.reps, tmp,
-                           opts.function)
+                           opts.function, cpus)
                 for b in BUILD}
     (off, off_blocks), (on, on_blocks) = prof["off"], prof["on"]
     total_off, total_on = sum(off.values()), sum(on.values())
@@ -151,8 +157,8 @@ def main():
                   key=lambda f: -abs(on.get(f, 0) - off.get(f, 0)))
     lines = ["# make bench-profile: %s" % opts.workload, "",
              "Guest instructions per iteration, by function (QEMU TCG, "
-             "-icount, pv-profile plugin; the difference of two boots at "
-             "scales 1 and %d)." % (1 + opts.scale), "",
+             "-icount, pv-profile plugin, %d vCPUs; the difference of two "
+             "boots at scales 1 and %d)." % (cpus, 1 + opts.scale), "",
              "| function | layer off | layer on | on - off |",
              "|---|---:|---:|---:|"]
     for f in rows[:opts.top]:
