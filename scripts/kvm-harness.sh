@@ -45,7 +45,7 @@
 # Runs under QEMU's emulation of SVM are often lost (about half the runs
 # in December 2026, with the pristine kernel too): an L1 CPU stays stuck
 # (L1's watchdog reports a soft lockup or RCU a stall), L1 freezes (its
-# console is silent for 150 s), L1's kernel panics, the guest ends
+# console is silent for 150 s), L1's kernel panics, L1 or the guest ends
 # mid-boot without a word, or its console stops for three minutes. Such a
 # run is stopped, kept as --log FILE.lost-N, reported, and tried again,
 # up to $KVM_TRIES (default 2) runs in all. Each run is bounded by
@@ -349,6 +349,14 @@ run_l1() {
 	if grep -a -q "^kvm-host: guest ended" "$log" &&
 	   ! grep -a -q "^L2| .*\(Kernel panic\|pvlayer-init: user space reached\)" "$log"; then
 		why="the guest stopped mid-boot without a message of its own"
+		return 1
+	fi
+	# Or L1 itself ends while its guest runs, without a word (its init
+	# always reports the guest's end): once 31 s in, right after the
+	# guest started.
+	if grep -a -q "^kvm-host: guest started" "$log" &&
+	   ! grep -a -q "^kvm-host: guest ended" "$log"; then
+		why="L1 ended while its guest ran, without a message"
 		return 1
 	fi
 }
