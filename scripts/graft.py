@@ -34,19 +34,6 @@ EDITS = [
      "arch/x86/Kconfig",
      "config PARAVIRT_SPINLOCKS\n",
      'source "arch/x86/paravirt/Kconfig"\n\nconfig PARAVIRT_SPINLOCKS\n'),
-    ("xen/Kconfig: no Xen PV guest on the layer yet",
-     "arch/x86/xen/Kconfig",
-     "\tdepends on XEN\n\tdepends on X86_64\n\tselect PARAVIRT_XXL\n",
-     "\tdepends on XEN\n\tdepends on X86_64\n"
-     "\t# Its operations use conventions the paravirt layer changed\n"
-     "\tdepends on !PARAVIRT_LAYER\n\tselect PARAVIRT_XXL\n"),
-    ("xen/Kconfig: say why Xen PV is not offered",
-     "arch/x86/xen/Kconfig",
-     "\t  Support running as a Xen PV guest.\n",
-     "\t  Support running as a Xen PV guest.\n\n"
-     "\t  Not available with the paravirt layer (PARAVIRT_LAYER) yet:\n"
-     "\t  the Xen PV code fills operations whose calling convention\n"
-     "\t  the layer changed.\n"),
     ("Kbuild: build the layer",
      "arch/x86/Kbuild",
      "obj-y += kernel/\n",
@@ -212,6 +199,78 @@ EDITS += [
                 "native_x2apic_icr_write(cfg, apicid);")),
 ]
 
+# Xen PV: where the layer's convention for an operation is not the C
+# function Xen's code stores, the store names a wrapper of the layer's
+# convention instead (guests/xen/, included just before the first store).
+XEN_PV_CPU = "arch/x86/xen/enlighten_pv.c"
+XEN_PV_MMU = "arch/x86/xen/mmu_pv.c"
+XEN_PV_WRAPPED = [
+    # (file, text before the function's name, function, text after it)
+    (XEN_PV_CPU, "\t\t.read_msr = ", "xen_read_msr", ",\n"),
+    (XEN_PV_CPU, "\t\t.write_msr = ", "xen_write_msr", ",\n"),
+    (XEN_PV_CPU, "\t\t.read_msr_safe = ", "xen_read_msr_safe", ",\n"),
+    (XEN_PV_CPU, "\t\t.write_msr_safe = ", "xen_write_msr_safe", ",\n"),
+    (XEN_PV_CPU, "\t\t.start_context_switch = ", "xen_start_context_switch",
+     ",\n"),
+    (XEN_PV_CPU, "\t\t.end_context_switch = ", "xen_end_context_switch",
+     ",\n"),
+    (XEN_PV_MMU, "\tpv_ops.mmu.set_pte = ", "__xen_set_pte", ";\n"),
+    (XEN_PV_MMU, "\tpv_ops.mmu.set_pte = ", "xen_set_pte", ";\n"),
+    (XEN_PV_MMU, "\tpv_ops.mmu.set_pmd = ", "xen_set_pmd", ";\n"),
+    (XEN_PV_MMU, "\tpv_ops.mmu.set_pud = ", "xen_set_pud", ";\n"),
+    (XEN_PV_MMU, "\tpv_ops.mmu.alloc_pte = ", "xen_alloc_pte", ";\n"),
+    (XEN_PV_MMU, "\tpv_ops.mmu.alloc_pmd = ", "xen_alloc_pmd", ";\n"),
+    (XEN_PV_MMU, "\tpv_ops.mmu.release_pte = ", "xen_release_pte", ";\n"),
+    (XEN_PV_MMU, "\tpv_ops.mmu.release_pmd = ", "xen_release_pmd", ";\n"),
+    (XEN_PV_MMU, "\tpv_ops.mmu.alloc_pud = ", "xen_alloc_pud", ";\n"),
+    (XEN_PV_MMU, "\tpv_ops.mmu.release_pud = ", "xen_release_pud", ";\n"),
+    (XEN_PV_MMU, "\t\t.alloc_pte = ", "xen_alloc_pte_init", ",\n"),
+    (XEN_PV_MMU, "\t\t.release_pte = ", "xen_release_pte_init", ",\n"),
+    (XEN_PV_MMU, "\t\t.alloc_pmd = ", "xen_alloc_pmd_init", ",\n"),
+    (XEN_PV_MMU, "\t\t.release_pmd = ", "xen_release_pmd_init", ",\n"),
+    (XEN_PV_MMU, "\t\t.alloc_pud = ", "xen_alloc_pmd_init", ",\n"),
+    (XEN_PV_MMU, "\t\t.release_pud = ", "xen_release_pmd_init", ",\n"),
+    (XEN_PV_MMU, "\t\t.set_pte = ", "xen_set_pte_init", ",\n"),
+    (XEN_PV_MMU, "\t\t.set_pmd = ", "xen_set_pmd_hyper", ",\n"),
+    (XEN_PV_MMU, "\t\t.set_pud = ", "xen_set_pud_hyper", ",\n"),
+    (XEN_PV_MMU, "\t\t.ptep_modify_prot_start = ",
+     "xen_ptep_modify_prot_start", ",\n"),
+    (XEN_PV_MMU, "\t\t.ptep_modify_prot_commit = ",
+     "xen_ptep_modify_prot_commit", ",\n"),
+    (XEN_PV_MMU, "\t\t\t.enter = ", "xen_enter_lazy_mmu", ",\n"),
+    (XEN_PV_MMU, "\t\t\t.leave = ", "xen_leave_lazy_mmu", ",\n"),
+    (XEN_PV_MMU, "\t\t\t.flush = ", "xen_flush_lazy_mmu", ",\n"),
+]
+
+EDITS += [
+    ("enlighten_pv.c: Xen PV's CPU operations in the layer's conventions",
+     XEN_PV_CPU,
+     "static const typeof(pv_ops) xen_cpu_ops __initconst = {\n",
+     '#include "pvlayer/pv_cpu.h"\n\n'
+     "static const typeof(pv_ops) xen_cpu_ops __initconst = {\n"),
+    ("enlighten_pv.c: cpuid through the instruction's interface",
+     XEN_PV_CPU,
+     "\t\t.cpuid = xen_cpuid,\n",
+     "\t\t.cpuid = PV_CPUID(pvlayer_xen_cpuid),\n"),
+    ("mmu_pv.c: Xen PV's MMU operations in the layer's conventions",
+     XEN_PV_MMU,
+     "static void __init xen_post_allocator_init(void)\n",
+     '#include "pvlayer/pv_mmu.h"\n\n'
+     "static void __init xen_post_allocator_init(void)\n"),
+    ("mmu_pv.c: declare the wrapper xen_pagetable_init() stores",
+     XEN_PV_MMU,
+     "static void __init xen_pagetable_init(void)\n",
+     "DECLARE_PV_CALLEE_SAVE(pvlayer___xen_set_pte);\n\n"
+     "static void __init xen_pagetable_init(void)\n"),
+] + [
+    ("%s: %s%s through its wrapper" % (os.path.basename(f),
+                                        before.strip(), func),
+     f, before + func + after,
+     before + "PV_CALLEE_SAVE(pvlayer_" + func + ")" + after)
+    for f, before, func, after in XEN_PV_WRAPPED
+]
+
+
 # Tree path -> project path (relative to the project directory); a
 # directory is copied whole.
 LINKS = {
@@ -230,6 +289,7 @@ LINKS = {
     "arch/x86/paravirt/core": "arch/x86/paravirt",
     "arch/x86/paravirt/backends": "backends",
     "arch/x86/paravirt/tests": "tests",
+    "arch/x86/xen/pvlayer": "guests/xen",
 }
 
 

@@ -1,14 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot a kernel as an HVM guest of a real Xen, itself running under QEMU
-# (TCG), and keep the guest's console output.
+# Boot a kernel as a guest of a real Xen, itself running under QEMU (TCG),
+# and keep the guest's console output.
 #
-# usage: xen-harness.sh [--log FILE] [--guest-log FILE] [--type hvm|pvh]
+# usage: xen-harness.sh [--log FILE] [--guest-log FILE]
+#                       [--type hvm|pvh|pv|dom0]
 #                       BZIMAGE INITRAMFS [GUEST KERNEL ARGS...]
 #
-# --type pvh boots the guest as a PVH guest (no device model; the kernel
-# needs CONFIG_XEN_PVH); the default is an HVM guest.
+# --type picks how the kernel runs:
+#   hvm   an HVM guest of a stock Debian dom0 (the default);
+#   pvh   a PVH guest (no device model; the kernel needs CONFIG_XEN_PVH);
+#   pv    a PV guest (CONFIG_XEN_PV); its console is hvc0, which dom0's
+#         xenconsoled writes to a file that dom0 copies to Xen's console as
+#         the guest's "(d1) " lines;
+#   dom0  the kernel is dom0 itself, a PV domain (CONFIG_XEN_PV and
+#         CONFIG_XEN_DOM0), with INITRAMFS as its initramfs and no guest;
+#         its console is hvc0 on Xen's console, and the guest log holds
+#         every line of it that is not Xen's own.
 #
 # Everything comes from Debian's archive: the hypervisor
 # (xen-hypervisor-4.17-amd64), a stock Debian kernel for dom0, the Xen
@@ -53,12 +62,16 @@ name=xen-harness
 harness_args --type "hvm|pvh" hvm "$@"
 gtype=$opt
 case "$gtype" in
-hvm|pvh) ;;
+hvm|pvh)
+	# The backend's console on Xen's debug port: Xen prints its lines
+	# as "(dN) ..." on its own console.
+	console=xendbg0 ;;
+pv|dom0)
+	# A PV domain has no debug port: Xen's console device, hvc0.
+	console=hvc0 ;;
 *) echo "xen-harness: unknown guest type $gtype" >&2; exit 2 ;;
 esac
-# The guest's console is the backend's console on Xen's debug port: Xen
-# prints its lines as "(dN) ..." on its own console.
-guest_args="console=xendbg0 panic=-1 oops=panic printk.devkmsg=on $extra"
+guest_args="console=$console panic=-1 oops=panic printk.devkmsg=on $extra"
 
 XEN_PKGS="xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common
 xenstore-utils libxencall1 libxendevicemodel1 libxenevtchn1
@@ -103,6 +116,15 @@ echo "dom0: toolstack up after $(cut -d' ' -f1 /proc/uptime) s"
 start=$(cut -d. -f1 /proc/uptime)
 if xl create /guest/guest.cfg; then
 	echo "dom0: guest created"
+	# A PV guest's console (hvc0) is xenconsoled's file: its lines go to
+	# Xen's console as they come, as a guest's lines of the debug port.
+	if [ -f /guest/pv ]; then
+		f=/var/log/xen/console/guest-pvguest.log
+		(
+			while [ ! -f $f ]; do sleep 1; done
+			tail -n +1 -F $f 2>/dev/null | sed 's/^/(d1) /'
+		) &
+	fi
 	last=0
 	while xl domid pvguest > /dev/null 2>&1; do
 		t=$(($(cut -d. -f1 /proc/uptime) - start))
@@ -119,6 +141,7 @@ if xl create /guest/guest.cfg; then
 		sleep 2
 	done
 	end=$(cut -d. -f1 /proc/uptime)
+	sleep 1
 	echo "dom0: guest ended after $((end - start)) s"
 else
 	echo "dom0: xl create failed"
@@ -184,6 +207,7 @@ guest_cpio() {
 	mkdir -p "$g/guest"
 	cp "$bzimage" "$g/guest/bzImage"
 	cp "$initramfs" "$g/guest/initramfs.cpio"
+	[ "$gtype" != pv ] || touch "$g/guest/pv"
 	cat > "$g/guest/guest.cfg" <<CFG
 type = "$gtype"
 name = "pvguest"
@@ -215,16 +239,25 @@ CFG
 mkdir -p "$xdir"
 t0=$(date +%s)
 fetch
-dom0_image
 r=$xdir/root
 [ -f "$xdir/xen.elf" ] || gunzip -c "$r/boot/xen-4.17-amd64.gz" > "$xdir/xen.elf"
 run=$(mktemp -d)
 trap 'rm -rf "$run"' EXIT
-guest_cpio "$run/guest.cpio"
-# The uncompressed archive first: the kernel unpacks it, then the
-# compressed one that follows.
-cat "$run/guest.cpio" "$dom0_cpio" > "$run/dom0.img"
-vmlinuz=$(ls "$r"/boot/vmlinuz-*)
+if [ "$gtype" = dom0 ]; then
+	# The kernel under test is dom0, with its own initramfs.
+	dom0_kernel="$bzimage $guest_args earlyprintk=xen"
+	dom0_img=$initramfs
+	dom0_vcpus=2
+else
+	dom0_image
+	guest_cpio "$run/guest.cpio"
+	# The uncompressed archive first: the kernel unpacks it, then the
+	# compressed one that follows.
+	cat "$run/guest.cpio" "$dom0_cpio" > "$run/dom0.img"
+	dom0_kernel="$(ls "$r"/boot/vmlinuz-*) console=hvc0 earlyprintk=xen quiet"
+	dom0_img=$run/dom0.img
+	dom0_vcpus=1
+fi
 t1=$(date +%s)
 say "images ready after $((t1 - t0)) s; booting Xen (up to $XEN_TIMEOUT s)"
 
@@ -232,7 +265,7 @@ say "images ready after $((t1 - t0)) s; booting Xen (up to $XEN_TIMEOUT s)"
 # guest, then the guest's lines (dom0 prints a line a minute of its own
 # while the guest runs).
 xen_progress() {
-	if grep -a -q "^dom0: guest created" "$log"; then
+	if [ "$gtype" != dom0 ] && grep -a -q "^dom0: guest created" "$log"; then
 		echo "guest: $(grep -a -c "^(d[1-9][0-9]*) " "$log") lines"
 	else
 		echo "console: $(stat -c %s "$log") bytes"
@@ -247,8 +280,8 @@ run_xen() {
 		-cpu qemu64,+svm,+npt -m 2G -smp 2 -nographic -no-reboot \
 		-display none -nic none \
 		-kernel "$xdir/xen.elf" \
-		-append "console=com1 com1=115200,8n1 dom0_mem=512M dom0_max_vcpus=1 loglvl=all guest_loglvl=all" \
-		-initrd "$vmlinuz console=hvc0 earlyprintk=xen quiet,$run/dom0.img" \
+		-append "console=com1 com1=115200,8n1 dom0_mem=512M dom0_max_vcpus=$dom0_vcpus loglvl=all guest_loglvl=all" \
+		-initrd "${dom0_kernel//,/,,},$dom0_img" \
 		< /dev/null > "$log" 2>&1 &
 	watch_qemu $! "$XEN_SILENT" "no progress" xen_progress ""
 }
@@ -264,6 +297,10 @@ while ! run_xen; do
 done
 t2=$(date +%s)
 
-sed -n 's/^(d[1-9][0-9]*) //p' "$log" | tr -d '\r' > "$guest_log"
+if [ "$gtype" = dom0 ]; then
+	grep -a -v "^(XEN) " "$log" | tr -d '\r' > "$guest_log"
+else
+	sed -n 's/^(d[1-9][0-9]*) //p' "$log" | tr -d '\r' > "$guest_log"
+fi
 say "Xen run took $((t2 - t1)) s, $((t2 - t0)) s in all; guest output: $(wc -l < "$guest_log") lines"
 grep -a -q "pvlayer-init: user space reached" "$guest_log"

@@ -99,6 +99,9 @@ struct pv_census {
 
 unsigned int pv_census_take(struct pv_census *cs);
 bool pv_op_set_by_guest(unsigned int op);
+unsigned int pv_adopt_ops(struct paravirt_ops *ops,
+			  const struct paravirt_ops *link, unsigned long *set,
+			  const char *guest);
 
 #ifdef CONFIG_PARAVIRT_LAYER_KUNIT_TEST
 /* The tests' stand-in for guest code, called at the end of the probe. */

@@ -350,6 +350,55 @@ def xen_distro(gtype, booting):
         ])
 
 
+# What the kernel's Xen PV code stores after the layer's probe, and keeps:
+# the vcpu_info forms of the interrupt flag, the page-table operations of
+# after the boot page tables (wrapped in the layer's convention where it
+# is not C's), the spinlocks.
+XEN_PV_LATE_OPS = [
+    ("irq.save_fl", "xen_save_fl_direct"),
+    ("irq.irq_disable", "xen_irq_disable_direct"),
+    ("mmu.read_cr2", "xen_read_cr2_direct"),
+    ("mmu.write_cr3", "xen_write_cr3"),
+    ("mmu.set_pte", "__raw_callee_save_pvlayer_xen_set_pte"),
+    ("mmu.alloc_pte", "__raw_callee_save_pvlayer_xen_alloc_pte"),
+    ("mmu.release_pmd", "__raw_callee_save_pvlayer_xen_release_pmd"),
+    ("mmu.make_pte", "__raw_callee_save_xen_make_pte"),
+    ("lock.queued_spin_unlock", "__raw_callee_save___pv_queued_spin_unlock"),
+    ("lock.wait", "xen_qlock_wait"),
+]
+
+
+def xen_distro_pv(gtype, *expect):
+    """The distribution kernel as a Xen PV domain: dom0 itself, or a PV
+    guest of a stock Debian dom0. Xen's code fills the table before the
+    kernel starts; every operation is a direct call of Xen's functions,
+    nothing is native inline but wbinvd, and the run-time switches work."""
+    return Boot(
+        "xen-distro-" + gtype, "earlyprintk=xen,keep", kernel="distro",
+        runner="xen", gtype=gtype,
+        expect=[
+            "Hypervisor detected: Xen PV",
+            kmsg("PV_MSG_EARLY_GUEST_OPS", "Xen PV", SOME),
+            kmsg("PV_MSG_NOT_PROBED", "xen", "Xen PV"),
+            USING_NATIVE,
+            kmsg("PV_MSG_BANNER", "Xen", prefix=""),
+            backend_forms("native", SOME, SOME, SOME, None, 0, end=True),
+            apic_forms("Xen PV", SOME, 0, SOME, None, 0),
+            lock_forms(SOME, 0, SOME, 0, 0),
+        ] + [guest_op(op, "Xen PV", fn) for op, fn in XEN_PV_LATE_OPS] + [
+            r"# pv_repatch_keeps_guest_ops: [1-9][0-9]* operations set by guest code",
+            "clocksource: Switched to clocksource xen",
+            INIT + "control unpatch: Success",
+            INIT + "control patch: Success",
+            INIT + "after patch: foreign 0, indirect 0",
+            # a slot Xen's code leaves empty calls a function that stops
+            # the kernel, not address zero
+            kmsg("PV_MSG_EMPTY_OP", "mmu.notify_page_enc_status_changed",
+                 "Xen PV"),
+        ] + list(expect),
+        absent=["Oops", "BUG:", r"WARNING: CPU"])
+
+
 KVM_OPS = [
     ("mmu.flush_tlb_multi", "kvm_flush_tlb_multi"),
     ("cpu.io_delay", "kvm_io_delay"),
@@ -582,6 +631,10 @@ BOOTS = [
     # called directly, and every suite passes.
     xen_distro("hvm", kmsg("PV_MSG_BANNER", "Xen HVM", prefix="")),
     xen_distro("pvh", "Booting kernel on Xen PVH"),
+    # ... and as Xen's dom0 (a PV domain), then as a PV guest of a stock
+    # Debian dom0.
+    xen_distro_pv("dom0", r"Xen version: 4\.17", "ACPI: Core revision"),
+    xen_distro_pv("pv", r"Xen version: 4\.17"),
 
     # The same kernel as a guest of a real KVM, with a workload of remote
     # TLB flushes, IPIs to several CPUs and contended spinlocks.

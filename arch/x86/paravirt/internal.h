@@ -41,6 +41,8 @@ unsigned int pv_backend_ops(const struct pv_backend *b,
 
 /* The native operations, the APIC driver's included (probe.c). */
 extern struct paravirt_ops pv_native_ops;
+/* pv_ops as linked, until init memory is freed (ops.c) */
+extern const struct paravirt_ops pv_link_ops;
 
 /* Keep what the kernel's guest code stored in pv_ops since the probe. */
 void pv_adopt_guest_ops(void);

@@ -46,6 +46,21 @@
  */
 #define PV_MSG_GUEST_OP "operation %s set by the kernel's %s code: %ps"
 
+/*
+ * The kernel's guest code stored operations before the probe, which the
+ * layer keeps: its platform ("guest" when the layer cannot name it) and
+ * how many.
+ */
+#define PV_MSG_EARLY_GUEST_OPS \
+	"operations set by the kernel's %s code before the probe: %u"
+
+/*
+ * An operation the kernel's guest code emptied (stored NULL in): the
+ * operation and the platform. A call of it stops the kernel (BUG).
+ */
+#define PV_MSG_EMPTY_OP \
+	"operation %s left empty by the kernel's %s code: calling it is a bug"
+
 /* --- the boot pass and the census of the sites (patch.c, report.c) --- */
 
 /* paravirt_mode= with a value that names no mode: the value. */

@@ -92,7 +92,10 @@ struct paravirt_ops pv_native_ops __ro_after_init;
 /* pv_ops as pv_install() left it: later stores are the guest code's. */
 static struct paravirt_ops pv_installed_ops __initdata;
 
-/* Slots the kernel's guest code set after the probe: no backend takes them. */
+/*
+ * Slots the kernel's guest code set before the boot patch pass: no backend
+ * takes them.
+ */
 static DECLARE_BITMAP(pv_guest_slots, PV_OP_COUNT) __ro_after_init;
 
 /* Backends whose probe succeeded at boot, by index in .pv_backends. */
@@ -261,6 +264,56 @@ void __init pv_adopt_guest_ops(void)
 		pr_info("%u operations of the kernel's guest code kept\n", n);
 }
 
+/*
+ * What an operation the kernel's guest code left empty runs. The kernel
+ * without the layer stops too in that case (BUG); the trace names the
+ * caller.
+ */
+static void pv_empty_op(void)
+{
+	panic("paravirt: an operation the guest code left empty was called\n");
+}
+
+/**
+ * pv_adopt_ops - take the slots guest code set in a table as its own
+ * @ops: the table the guest code wrote
+ * @link: the same table as the kernel was linked
+ * @set: receives a bit for each slot of @ops that differs from @link
+ * @guest: the guest code's platform, for the messages
+ *
+ * Stores of the kernel's guest code before the probe: Xen PV fills most of
+ * the table in xen_start_kernel(), before start_kernel(); VMware, TDX and
+ * Xen HVM set a few slots. They become the native table, as later stores
+ * do at the boot pass. A slot such code left empty (Xen PV copies whole
+ * groups of its own, without the operations it never needs) gets a
+ * function that stops the kernel, so that its sites are direct calls and
+ * no call jumps to address zero. The APIC group is the APIC driver's.
+ *
+ * Return: the number of slots that differ.
+ */
+unsigned int pv_adopt_ops(struct paravirt_ops *ops,
+			  const struct paravirt_ops *link, unsigned long *set,
+			  const char *guest)
+{
+	const void *const *orig = (const void *const *)link;
+	void **cur = (void **)ops;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < PV_OP_COUNT; i++) {
+		if (pv_op_is_apic(i) || cur[i] == orig[i])
+			continue;
+		__set_bit(i, set);
+		n++;
+		if (!cur[i]) {
+			cur[i] = pv_empty_op;
+			pr_info(PV_MSG_EMPTY_OP "\n", pv_op_name(i), guest);
+		}
+	}
+	if (n)
+		pr_info(PV_MSG_EARLY_GUEST_OPS "\n", guest, n);
+	return n;
+}
+
 /* Probe @b; on success mark it available. Returns the probe's result. */
 static int __init pv_try(const struct pv_backend *b, bool quiet)
 {
@@ -286,6 +339,8 @@ void __init paravirt_probe(void)
 	const struct pv_backend *b = NULL, *forced = NULL, *chosen = NULL;
 	int err;
 
+	pv_adopt_ops(&pv_ops, &pv_link_ops, pv_guest_slots,
+		     pv_guest_name() ?: "guest");
 	pv_native_ops = pv_ops;
 	pv_try(pv_native_backend, false);
 
