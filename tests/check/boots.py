@@ -391,6 +391,10 @@ def xen_distro_pv(gtype, *expect):
             INIT + "control unpatch: Success",
             INIT + "control patch: Success",
             INIT + "after patch: foreign 0, indirect 0",
+            # no backend switch: a PV guest runs Xen's operations only
+            kmsg("PV_MSG_CONTROL_BACKEND", "native",
+                 kmsg("PV_MSG_XEN_PV_NO_SWITCH", prefix="")),
+            INIT + "control backend native under Xen PV: Operation not permitted",
             # a slot Xen's code leaves empty calls a function that stops
             # the kernel, not address zero
             kmsg("PV_MSG_EMPTY_OP", "mmu.notify_page_enc_status_changed",

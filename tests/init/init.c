@@ -906,6 +906,30 @@ static enum result check_control_unknown_backend(void)
 			locked ? EPERM : EINVAL);
 }
 
+/*
+ * A Xen PV guest refuses every backend switch, native's included: its
+ * kernel cannot run native operations (elsewhere a switch to native is
+ * one the storms make, and is not tried here).
+ */
+static enum result check_control_backend_xen_pv(void)
+{
+	char type[8] = "";
+	int fd;
+
+	if (!layer)
+		return no_layer();
+	fd = open("/sys/hypervisor/guest_type", O_RDONLY);
+	if (fd >= 0) {
+		if (read(fd, type, sizeof(type) - 1) < 0)
+			type[0] = '\0';
+		close(fd);
+	}
+	if (strncmp(type, "PV\n", 3))
+		return skip("not a Xen PV guest");
+	return errno_is("control backend native under Xen PV",
+			control("backend native"), EPERM);
+}
+
 static enum result check_control_unpatch(void)
 {
 	if (!layer)
@@ -1022,6 +1046,7 @@ static const struct {
 	{ "control_without_sys_admin", check_control_without_sys_admin },
 	{ "control_bad_request", check_control_bad_request },
 	{ "control_unknown_backend", check_control_unknown_backend },
+	{ "control_backend_xen_pv", check_control_backend_xen_pv },
 	{ "control_unpatch", check_control_unpatch },
 	{ "unpatched_all_indirect", check_unpatched_all_indirect },
 	{ "module_reload_unpatched", check_module_reload_unpatched },

@@ -26,6 +26,7 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <asm/hypervisor.h>
 #include <asm/paravirt.h>
 #include <asm/paravirt_layer.h>
 
@@ -136,6 +137,15 @@ static ssize_t pv_control_write(struct file *file, const char __user *ubuf,
 			pr_warn(PV_MSG_CONTROL_BACKEND "\n", cmd,
 				b ? "not available" : "unknown");
 			return b ? -ENODEV : -EINVAL;
+		}
+		/*
+		 * A PV guest runs deprivileged: the native table is Xen's
+		 * (the probe took it so), and no other backend probed.
+		 */
+		if (hypervisor_is_type(X86_HYPER_XEN_PV)) {
+			pr_warn(PV_MSG_CONTROL_BACKEND "\n", cmd,
+				PV_MSG_XEN_PV_NO_SWITCH);
+			return -EPERM;
 		}
 	} else {
 		pr_warn(PV_MSG_CONTROL_UNKNOWN_REQUEST "\n", cmd);

@@ -139,6 +139,12 @@
  */
 #define PV_MSG_CONTROL_BACKEND "control: backend '%s' is %s"
 
+/*
+ * Why PV_MSG_CONTROL_BACKEND refuses every backend in a Xen PV guest: a
+ * part of that message, not a message of its own.
+ */
+#define PV_MSG_XEN_PV_NO_SWITCH "refused: a Xen PV guest runs Xen's operations only"
+
 /* --- the banner (ops.c) --- */
 
 /*
