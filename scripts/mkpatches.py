@@ -130,11 +130,13 @@ build; the file stays in the tree, unused.
  - apic.c: the local APIC operations follow the APIC driver the kernel
    chose.
 
-The kernel's own guest code (KVM, Xen HVM and PVH, Hyper-V, VMware, TDX,
-SEV) fills pv_ops as before, the spinlock group included; what it stores
-after the probe becomes the native table at the boot pass. Xen PV puts
-plain C functions into slots whose convention the layer changed, so
-XEN_PV now depends on !PARAVIRT_LAYER.
+The kernel's own guest code (KVM, Xen PV, HVM and PVH, Hyper-V, VMware,
+TDX, SEV) fills pv_ops as before, the spinlock group included; what it
+stores before the probe (Xen PV most of the table) and after it, up to
+the boot pass, becomes the native table. Xen PV puts plain C functions
+into slots whose convention the layer changed: a configuration with
+XEN_PV builds once the Xen PV commit of this series stores wrappers
+there instead.
 
 Kconfig gets the layer's options (sourced from arch/x86/Kconfig), Kbuild
 builds arch/x86/paravirt/, vmlinux.lds.S keeps the site records and the
@@ -217,6 +219,27 @@ included, stays native.
 """,
     },
     {
+        "paths": ["arch/x86/xen/pvlayer"],
+        "edits": ["arch/x86/xen/enlighten_pv.c", "arch/x86/xen/mmu_pv.c"],
+        "subject": ("x86/xen: Give Xen PV's operations the paravirt "
+                    "layer's conventions"),
+        "body": """\
+Xen PV stores plain C functions into the slots whose convention the
+paravirt layer changed: cpuid (the instruction's registers), the MSR
+operations (one u64 value, callee-save), set_pte, set_pmd and set_pud
+(the entry's value, callee-save), the page-table page hooks, the lazy
+MMU and context-switch hooks (callee-save), and ptep_modify_prot_start
+and _commit, which the layer gives the entry's address only.
+
+pvlayer/pv_cpu.h and pv_mmu.h wrap each of Xen's functions in the
+layer's convention, and Xen's table and its later stores name the
+wrappers. Xen needs no more than the entry's address to change an
+entry's protection; the VMA it asked for went only to its trace events,
+which now show no mm and address 0. From this commit on a configuration
+with XEN_PV builds, and the kernel runs as dom0 and as a PV guest.
+""",
+    },
+    {
         "paths": ["arch/x86/paravirt/tests"],
         "edits": [],
         "subject": ("x86/paravirt: Add KUnit suites and the "
@@ -282,7 +305,8 @@ configuration and boots on native (without the APIC patch its APIC
 sites are 0); the complete series is the tree the project's test suite
 builds and runs. The Kconfig options of the vmi and xen backends and of
 the tests arrive with the core in patch 2 and have no effect until their
-directories arrive.
+directories arrive. A configuration with XEN_PV builds from patch 7 (Xen
+PV's wrappers) on.
 """
 
 
