@@ -339,8 +339,13 @@ void __init paravirt_probe(void)
 	const struct pv_backend *b = NULL, *forced = NULL, *chosen = NULL;
 	int err;
 
-	pv_adopt_ops(&pv_ops, &pv_link_ops, pv_guest_slots,
-		     pv_guest_name() ?: "guest");
+	/*
+	 * On bare hardware the kernel's own stores (lkgs_init()'s
+	 * load_gs_index) are native: only a guest's are the guest code's.
+	 */
+	if (pv_guest_name())
+		pv_adopt_ops(&pv_ops, &pv_link_ops, pv_guest_slots,
+			     pv_guest_name());
 	pv_native_ops = pv_ops;
 	pv_try(pv_native_backend, false);
 
