@@ -14,6 +14,10 @@
 #   make bench   build both kernels, count guest instructions of a few
 #                workloads with the layer off and on, compare code size;
 #                writes results/bench.md and results/bench.json
+#   make bench-distro  the same workloads on three kernels of Debian's
+#                configuration: no paravirt, the tree's own, the layer;
+#                code size, sites after boot, the boot's patching cost
+#                (results/bench-distro.md)
 #   make bench-profile WORKLOAD=NAME  one bench workload's guest
 #                instructions function by function, layer off against on
 #                (needs the kernels of make bench)
@@ -42,6 +46,8 @@
 #   make kernel-upstream  the pristine tree's kernel of the same Debian
 #                configuration, the tree's own paravirt (in
 #                $(PVLAYER_CACHE)/upstream and build-upstream)
+#   make kernel-limit  the same configuration on the pristine tree with no
+#                paravirt and no guest (in $(PVLAYER_CACHE)/build-limit)
 #   make kvm-compare  KVM's counters over the same workload for the
 #                layer's kernel, the pristine tree's, and the layer's
 #                without PV EOI
@@ -60,6 +66,7 @@ BUILD_OFF	:= $(PVLAYER_CACHE)/build-off
 BUILD_DISTRO	:= $(PVLAYER_CACHE)/build-distro
 UPSTREAM_TREE	:= $(PVLAYER_CACHE)/upstream/linux-source-6.12
 BUILD_UPSTREAM	:= $(PVLAYER_CACHE)/build-upstream
+BUILD_LIMIT	:= $(PVLAYER_CACHE)/build-limit
 NPROC		:= $(shell nproc 2>/dev/null || echo 2)
 CCACHE		:= $(shell command -v ccache >/dev/null 2>&1 && echo "ccache ")
 KMAKE		= $(MAKE) -s -C $(TREE) ARCH=x86_64 CC="$(CCACHE)gcc" \
@@ -78,7 +85,8 @@ export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF BUILD_DISTRO SMP
 .PHONY: all run check check-quick xen-check bench docs deps tree graft kernel kernel-off \
 	initramfs config-on config-off clean-cache patches check-patches \
 	config-distro kernel-distro config-distro-diff initramfs-distro \
-	kvm-check config-upstream kernel-upstream kvm-compare
+	kvm-check config-upstream kernel-upstream kvm-compare \
+	config-limit kernel-limit bench-distro
 
 all: kernel
 
@@ -172,12 +180,28 @@ $(BUILD_UPSTREAM)/.config: $(DISTRO_CONFIG) configs/upstream.config | $(UPSTREAM
 
 config-upstream: $(BUILD_UPSTREAM)/.config
 
-kernel-upstream: config-upstream
-	@echo "build: Debian's configuration, pristine tree ($(BUILD_UPSTREAM))"
+# $(call pristine-kernel,BUILD_DIR,WHAT): build a kernel of the pristine tree
+define pristine-kernel
+	@echo "build: Debian's configuration, $(2) ($(1))"
 	@$(MAKE) -s -C $(UPSTREAM_TREE) ARCH=x86_64 CC="$(CCACHE)gcc" \
 		KBUILD_BUILD_USER=pvlayer KBUILD_BUILD_HOST=pvlayer \
-		O=$(BUILD_UPSTREAM) -j$(NPROC) bzImage 2>&1 | tee $(BUILD_UPSTREAM)/build.log
-	@test -s $(BUILD_UPSTREAM)/arch/x86/boot/bzImage
+		O=$(1) -j$(NPROC) bzImage 2>&1 | tee $(1)/build.log
+	@test -s $(1)/arch/x86/boot/bzImage
+endef
+
+kernel-upstream: config-upstream
+	$(call pristine-kernel,$(BUILD_UPSTREAM),pristine tree)
+
+# The same configuration on the pristine tree without any paravirt
+# (configs/limit.config): make bench-distro's limit.
+$(BUILD_LIMIT)/.config: $(DISTRO_CONFIG) configs/limit.config | $(UPSTREAM_TREE)/Makefile
+	@python3 scripts/distro-config.py make --fragment configs/limit.config \
+		$(UPSTREAM_TREE) $(BUILD_LIMIT) $(DISTRO_CONFIG) CC="$(CCACHE)gcc"
+
+config-limit: $(BUILD_LIMIT)/.config
+
+kernel-limit: config-limit
+	$(call pristine-kernel,$(BUILD_LIMIT),no paravirt)
 
 INITRAMFS := $(PVLAYER_CACHE)/initramfs.cpio
 
@@ -260,6 +284,14 @@ docs: deps
 # BENCH_ARGS="--reps 9 --no-build"; see scripts/bench.py --help.
 bench: deps
 	@python3 scripts/bench.py $(BENCH_ARGS)
+
+# Debian's configuration three ways: no paravirt (make kernel-limit), the
+# tree's own (make kernel-upstream) and the layer's (make kernel-distro):
+# the workloads, code size, the census of sites after boot and the cost
+# of the boot's patching. BENCH_ARGS as for bench; writes
+# results/bench-distro.md and .json. See Documentation/benchmarks.rst.
+bench-distro: deps
+	@python3 scripts/bench-distro.py $(BENCH_ARGS)
 
 # Where one workload's instructions go, function by function, in the two
 # kernels make bench built: make bench-profile WORKLOAD=mprotect. Uses

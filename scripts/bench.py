@@ -447,10 +447,11 @@ def switch_table(switches):
     return "\n".join(rows)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_run_args(ap, results):
+    """The options of a run that make bench and make bench-distro share;
+    @results names the files written."""
     ap.add_argument("--results", default=os.path.join(TOP, "results"),
-                    help="directory for bench.md and bench.json")
+                    help="directory for " + results)
     ap.add_argument("--no-build", action="store_true",
                     help="use the kernels and bench initramfs as they are")
     ap.add_argument("--reps", type=int, default=5,
@@ -466,17 +467,28 @@ def main():
                     help="comma-separated vCPU counts to run every variant "
                     "on (default 1,2,4); each boots with the workloads "
                     "that run on its count")
+
+
+def cpu_counts_of(opts):
+    """The vCPU counts of --cpus; exits on a bad list."""
+    try:
+        counts = [int(c) for c in opts.cpus.split(",") if c]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        sys.exit("bench: --cpus takes vCPU counts, such as 1,2")
+    return counts
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_run_args(ap, "bench.md and bench.json")
     ap.add_argument("--variants", default=",".join(VARIANTS),
                     help="comma-separated variants (default all: %s)"
                     % ",".join(VARIANTS))
     opts = ap.parse_args()
     variants = [v for v in opts.variants.split(",") if v]
-    try:
-        cpu_counts = [int(c) for c in opts.cpus.split(",") if c]
-    except ValueError:
-        cpu_counts = []
-    if not cpu_counts or min(cpu_counts) < 1:
-        sys.exit("bench: --cpus takes vCPU counts, such as 1,2")
+    cpu_counts = cpu_counts_of(opts)
     for v in variants:
         if v not in VARIANTS:
             sys.exit("bench: unknown variant %s" % v)

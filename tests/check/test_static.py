@@ -5,10 +5,12 @@
 the wrong convention does not build, the documentation renders, and the
 profiling plugin of make bench-profile loads into QEMU."""
 
+import importlib.util
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 
 import pytest
@@ -179,3 +181,47 @@ def test_profile_plugin_counts_blocks():
     assert "fffffff0 1 1" in lines, "the reset vector's block is not counted once"
     total = sum(int(f[1]) * int(f[2]) for f in (x.split() for x in lines) if len(f) == 3)
     assert total > 1000, "only %d instructions counted" % total
+
+
+def test_profile_plugin_marks():
+    """make bench-distro's marks: the instructions executed when a block
+    is first reached. The reset vector's block is reached after none, the
+    firmware's block it jumps to after that one jump; an address never
+    executed gives no line."""
+    marks = lib.log_path("profile-smoke.marks")
+    if os.path.exists(marks):
+        os.unlink(marks)
+    assert lib.run(["make", "-s", "profile-plugin"], "profile-plugin.log") == 0, \
+        lib.tail(lib.log_path("profile-plugin.log"))
+    plugin = ",".join([os.path.join(lib.CACHE, "pv-profile.so"),
+                       "marks=" + marks, "mark=fffffff0", "mark=fe05b",
+                       "mark=1234"])
+    subprocess.run(["timeout", "-s", "TERM", "4", "qemu-system-x86_64",
+                    "-display", "none", "-M", "pc", "-m", "64",
+                    "-icount", "shift=0,sleep=off", "-serial", "none",
+                    "-monitor", "none", "-plugin", plugin],
+                   stdin=subprocess.DEVNULL, capture_output=True)
+    assert sorted(lib.read_lines(marks)) == ["fe05b 1", "fffffff0 0"]
+
+
+@pytest.mark.parametrize("code,form", [
+    ("0f1f440000", "nop"),                 # the layer's five-byte NOP
+    ("660f1f440000", "nop"),               # upstream's six-byte site
+    ("0f1f0090", "nop"),
+    ("0f1f80000000", "inline"),            # a NOP cut short is not one
+    ("e8fb0f0000", "indirect"),            # call of a trampoline
+    ("e800100000", "direct"),
+    ("e8fb0f000090", "indirect"),
+    ("ff1500000000", "indirect"),          # upstream's unpatched site
+    ("3e3e3e3efa", "inline"),              # cli, prefixed
+    ("4889f80f1f00", "inline"),            # mov %rdi,%rax and a NOP
+])
+def test_census_classifies_site_bytes(code, form):
+    """make bench-distro tells a site's form after boot by its bytes."""
+    sys.path.insert(0, os.path.join(lib.TOP, "scripts"))
+    spec = importlib.util.spec_from_file_location(
+        "bench_distro", os.path.join(lib.TOP, "scripts", "bench-distro.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    # a site at 0x1000 whose call lands on 0x2000 calls a trampoline
+    assert mod.classify(bytes.fromhex(code), 0x1000, {0x2000}) == form

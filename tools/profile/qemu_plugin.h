@@ -22,6 +22,13 @@ void qemu_plugin_register_vcpu_tb_trans_cb(u64 id,
 						      struct qemu_plugin_tb *tb));
 void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb,
 					      int op, void *ptr, u64 imm);
+/* enum qemu_plugin_cb_flags: a callback that reads no registers */
+#define QEMU_PLUGIN_CB_NO_REGS		0
+
+void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb,
+					  void (*cb)(unsigned int vcpu,
+						     void *userdata),
+					  int flags, void *userdata);
 void qemu_plugin_register_atexit_cb(u64 id,
 				    void (*cb)(u64 id, void *userdata),
 				    void *userdata);
