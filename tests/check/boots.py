@@ -105,7 +105,7 @@ class Boot:
     def __init__(self, name, *args, kernel="on", runner="qemu", qemu=(),
                  bios=None, rom=None, threads="single", gtype=None,
                  expect=(), absent=(), checks=(), kunit=True, init=True,
-                 quick=False, early=False):
+                 quick=False, early=False, dom0=False):
         self.name = name
         self.args = list(args)
         self.kernel = kernel
@@ -124,6 +124,8 @@ class Boot:
         # a long guest of one core, started before the boots planned
         # ahead of it, beside which the short ones run
         self.early = early
+        # a guest of Xen whose dom0 runs the same kernel, not Debian's
+        self.dom0 = dom0
 
     @property
     def cores(self):
@@ -189,6 +191,8 @@ class Boot:
         cmd = ["scripts/xen-harness.sh"]
         if self.gtype:
             cmd += ["--type", self.gtype]
+        if self.dom0:
+            cmd += ["--dom0", self.image()]
         cmd += ["--log", host, "--guest-log", self.log, self.image(),
                 self.initrd()] + self.args
         env = dict(lib.ENV, XEN_TRIES="3")
@@ -288,6 +292,27 @@ def above(what, value, least):
     return check
 
 
+def dom0_lines(res):
+    """dom0's console in a Xen run: the lines neither Xen's nor a guest's."""
+    return [line for line in lib.read_lines(res.host_log)
+            if not re.match(r"\((XEN|d[0-9]+)\) ", line)]
+
+
+def dom0_is_the_layer(res):
+    """dom0 runs the kernel under test as Xen PV, starts the toolstack and creates the guest"""
+    lines = dom0_lines(res)
+    for regex in ("Hypervisor detected: Xen PV",
+                  kmsg("PV_MSG_EARLY_GUEST_OPS", "Xen PV", SOME),
+                  backend_forms("native", SOME, SOME, SOME, None, 0,
+                                end=True),
+                  "^dom0: toolstack up after", "^dom0: guest created",
+                  "^dom0: guest ended after"):
+        assert lib.grep(lines, regex), \
+            "no line of dom0 matches %r (%s)" % (regex, res.host_log)
+    assert not lib.grep(lines, r"dom0: (xl create|insmod .*) failed"), \
+        lib.grep(lines, r"dom0: (xl create|insmod .*) failed")
+
+
 def no_layer_lines(res):
     line = lib.grep(res.lines, "paravirt:")
     assert line is None, line
@@ -329,10 +354,13 @@ def vmi_boot(name, rom, *args, **kw):
     return Boot(name, *args, kernel="vmi", bios="seabios", rom=rom, **kw)
 
 
-def xen_distro(gtype, booting):
+def xen_distro(gtype, booting, dom0=False):
+    """The distribution kernel as an HVM or PVH guest of Xen; with dom0,
+    the same kernel is dom0 and creates it."""
     return Boot(
         "xen-distro-" + gtype, "earlyprintk=xen,keep", kernel="distro",
-        runner="xen", gtype=gtype,
+        runner="xen", gtype=gtype, dom0=dom0,
+        checks=[dom0_is_the_layer] if dom0 else [],
         expect=[
             "Hypervisor detected: Xen HVM",
             kmsg("PV_MSG_NOT_PROBED", "xen", "Xen HVM"),
@@ -368,15 +396,18 @@ XEN_PV_LATE_OPS = [
 ]
 
 
-def xen_distro_pv(gtype, *expect):
+def xen_distro_pv(gtype, *expect, dom0=False, args=()):
     """The distribution kernel as a Xen PV domain: dom0 itself, or a PV
-    guest of a stock Debian dom0. Xen's code fills the table before the
-    kernel starts; every operation is a direct call of Xen's functions,
-    nothing is native inline but wbinvd, and the run-time switches work."""
+    guest (of a dom0 running the same kernel, with dom0). Xen's code
+    fills the table before the kernel starts; every operation is a direct
+    call of Xen's functions, nothing is native inline but wbinvd, and the
+    run-time switches work."""
     # No earlyprintk=xen,keep: a PV domain's early console and hvc0 both
     # end on Xen's console, and every line would be there twice.
     return Boot(
-        "xen-distro-" + gtype, kernel="distro", runner="xen", gtype=gtype,
+        "xen-distro-" + gtype, *args, kernel="distro", runner="xen",
+        gtype=gtype, dom0=dom0,
+        checks=[dom0_is_the_layer] if dom0 else [],
         expect=[
             "Hypervisor detected: Xen PV",
             kmsg("PV_MSG_EARLY_GUEST_OPS", "Xen PV", SOME),
@@ -635,12 +666,18 @@ BOOTS = [
     # The same kernel as an HVM and a PVH guest of the real Xen: the
     # kernel's own Xen code owns the machine, its operations are kept and
     # called directly, and every suite passes.
+    # The HVM guest's dom0 is a stock Debian one; the PVH guest's runs the
+    # same kernel, which starts the toolstack and creates the guest.
     xen_distro("hvm", kmsg("PV_MSG_BANNER", "Xen HVM", prefix="")),
-    xen_distro("pvh", "Booting kernel on Xen PVH"),
-    # ... and as Xen's dom0 (a PV domain), then as a PV guest of a stock
-    # Debian dom0.
+    xen_distro("pvh", "Booting kernel on Xen PVH", dom0=True),
+    # ... and as Xen's dom0 (a PV domain) with the project's init, then as
+    # a PV guest of a dom0 running the same kernel.
     xen_distro_pv("dom0", r"Xen version: 4\.17", "ACPI: Core revision"),
-    xen_distro_pv("pv", r"Xen version: 4\.17"),
+    # The PV guest re-patches 40 times (unpatch, patch) while a worker
+    # on its other vCPU faults, flushes and makes system calls.
+    xen_distro_pv("pv", r"Xen version: 4\.17",
+                  INIT + r"storm: 40 switches on 2 CPUs in [0-9]+ ms, 0 failed",
+                  dom0=True, args=["pvlayer.storm=40"]),
 
     # The same kernel as a guest of a real KVM, with a workload of remote
     # TLB flushes, IPIs to several CPUs and contended spinlocks.
