@@ -218,6 +218,15 @@ def init_cases():
     return re.findall(r'\{ "(\w+)",', m.group(1)) if m else []
 
 
+def doubled(lines):
+    """Why @lines cannot be read, if each comes twice in a row, else None."""
+    twice = sum(1 for a, b in zip(lines, lines[1:]) if a == b)
+    if len(lines) >= 8 and 3 * twice >= len(lines):
+        return ("%d of %d KTAP lines come twice in a row: two consoles "
+                "on one log?" % (twice, len(lines)))
+    return None
+
+
 class Ktap:
     """The KUnit results of one console log, and the init's as the suite
     INIT_SUITE, read with the tree's parser."""
@@ -242,6 +251,14 @@ class Ktap:
         # the parser the rest of the run
         kernel = [line for line in lines
                   if INIT_PREFIX not in line and _KTAP_RE.match(line)]
+        init = [line.split(INIT_PREFIX, 1)[1] for line in lines
+                if INIT_PREFIX in line]
+        # Two consoles on one log (an early console kept beside the real
+        # one) give every line twice, and the parser then took minutes
+        # and gigabytes to make nothing of it: refuse such a log.
+        self.unread = doubled(kernel + init)
+        if self.unread:
+            kernel, init = [], []
         for suite in self._suites(kunit_parser.parse_run_tests(kernel)):
             ran = self._add(suite.name, suite)
             # the parser stands a nameless crashed case in for each
@@ -250,8 +267,6 @@ class Ktap:
                     suite.expected_count in (None, len(ran)))
             self.complete[suite.name] = (done, "%d of %s cases reported" %
                                          (len(ran), suite.expected_count))
-        init = [line.split(INIT_PREFIX, 1)[1] for line in lines
-                if INIT_PREFIX in line]
         top = kunit_parser.parse_run_tests(init)
         ran = self._add(INIT_SUITE, top)
         # no document at all is no plan either
@@ -259,7 +274,8 @@ class Ktap:
                                    self.status.FAILURE_TO_PARSE_TESTS) and
                 bool(ran) and top.expected_count == len(ran))
         if top.status == self.status.FAILURE_TO_PARSE_TESTS:
-            self.complete[INIT_SUITE] = (False, "no KTAP document")
+            self.complete[INIT_SUITE] = (False, self.unread or
+                                         "no KTAP document")
         else:
             self.complete[INIT_SUITE] = (done, "%d of %s cases reported" %
                                          (len(ran), top.expected_count))

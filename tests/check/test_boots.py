@@ -91,7 +91,8 @@ def check_kunit(res, suite, case):
         pytest.skip(log.strip().splitlines()[-1] if log.strip() else "skipped")
     if verdict == "fail":
         pytest.fail(log, pytrace=False)
-    done, why = res.ktap.complete.get(suite, (False, "suite never started"))
+    done, why = res.ktap.complete.get(
+        suite, (False, res.ktap.unread or "suite never started"))
     if done:
         pytest.skip("not built into this kernel")
     pytest.fail("%s did not complete (%s): %s" % (suite, why, res.log), pytrace=False)
@@ -119,7 +120,8 @@ def suite_rows():
 @pytest.mark.parametrize("boot,suite", params(suite_rows()))
 def test_kunit_suite_completes(boot, suite, booted):
     res = booted(boot)
-    done, why = res.ktap.complete.get(suite, (False, "never started"))
+    done, why = res.ktap.complete.get(
+        suite, (False, res.ktap.unread or "never started"))
     assert done, "%s: %s" % (suite, why)
 
 

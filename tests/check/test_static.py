@@ -225,3 +225,21 @@ def test_census_classifies_site_bytes(code, form):
     spec.loader.exec_module(mod)
     # a site at 0x1000 whose call lands on 0x2000 calls a trampoline
     assert mod.classify(bytes.fromhex(code), 0x1000, {0x2000}) == form
+
+
+def test_ktap_reader_refuses_a_doubled_console():
+    """A console log whose every line comes twice (two consoles on one
+    log) is refused with the reason, not handed to the tree's parser;
+    the same lines once are read."""
+    once = ["[    1.000000] KTAP version 1", "[    1.000001] 1..1",
+            "[    1.000002]     KTAP version 1",
+            "[    1.000003]     # Subtest: demo", "[    1.000004]     1..2",
+            "[    1.000005]     ok 1 first", "[    1.000006]     ok 2 second",
+            "[    1.000007] ok 1 demo"]
+    read = lib.Ktap(once)
+    assert read.unread is None
+    assert read.verdict("demo", "second")[0] == "pass"
+    twice = [line for line in once for _ in (0, 1)]
+    refused = lib.Ktap(twice)
+    assert refused.unread and "twice" in refused.unread
+    assert "demo" not in refused.complete
