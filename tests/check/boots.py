@@ -117,7 +117,8 @@ class Boot:
         self.gtype = gtype
         self.expect = list(expect)
         self.absent = list(absent)
-        self.checks = list(checks)
+        # a dom0 of the kernel under test is checked as well as the guest
+        self.checks = list(checks) + ([dom0_is_the_layer] if dom0 else [])
         self.kunit = kunit
         self.init = init
         self.quick = quick
@@ -309,8 +310,8 @@ def dom0_is_the_layer(res):
                   "^dom0: guest ended after"):
         assert lib.grep(lines, regex), \
             "no line of dom0 matches %r (%s)" % (regex, res.host_log)
-    assert not lib.grep(lines, r"dom0: (xl create|insmod .*) failed"), \
-        lib.grep(lines, r"dom0: (xl create|insmod .*) failed")
+    failed = lib.grep(lines, r"dom0: (xl create|insmod .*) failed")
+    assert not failed, failed
 
 
 def no_layer_lines(res):
@@ -360,7 +361,6 @@ def xen_distro(gtype, booting, dom0=False):
     return Boot(
         "xen-distro-" + gtype, "earlyprintk=xen,keep", kernel="distro",
         runner="xen", gtype=gtype, dom0=dom0,
-        checks=[dom0_is_the_layer] if dom0 else [],
         expect=[
             "Hypervisor detected: Xen HVM",
             kmsg("PV_MSG_NOT_PROBED", "xen", "Xen HVM"),
@@ -407,7 +407,6 @@ def xen_distro_pv(gtype, *expect, dom0=False, args=()):
     return Boot(
         "xen-distro-" + gtype, *args, kernel="distro", runner="xen",
         gtype=gtype, dom0=dom0,
-        checks=[dom0_is_the_layer] if dom0 else [],
         expect=[
             "Hypervisor detected: Xen PV",
             kmsg("PV_MSG_EARLY_GUEST_OPS", "Xen PV", SOME),

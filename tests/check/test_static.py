@@ -243,3 +243,20 @@ def test_ktap_reader_refuses_a_doubled_console():
     refused = lib.Ktap(twice)
     assert refused.unread and "twice" in refused.unread
     assert "demo" not in refused.complete
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--type", "dom0", "--dom0", "/bin/sh"],
+     "--dom0 names dom0's kernel for a guest"),
+    (["--type", "pv", "--dom0", "/nonexistent/bzImage"],
+     "no dom0 kernel /nonexistent/bzImage"),
+])
+def test_xen_harness_refuses_bad_dom0(args, message):
+    """xen-harness.sh refuses a --dom0 it cannot use before it fetches or
+    boots anything: exit 2 and the reason."""
+    r = subprocess.run([os.path.join(lib.TOP, "scripts", "xen-harness.sh")] +
+                       args + ["/bin/sh", "/bin/sh"],
+                       capture_output=True, text=True,
+                       env=dict(os.environ, PVLAYER_CACHE=tempfile.mkdtemp()))
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
