@@ -353,6 +353,44 @@ def code_size(build_dir):
     return res
 
 
+def func_breakdown():
+    """Where the function code of the three kernels differs.
+
+    Functions are matched by name (less any .part/.isra suffix), KUnit's
+    core and the layer's suites left out. Returns rows of (label, bytes by
+    kernel): the functions the three share (the growth there is the sites'
+    code), those the two kernels with paravirt share (the tree's guests,
+    which a distribution ships with either), those of one kernel only, the
+    layer's split into its core and backends, its Xen PV adapters
+    (pvlayer_xen_*), and the rest (options its configuration turns on:
+    the harness's dom0 needs Xen's device drivers built in)."""
+    own, tests = bench.layer_functions(BUILD["layer"])
+    skip = {n.split(".")[0] for n in tests | kunit_functions(BUILD["layer"])}
+    own = {n.split(".")[0] for n in own}
+    f = {k: {n: v for n, v in bench.func_sizes(
+        os.path.join(d, "vmlinux")).items() if n not in skip}
+        for k, d in BUILD.items()}
+    lim, up, lay = f["limit"], f["upstream"], f["layer"]
+    common = set(lim) & set(up) & set(lay)
+    guests = (set(up) & set(lay)) - set(lim)
+    only = set(lay) - set(up) - set(lim)
+    groups = [
+        ("in all three kernels", common),
+        ("in upstream and layer only (the tree's guests)", guests),
+        ("in limit and upstream only", (set(lim) & set(up)) - set(lay)),
+        ("in limit and layer only", (set(lim) & set(lay)) - set(up)),
+        ("in limit only", set(lim) - set(up) - set(lay)),
+        ("in upstream only", set(up) - set(lay) - set(lim)),
+        ("in layer only: its core and backends", only & own),
+        ("in layer only: Xen PV adapters",
+         {n for n in only - own if n.startswith("pvlayer_xen_")}),
+        ("in layer only: other", {n for n in only - own
+                                  if not n.startswith("pvlayer_xen_")}),
+    ]
+    return [(label, {k: sum(f[k].get(n, 0) for n in names) for k in BUILD})
+            for label, names in groups]
+
+
 # --- tables ------------------------------------------------------------------
 
 def pct(value, base):
@@ -405,6 +443,16 @@ def size_table(sizes):
     return "\n".join(rows)
 
 
+def breakdown_table(rows):
+    out = ["| functions (less KUnit) | limit | upstream | layer | layer vs "
+           "limit | layer vs upstream |", "|---|---:|---:|---:|---:|---:|"]
+    for label, v in rows:
+        out.append("| %s | %d | %d | %d | %+d | %+d |"
+                   % (label, v["limit"], v["upstream"], v["layer"],
+                      v["layer"] - v["limit"], v["layer"] - v["upstream"]))
+    return "\n".join(out)
+
+
 def census_table(censuses):
     rows = ["| kernel | sites | inline | direct | nop | indirect "
             "| in init text (freed) |", "|---|---:|---:|---:|---:|---:|---:|"]
@@ -449,6 +497,7 @@ def main():
     os.makedirs(os.path.join(CACHE, "logs"), exist_ok=True)
     os.makedirs(opts.results, exist_ok=True)
     sizes = {k: code_size(d) for k, d in BUILD.items()}
+    breakdown = func_breakdown()
     tmp = tempfile.mkdtemp(prefix="pvbench-distro.")
     raw, results, censuses, costs = {}, {}, {}, {}
     try:
@@ -506,7 +555,9 @@ def main():
                                     for k in BUILD),
           "- wall time: %d s" % wall, "",
           workload_table(results, cpu_counts), "",
-          "Code size of vmlinux:", "", size_table(sizes), ""]
+          "Code size of vmlinux:", "", size_table(sizes), "",
+          "The function code, by where the functions are:", "",
+          breakdown_table(breakdown), ""]
     if censuses:
         md += ["Paravirt call sites, read back from the running kernel "
                "after boot (one vCPU, QEMU TCG: bare hardware to both):", "",
@@ -517,7 +568,8 @@ def main():
     with open(os.path.join(opts.results, "bench-distro.md"), "w") as f:
         f.write(text)
     with open(os.path.join(opts.results, "bench-distro.json"), "w") as f:
-        json.dump({"kernels": release, "sizes": sizes, "census": censuses,
+        json.dump({"kernels": release, "sizes": sizes,
+                   "functions": dict(breakdown), "census": censuses,
                    "patch_cost": costs, "stats": results, "runs": raw,
                    "wall_seconds": wall, "reps": opts.reps,
                    "boots": opts.boots, "cpus": cpu_counts}, f, indent=1)

@@ -3,13 +3,17 @@
 """Where the layer's instructions go in one workload (make bench-profile).
 
 Boots the two bench kernels that make bench built (layer off, layer on and
-patched) under QEMU TCG with -icount and the pv-profile plugin, which counts
-the guest instructions executed in every translated block. Each kernel is
-booted twice, running the workload at two scales; the difference between
-the two boots is the workload alone, without the boot. The blocks are folded
+patched), or with --kernels distro the three of make bench-distro (limit,
+upstream, layer), under QEMU TCG with -icount and the pv-profile plugin,
+which counts the guest instructions executed in every translated block
+from the moment the workload begins (its bench_begin(), after the boot and
+after the guest has settled). Each kernel is booted twice, running the
+workload at two scales; the difference between the two boots is the
+workload alone, without its setup and the reboot. The blocks are folded
 into the functions of vmlinux that hold them (user space and code outside
-vmlinux get a line each), divided by the iterations, and the two kernels are
-compared function by function. Writes profile-WORKLOAD.md and .json to the
+vmlinux get a line each), divided by the iterations, and the kernels are
+compared function by function with the first (the one without the layer).
+Writes profile-WORKLOAD.md (profile-distro-WORKLOAD.md) and .json to the
 results directory and prints the table.
 """
 
@@ -24,9 +28,32 @@ import tempfile
 import bench
 
 TOP = bench.TOP
-BUILD = bench.BUILD
+CACHE = bench.CACHE
 PLUGIN = os.path.join(bench.CACHE, "pv-profile.so")
 KERNEL_BASE = 0xffff800000000000
+
+
+class Kernels:
+    """A set of kernels to compare: the first is the base of the diffs."""
+
+    def __init__(self, name, builds, labels, initrd, params, make):
+        self.name, self.builds, self.labels = name, builds, labels
+        self.initrd, self.params, self.make = initrd, params, make
+
+
+KERNELS = {
+    "test": Kernels("test", bench.BUILD, {"off": "layer off", "on": "layer on"},
+                    os.path.join(CACHE, "bench-initramfs.cpio"), "nokaslr",
+                    "make bench"),
+    # The layer's kernel has KUnit built in: none of it runs here.
+    "distro": Kernels("distro", {
+        "limit": os.path.join(CACHE, "build-limit"),
+        "upstream": os.path.join(CACHE, "build-upstream"),
+        "layer": os.path.join(CACHE, "build-distro")},
+        {"limit": "limit", "upstream": "upstream", "layer": "layer"},
+        os.path.join(CACHE, "bench-distro-initramfs.cpio"),
+        "kunit.enable=0 nokaslr", "make bench-distro"),
+}
 
 
 def log(msg):
@@ -60,13 +87,49 @@ class Symbols:
         return "[kernel, outside vmlinux functions]"
 
 
-def boot(build, workload, scale, reps, out, cpus):
-    """Boot one kernel with the plugin; return the iterations it ran."""
+def cpio_member(path, name):
+    """The contents of file @name in the newc archive @path."""
+    with open(path, "rb") as f:
+        data = f.read()
+    pos = 0
+    while data[pos:pos + 6] == b"070701":
+        field = [int(data[pos + 6 + 8 * i:pos + 14 + 8 * i], 16)
+                 for i in range(13)]
+        size, namesize = field[6], field[11]
+        start = pos + 110
+        member = data[start:start + namesize - 1].decode()
+        body = (start + namesize + 3) & ~3
+        if member == name:
+            return data[body:body + size]
+        if member == "TRAILER!!!":
+            break
+        pos = (body + size + 3) & ~3
+    sys.exit("bench-profile: no %s in %s" % (name, path))
+
+
+def begin_address(initrd, tmp):
+    """Where the workload's bench_begin() is: counting starts there."""
+    init = os.path.join(tmp, "init")
+    with open(init, "wb") as f:
+        f.write(cpio_member(initrd, "init"))
+    out = subprocess.run(["nm", init], check=True, capture_output=True,
+                         text=True).stdout
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[2] == "bench_begin":
+            return int(f[0], 16)
+    sys.exit("bench-profile: the workload of %s has no bench_begin(): "
+             "rebuild it (%s)" % (initrd, "make bench"))
+
+
+def boot(kernels, build, workload, scale, reps, out, cpus, begin):
+    """Boot one kernel with the plugin counting from the workload's
+    beginning; return the iterations it ran."""
     opts = argparse.Namespace(reps=reps, scale=scale, only=workload)
     runs, _, _, _ = bench.boot(
-        os.path.join(BUILD[build], "arch", "x86", "boot", "bzImage"),
-        os.path.join(bench.CACHE, "bench-initramfs.cpio"), "nokaslr",
-        out + ".log", opts, qemu_args=["-plugin %s,out=%s" % (PLUGIN, out)],
+        os.path.join(kernels.builds[build], "arch", "x86", "boot", "bzImage"),
+        kernels.initrd, kernels.params, out + ".log", opts,
+        qemu_args=["-plugin %s,out=%s,from=%x" % (PLUGIN, out, begin)],
         cpus=cpus)
     reps_run = runs.get(workload)
     if not reps_run or not os.path.exists(out):
@@ -92,14 +155,14 @@ def fold(path, syms, func):
     return per, blocks
 
 
-def profile(build, workload, scale, reps, tmp, func, cpus):
+def profile(kernels, build, workload, scale, reps, tmp, func, cpus, begin):
     """Per iteration: instructions by function, executions by block."""
-    syms = Symbols(os.path.join(BUILD[build], "vmlinux"))
+    syms = Symbols(os.path.join(kernels.builds[build], "vmlinux"))
     got = []
     for s in (1, 1 + scale):
         out = os.path.join(tmp, "%s-%d.blocks" % (build, s))
         log("booting %s, %s at scale %d" % (build, workload, s))
-        iters = boot(build, workload, s, reps, out, cpus)
+        iters = boot(kernels, build, workload, s, reps, out, cpus, begin)
         got.append((iters, fold(out, syms, func)))
     (i1, (p1, b1)), (i2, (p2, b2)) = got
     n = i2 - i1
@@ -120,10 +183,43 @@ def block_table(name, blocks, syms_start):
     return rows
 
 
+def profile_table(kernels, workload, cpus, scale, prof, top):
+    """The table: each kernel's instructions by function, and the last
+    kernel's difference from the first (the base)."""
+    names = list(kernels.builds)
+    base, last = names[0], names[-1]
+    per = {k: prof[k][0] for k in names}
+    total = {k: sum(per[k].values()) for k in names}
+    rows = sorted(set().union(*per.values()),
+                  key=lambda f: -abs(per[last].get(f, 0) -
+                                     per[base].get(f, 0)))
+    head = " | ".join(kernels.labels[k] for k in names)
+    diff = "%s - %s" % (kernels.labels[last], kernels.labels[base])
+    lines = ["# make bench-profile: %s" % workload, "",
+             "Guest instructions per iteration, by function (QEMU TCG, "
+             "-icount, pv-profile plugin, %d vCPUs; the difference of two "
+             "boots at scales 1 and %d)." % (cpus, 1 + scale), "",
+             "| function | %s | %s |" % (head, diff),
+             "|---|" + "---:|" * (len(names) + 1)]
+    for f in rows[:top]:
+        v = [per[k].get(f, 0) for k in names]
+        lines.append("| %s | %s | %+.1f |" % (
+            f, " | ".join("%.1f" % x for x in v), v[-1] - v[0]))
+    lines.append("| **all** | %s | %+.1f (%+.2f%%) |" % (
+        " | ".join("%.1f" % total[k] for k in names),
+        total[last] - total[base],
+        100.0 * (total[last] - total[base]) / total[base]))
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("workload", help="one of make bench's workloads: " +
                     ", ".join(bench.WORKLOADS))
+    ap.add_argument("--kernels", choices=sorted(KERNELS), default="test",
+                    help="test: make bench's pair, layer off and on "
+                    "(default); distro: make bench-distro's limit, "
+                    "upstream and layer")
     ap.add_argument("--cpus", type=int, default=0,
                     help="vCPUs of the guests (default: the fewest the "
                     "workload runs on, as make bench boots them; a second "
@@ -140,50 +236,45 @@ def main():
                     "with their executions per iteration (for reading "
                     "against objdump)")
     opts = ap.parse_args()
-    for d in BUILD.values():
+    if opts.workload not in bench.WORKLOADS:
+        sys.exit("bench-profile: unknown workload %s" % opts.workload)
+    kernels = KERNELS[opts.kernels]
+    for d in kernels.builds.values():
         if not os.path.exists(os.path.join(d, "vmlinux")):
-            sys.exit("bench-profile: no kernel in %s: run make bench first"
-                     % d)
+            sys.exit("bench-profile: no kernel in %s: run %s first"
+                     % (d, kernels.make))
+    if not os.path.exists(kernels.initrd):
+        sys.exit("bench-profile: no %s: run %s first"
+                 % (kernels.initrd, kernels.make))
     cpus = opts.cpus or bench.WORKLOAD_CPUS.get(opts.workload, 1)
     subprocess.run(["make", "-s", "-C", TOP, "profile-plugin"], check=True)
     os.makedirs(opts.results, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pvprofile.") as tmp:
-        prof = {b: profile(b, opts.workload, opts.scale, opts.reps, tmp,
-                           opts.function, cpus)
-                for b in BUILD}
-    (off, off_blocks), (on, on_blocks) = prof["off"], prof["on"]
-    total_off, total_on = sum(off.values()), sum(on.values())
-    rows = sorted(set(off) | set(on),
-                  key=lambda f: -abs(on.get(f, 0) - off.get(f, 0)))
-    lines = ["# make bench-profile: %s" % opts.workload, "",
-             "Guest instructions per iteration, by function (QEMU TCG, "
-             "-icount, pv-profile plugin, %d vCPUs; the difference of two "
-             "boots at scales 1 and %d)." % (cpus, 1 + opts.scale), "",
-             "| function | layer off | layer on | on - off |",
-             "|---|---:|---:|---:|"]
-    for f in rows[:opts.top]:
-        a, b = off.get(f, 0), on.get(f, 0)
-        lines.append("| %s | %.1f | %.1f | %+.1f |" % (f, a, b, b - a))
-    lines.append("| **all** | %.1f | %.1f | %+.1f (%+.2f%%) |"
-                 % (total_off, total_on, total_on - total_off,
-                    100.0 * (total_on - total_off) / total_off))
-    for b, blocks in (("off", off_blocks), ("on", on_blocks)):
+        begin = begin_address(kernels.initrd, tmp)
+        prof = {b: profile(kernels, b, opts.workload, opts.scale, opts.reps,
+                           tmp, opts.function, cpus, begin)
+                for b in kernels.builds}
+    lines = profile_table(kernels, opts.workload, cpus, opts.scale, prof,
+                          opts.top)
+    for b, (_, blocks) in prof.items():
         if opts.function:
-            syms = Symbols(os.path.join(BUILD[b], "vmlinux"))
+            syms = Symbols(os.path.join(kernels.builds[b], "vmlinux"))
             i = syms.names.index(opts.function) \
                 if opts.function in syms.names else -1
             if i < 0:
                 lines.append("\n%s: no function %s" % (b, opts.function))
                 continue
-            lines += block_table("layer " + b, blocks,
+            lines += block_table(kernels.labels[b], blocks,
                                  (syms.starts[i], opts.function))
     md = "\n".join(lines) + "\n"
-    base = os.path.join(opts.results, "profile-%s" % opts.workload)
+    stem = "profile-" if kernels.name == "test" else "profile-distro-"
+    base = os.path.join(opts.results, stem + opts.workload)
     with open(base + ".md", "w") as f:
         f.write(md)
     with open(base + ".json", "w") as f:
-        json.dump({"workload": opts.workload, "off": off, "on": on}, f,
-                  indent=1, sort_keys=True)
+        json.dump(dict({"workload": opts.workload, "cpus": cpus},
+                       **{k: prof[k][0] for k in kernels.builds}),
+                  f, indent=1, sort_keys=True)
         f.write("\n")
     print(md, end="")
 

@@ -168,6 +168,11 @@ def boot(bzimage, initrd, params, logfile, opts, rom=None, qemu_args=(),
         tail = "\n".join(text.splitlines()[-20:])
         sys.exit("bench: the guest did not finish; see %s\n%s"
                  % (logfile, tail))
+    busy = re.search(r"bench: still busy after .*", text)
+    if busy:
+        sys.exit("bench: other tasks kept the guest busy, so its counts "
+                 "are not the workload's: %s; see %s"
+                 % (busy.group(0).strip(), logfile))
     if "bench_ops=1" in args and "bench: ops: ok" not in text:
         sys.exit("bench: the operations module failed; see %s" % logfile)
     return runs, summary, ops, switches
@@ -300,26 +305,30 @@ def func_sizes(vmlinux):
     return sizes
 
 
-def growth_by_op():
+def growth_by_op(base=None, layer=None):
     """Code growth of the kernel's functions, apportioned to operations.
 
-    Each function of both images that grew or shrank is charged to the
-    operations of the sites it holds (pv-inspect on the layer-on image),
+    Each function of both images (the build directories @base, without the
+    layer, and @layer, with it: by default make bench's off and on) that
+    grew or shrank is charged to the
+    operations of the sites it holds (pv-inspect on the layer's image),
     in proportion to their number; functions without sites are one more
     row. An estimate: it says which sites' functions grew, not by how much
     each site made them grow."""
+    base = base or BUILD["off"]
+    layer = layer or BUILD["on"]
     run(["make", "-s", "-C", TOP, "inspect"])
     out = run([os.path.join(CACHE, "pv-inspect"), "--json",
-               os.path.join(BUILD["on"], "vmlinux")],
+               os.path.join(layer, "vmlinux")],
               stdout=subprocess.PIPE, text=True).stdout
     sites = {}
     for site in json.loads(out)["sites"]:
         func = site["location"].split("+")[0].split(".")[0]
         ops = sites.setdefault(func, {})
         ops[site["op_name"]] = ops.get(site["op_name"], 0) + 1
-    off = func_sizes(os.path.join(BUILD["off"], "vmlinux"))
-    on = func_sizes(os.path.join(BUILD["on"], "vmlinux"))
-    own, tests = layer_functions(BUILD["on"])
+    off = func_sizes(os.path.join(base, "vmlinux"))
+    on = func_sizes(os.path.join(layer, "vmlinux"))
+    own, tests = layer_functions(layer)
     layer = {n.split(".")[0] for n in own | tests}
     res = {}
     for func, size in on.items():

@@ -204,6 +204,38 @@ def test_profile_plugin_marks():
     assert sorted(lib.read_lines(marks)) == ["fe05b 1", "fffffff0 0"]
 
 
+@pytest.mark.parametrize("start,reset_counted,counted", [
+    ("fe05b", False, True),     # the firmware's block after the jump
+    ("1234", False, False),     # never runs: nothing is counted
+])
+def test_profile_plugin_counts_from(start, reset_counted, counted):
+    """make bench-profile's from=: the blocks count from the first run of
+    the block at that address. The reset vector's jump runs before the
+    firmware's first block, so it is left out; a start never reached
+    leaves nothing counted, and says so."""
+    blocks = lib.log_path("profile-from.blocks")
+    if os.path.exists(blocks):
+        os.unlink(blocks)
+    assert lib.run(["make", "-s", "profile-plugin"], "profile-plugin.log") == 0, \
+        lib.tail(lib.log_path("profile-plugin.log"))
+    plugin = ",".join([os.path.join(lib.CACHE, "pv-profile.so"),
+                       "out=" + blocks, "from=" + start])
+    got = subprocess.run(["timeout", "-s", "TERM", "4", "qemu-system-x86_64",
+                          "-display", "none", "-M", "pc", "-m", "64",
+                          "-icount", "shift=0,sleep=off", "-serial", "none",
+                          "-monitor", "none", "-plugin", plugin],
+                         stdin=subprocess.DEVNULL, capture_output=True,
+                         text=True)
+    lines = lib.read_lines(blocks)
+    addrs = {x.split()[0] for x in lines}
+    assert ("fffffff0" in addrs) == reset_counted
+    assert bool(lines) == counted, lines[:5]
+    if counted:
+        assert start in addrs, "the start block itself is not counted"
+    else:
+        assert "the block at %s never ran" % start in got.stderr
+
+
 @pytest.mark.parametrize("code,form", [
     ("0f1f440000", "nop"),                 # the layer's five-byte NOP
     ("660f1f440000", "nop"),               # upstream's six-byte site

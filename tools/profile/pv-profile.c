@@ -16,6 +16,9 @@
  * instructions every vCPU had executed when the block first ran. Two marks
  * around one call give the call's cost, interrupts included.
  *
+ * "from=VADDR" starts the blocks' counts when the block at VADDR first
+ * runs: what ran before it (the boot, a workload's setup) is left out.
+ *
  * Under -icount QEMU runs every vCPU in one thread, so the counters need
  * no atomics.
  *
@@ -40,6 +43,7 @@ struct block {
 	u64 vaddr;
 	u64 insns;
 	u64 count;
+	u64 before;	/* executions before the "from" block first ran */
 	struct block *next;
 };
 
@@ -59,6 +63,8 @@ static struct mark marks[MAX_MARKS];
 static int nr_marks;
 /* Instructions of every block executed so far, on every vCPU. */
 static u64 total;
+static u64 from_vaddr;
+static int from_set, from_reached;
 
 static void mark_reached(unsigned int vcpu, void *userdata)
 {
@@ -70,11 +76,30 @@ static void mark_reached(unsigned int vcpu, void *userdata)
 	}
 }
 
+/* Blocks translated later start from zero anyway. */
+static void from_reached_cb(unsigned int vcpu, void *userdata)
+{
+	struct block *b;
+
+	if (from_reached)
+		return;
+	from_reached = 1;
+	pthread_mutex_lock(&lock);
+	for (b = blocks; b; b = b->next)
+		b->before = b->count;
+	pthread_mutex_unlock(&lock);
+}
+
 static void translated(u64 id, struct qemu_plugin_tb *tb)
 {
 	u64 vaddr = qemu_plugin_tb_vaddr(tb);
 	struct block *b;
 	int i;
+
+	if (from_set && vaddr == from_vaddr)
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, from_reached_cb,
+						     QEMU_PLUGIN_CB_NO_REGS,
+						     NULL);
 
 	for (i = 0; i < nr_marks; i++)
 		if (marks[i].vaddr == vaddr)
@@ -131,12 +156,15 @@ static void finished(u64 id, void *userdata)
 		perror(out_path);
 		return;
 	}
+	if (from_set && !from_reached)
+		fprintf(stderr, "pv-profile: the block at %llx never ran\n",
+			(unsigned long long)from_vaddr);
 	for (b = blocks; b; b = b->next)
-		if (b->count)
+		if (b->count > b->before && (!from_set || from_reached))
 			fprintf(f, "%llx %llu %llu\n",
 				(unsigned long long)b->vaddr,
 				(unsigned long long)b->insns,
-				(unsigned long long)b->count);
+				(unsigned long long)(b->count - b->before));
 	fclose(f);
 }
 
@@ -152,6 +180,14 @@ EXPORT int qemu_plugin_install(u64 id, const void *info, int argc,
 			out_path = strdup(argv[i] + 4);
 		} else if (!strncmp(argv[i], "marks=", 6)) {
 			marks_path = strdup(argv[i] + 6);
+		} else if (!strncmp(argv[i], "from=", 5)) {
+			from_vaddr = strtoull(argv[i] + 5, &end, 16);
+			if (end == argv[i] + 5 || *end) {
+				fprintf(stderr, "pv-profile: bad from %s\n",
+					argv[i] + 5);
+				return -1;
+			}
+			from_set = 1;
 		} else if (!strncmp(argv[i], "mark=", 5)) {
 			if (nr_marks == MAX_MARKS) {
 				fprintf(stderr, "pv-profile: more than %d marks\n",
