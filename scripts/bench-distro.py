@@ -156,6 +156,58 @@ def upstream_sites(vmlinux):
     return sorted(sites)
 
 
+def functions_at(vmlinux):
+    """Address -> name of every function symbol of @vmlinux."""
+    out = bench.run(["nm", vmlinux], stdout=subprocess.PIPE,
+                    text=True).stdout
+    funcs = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[1] in "tTwW":
+            funcs.setdefault(int(f[0], 16), f[2])
+    return funcs
+
+
+def sites_by_op(kind, vmlinux, syms):
+    """Sites of the image by operation. The layer's are named by pv-inspect;
+    upstream's by the function its pv_ops slot holds in the image (the
+    native one: the slot is read from the site's indirect call,
+    ``call *pv_ops+N(%rip)``, and the slot's value from .data)."""
+    if kind == "layer":
+        bench.run(["make", "-s", "-C", TOP, "inspect"])
+        out = bench.run([os.path.join(CACHE, "pv-inspect"), "--json",
+                         vmlinux], stdout=subprocess.PIPE, text=True).stdout
+        ops = {}
+        for site in json.loads(out)["sites"]:
+            ops[site["op_name"]] = ops.get(site["op_name"], 0) + 1
+        return ops
+    if kind != "upstream":
+        return {}
+    secs = [section(vmlinux, n) for n in (".text", ".init.text",
+                                          ".noinstr.text", ".data")]
+    funcs = functions_at(vmlinux)
+
+    def read(addr, n):
+        for start, data in secs:
+            if start is not None and start <= addr < start + len(data):
+                return data[addr - start:addr - start + n]
+        return b""
+
+    ops = {}
+    for addr, _ in upstream_sites(vmlinux):
+        code = read(addr, 6)
+        if code[:2] != b"\xff\x15":
+            name = "(not an indirect call)"
+        else:
+            slot = addr + 6 + int.from_bytes(code[2:6], "little",
+                                             signed=True)
+            value = int.from_bytes(read(slot, 8), "little")
+            name = "pv_ops+%d: %s" % (slot - syms["pv_ops"],
+                                      funcs.get(value, hex(value)))
+        ops[name] = ops.get(name, 0) + 1
+    return ops
+
+
 def trampolines(syms):
     """Addresses of the layer's trampolines: a call of one is indirect."""
     return {a for n, a in syms.items() if n.startswith("__pv_tramp.")}
@@ -453,6 +505,21 @@ def breakdown_table(rows):
     return "\n".join(out)
 
 
+def ops_table(by_op, top=25):
+    """The operations with the most sites, each kernel's list beside the
+    other's."""
+    lists = [sorted(by_op[k].items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+             for k in ("upstream", "layer")]
+    rows = ["| upstream: pv_ops slot, native function | sites | layer: "
+            "operation | sites |", "|---|---:|---|---:|"]
+    for i in range(max(len(x) for x in lists)):
+        cells = []
+        for lst in lists:
+            cells += list(lst[i]) if i < len(lst) else ["", ""]
+        rows.append("| %s | %s | %s | %s |" % tuple(cells))
+    return "\n".join(rows)
+
+
 def census_table(censuses):
     rows = ["| kernel | sites | inline | direct | nop | indirect "
             "| in init text (freed) |", "|---|---:|---:|---:|---:|---:|---:|"]
@@ -498,6 +565,9 @@ def main():
     os.makedirs(opts.results, exist_ok=True)
     sizes = {k: code_size(d) for k, d in BUILD.items()}
     breakdown = func_breakdown()
+    by_op = {k: sites_by_op(k, os.path.join(d, "vmlinux"),
+                            symbols(os.path.join(d, "vmlinux")))
+             for k, d in BUILD.items() if k != "limit"}
     tmp = tempfile.mkdtemp(prefix="pvbench-distro.")
     raw, results, censuses, costs = {}, {}, {}, {}
     try:
@@ -562,6 +632,8 @@ def main():
         md += ["Paravirt call sites, read back from the running kernel "
                "after boot (one vCPU, QEMU TCG: bare hardware to both):", "",
                census_table(censuses), "",
+               "The sites by operation (the image's, before boot; the "
+               "operations with the most):", "", ops_table(by_op), "",
                "The boot's patching, from the entry of each function to its "
                "return (pv-profile marks):", "", cost_table(costs), ""]
     text = "\n".join(md)
@@ -570,6 +642,7 @@ def main():
     with open(os.path.join(opts.results, "bench-distro.json"), "w") as f:
         json.dump({"kernels": release, "sizes": sizes,
                    "functions": dict(breakdown), "census": censuses,
+                   "sites_by_op": by_op,
                    "patch_cost": costs, "stats": results, "runs": raw,
                    "wall_seconds": wall, "reps": opts.reps,
                    "boots": opts.boots, "cpus": cpu_counts}, f, indent=1)
