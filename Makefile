@@ -48,6 +48,9 @@
 #                $(PVLAYER_CACHE)/upstream and build-upstream)
 #   make kernel-limit  the same configuration on the pristine tree with no
 #                paravirt and no guest (in $(PVLAYER_CACHE)/build-limit)
+#   make kernel-distro-no-xen-pv  the layer's kernel of that configuration
+#                without Xen PV (in build-distro-no-xen-pv), to measure
+#                what Xen PV costs bare hardware
 #   make kvm-compare  KVM's counters over the same workload for the
 #                layer's kernel, the pristine tree's, and the layer's
 #                without PV EOI
@@ -67,6 +70,7 @@ BUILD_DISTRO	:= $(PVLAYER_CACHE)/build-distro
 UPSTREAM_TREE	:= $(PVLAYER_CACHE)/upstream/linux-source-6.12
 BUILD_UPSTREAM	:= $(PVLAYER_CACHE)/build-upstream
 BUILD_LIMIT	:= $(PVLAYER_CACHE)/build-limit
+BUILD_NO_XEN_PV	:= $(PVLAYER_CACHE)/build-distro-no-xen-pv
 NPROC		:= $(shell nproc 2>/dev/null || echo 2)
 CCACHE		:= $(shell command -v ccache >/dev/null 2>&1 && echo "ccache ")
 KMAKE		= $(MAKE) -s -C $(TREE) ARCH=x86_64 CC="$(CCACHE)gcc" \
@@ -86,7 +90,7 @@ export PVLAYER_CACHE TREE BUILD_ON BUILD_OFF BUILD_DISTRO SMP
 	initramfs config-on config-off clean-cache patches check-patches \
 	config-distro kernel-distro config-distro-diff initramfs-distro \
 	kvm-check config-upstream kernel-upstream kvm-compare \
-	config-limit kernel-limit bench-distro
+	config-limit kernel-limit bench-distro kernel-distro-no-xen-pv
 
 all: kernel
 
@@ -159,6 +163,19 @@ kernel-distro: config-distro
 	@echo "build: Debian's configuration with the layer ($(BUILD_DISTRO))"
 	@$(KMAKE) O=$(BUILD_DISTRO) -j$(NPROC) bzImage modules 2>&1 | tee $(BUILD_DISTRO)/build.log
 	@test -s $(BUILD_DISTRO)/arch/x86/boot/bzImage
+
+# The same kernel without Xen PV (configs/no-xen-pv.config merged after
+# configs/distro.config): what Xen PV's adaptations cost bare hardware.
+$(BUILD_NO_XEN_PV)/.config: $(DISTRO_CONFIG) configs/distro.config configs/no-xen-pv.config Kconfig | graft
+	@mkdir -p $(BUILD_NO_XEN_PV)
+	@cat configs/distro.config configs/no-xen-pv.config > $(BUILD_NO_XEN_PV)/fragment.config
+	@python3 scripts/distro-config.py make --fragment $(BUILD_NO_XEN_PV)/fragment.config \
+		$(TREE) $(BUILD_NO_XEN_PV) $(DISTRO_CONFIG) CC="$(CCACHE)gcc"
+
+kernel-distro-no-xen-pv: graft $(BUILD_NO_XEN_PV)/.config
+	@echo "build: Debian's configuration with the layer, no Xen PV ($(BUILD_NO_XEN_PV))"
+	@$(KMAKE) O=$(BUILD_NO_XEN_PV) -j$(NPROC) bzImage 2>&1 | tee $(BUILD_NO_XEN_PV)/build.log
+	@test -s $(BUILD_NO_XEN_PV)/arch/x86/boot/bzImage
 
 # Ends with one line of totals; the whole list is also in
 # $(BUILD_DISTRO)/config-diff.log.

@@ -53,6 +53,15 @@ KERNELS = {
         {"limit": "limit", "upstream": "upstream", "layer": "layer"},
         os.path.join(CACHE, "bench-distro-initramfs.cpio"),
         "kunit.enable=0 nokaslr", "make bench-distro"),
+    # What Xen PV's adaptations cost bare hardware: the layer's kernel
+    # without and with XEN_PV (and the entry conversions it selects).
+    "xen-pv": Kernels("xen-pv", {
+        "no-xen-pv": os.path.join(CACHE, "build-distro-no-xen-pv"),
+        "layer": os.path.join(CACHE, "build-distro")},
+        {"no-xen-pv": "layer without Xen PV", "layer": "layer"},
+        os.path.join(CACHE, "bench-distro-initramfs.cpio"),
+        "kunit.enable=0 nokaslr",
+        "make kernel-distro-no-xen-pv bench-distro"),
 }
 
 
@@ -219,7 +228,8 @@ def main():
     ap.add_argument("--kernels", choices=sorted(KERNELS), default="test",
                     help="test: make bench's pair, layer off and on "
                     "(default); distro: make bench-distro's limit, "
-                    "upstream and layer")
+                    "upstream and layer; xen-pv: the layer's distribution "
+                    "kernel without Xen PV and with it")
     ap.add_argument("--cpus", type=int, default=0,
                     help="vCPUs of the guests (default: the fewest the "
                     "workload runs on, as make bench boots them; a second "
@@ -267,7 +277,8 @@ def main():
             lines += block_table(kernels.labels[b], blocks,
                                  (syms.starts[i], opts.function))
     md = "\n".join(lines) + "\n"
-    stem = "profile-" if kernels.name == "test" else "profile-distro-"
+    stem = "profile-" if kernels.name == "test" else \
+        "profile-%s-" % kernels.name
     base = os.path.join(opts.results, stem + opts.workload)
     with open(base + ".md", "w") as f:
         f.write(md)
