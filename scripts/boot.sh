@@ -60,15 +60,43 @@ seabios) biosarg="" ;;
 *) echo "boot: unknown firmware $bios" >&2; exit 2 ;;
 esac
 
+# A guest still running after BOOT_TIMEOUT seconds has stopped making
+# progress: before QEMU is stopped, the log gets where each vCPU is
+# (scripts/hang-dump.py, through QEMU's monitor).
+limit=$(( ${BOOT_TIMEOUT:-600} * 5 ))
+mon=$(mktemp -u "${TMPDIR:-/tmp}/pvboot-monitor.XXXXXX")
+vmlinux=$(dirname "$kernel")/../../../vmlinux
+[ -f "$vmlinux" ] || vmlinux=""
+
 # shellcheck disable=SC2086
-timeout 600 qemu-system-x86_64 -machine q35 -accel tcg,thread="$threads" -cpu max \
+qemu-system-x86_64 -machine q35 -accel tcg,thread="$threads" -cpu max \
 	-smp "${SMP:-4}" -m 1G -nographic -no-reboot -display none -nic none \
+	-monitor "unix:$mon,server=on,wait=off" \
 	$biosarg $qargs \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic printk.devkmsg=on $*" \
-	< /dev/null > "$log" 2>&1 || true
+	< /dev/null > "$log" 2>&1 &
+qemu=$!
+ticks=0
+while kill -0 "$qemu" 2>/dev/null; do
+	if [ "$ticks" -ge "$limit" ]; then
+		# shellcheck disable=SC2086
+		python3 "$(dirname "$0")/hang-dump.py" "$mon" $vmlinux \
+			> "$mon.hang" 2>&1 || true
+		kill "$qemu" 2>/dev/null || true
+		break
+	fi
+	sleep 0.2
+	ticks=$((ticks + 1))
+done
+wait "$qemu" 2>/dev/null || true
+if [ -f "$mon.hang" ]; then
+	echo "boot: no end after ${BOOT_TIMEOUT:-600} s; where the vCPUs were:" >> "$log"
+	cat "$mon.hang" >> "$log"
+fi
+rm -f "$mon" "$mon.hang"
 
 if [ "$summary" = 1 ]; then
-	grep -a -E "paravirt|Booting paravirtualized|pvlayer-init: (not ok|user space)|Kernel panic|BUG:|WARNING:" "$log" || true
+	grep -a -E "paravirt|Booting paravirtualized|pvlayer-init: (not ok|user space)|Kernel panic|BUG:|WARNING:|^boot: no end|^hang: " "$log" || true
 fi
 grep -a -q "pvlayer-init: user space reached" "$log"
