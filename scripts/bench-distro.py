@@ -86,15 +86,20 @@ def build(initrd):
 
 # --- the image ---------------------------------------------------------------
 
-def symbols(vmlinux):
-    """Name -> address of every symbol of @vmlinux (the first of a name)."""
+def nm(vmlinux):
+    """(address, type, name) of every symbol of @vmlinux."""
     out = bench.run(["nm", vmlinux], stdout=subprocess.PIPE,
                     text=True).stdout
+    return [(int(f[0], 16), f[1], f[2])
+            for f in (line.split() for line in out.splitlines())
+            if len(f) == 3]
+
+
+def symbols(vmlinux):
+    """Name -> address of every symbol of @vmlinux (the first of a name)."""
     syms = {}
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) == 3:
-            syms.setdefault(f[2], int(f[0], 16))
+    for addr, _, name in nm(vmlinux):
+        syms.setdefault(name, addr)
     return syms
 
 
@@ -158,13 +163,10 @@ def upstream_sites(vmlinux):
 
 def functions_at(vmlinux):
     """Address -> name of every function symbol of @vmlinux."""
-    out = bench.run(["nm", vmlinux], stdout=subprocess.PIPE,
-                    text=True).stdout
     funcs = {}
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) == 3 and f[1] in "tTwW":
-            funcs.setdefault(int(f[0], 16), f[2])
+    for addr, kind, name in nm(vmlinux):
+        if kind in "tTwW":
+            funcs.setdefault(addr, name)
     return funcs
 
 

@@ -163,21 +163,29 @@ def test_documentation_renders():
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+def run_profile_plugin(path, *args):
+    """Build pv-profile, run QEMU's firmware with it for four seconds, its
+    output to @path (removed first) and @args its further arguments;
+    return the lines of @path and QEMU's standard error."""
+    if os.path.exists(path):
+        os.unlink(path)
+    assert lib.run(["make", "-s", "profile-plugin"], "profile-plugin.log") == 0, \
+        lib.tail(lib.log_path("profile-plugin.log"))
+    plugin = ",".join([os.path.join(lib.CACHE, "pv-profile.so")] + list(args))
+    got = subprocess.run(["timeout", "-s", "TERM", "4", "qemu-system-x86_64",
+                          "-display", "none", "-M", "pc", "-m", "64",
+                          "-icount", "shift=0,sleep=off", "-serial", "none",
+                          "-monitor", "none", "-plugin", plugin],
+                         stdin=subprocess.DEVNULL, capture_output=True,
+                         text=True)
+    return lib.read_lines(path), got.stderr
+
+
 def test_profile_plugin_counts_blocks():
     """make bench-profile's QEMU plugin builds, QEMU loads it, and it
     counts the firmware's first block, the reset vector's jump, once."""
     blocks = lib.log_path("profile-smoke.blocks")
-    if os.path.exists(blocks):
-        os.unlink(blocks)
-    assert lib.run(["make", "-s", "profile-plugin"], "profile-plugin.log") == 0, \
-        lib.tail(lib.log_path("profile-plugin.log"))
-    subprocess.run(["timeout", "-s", "TERM", "4", "qemu-system-x86_64",
-                    "-display", "none", "-M", "pc", "-m", "64",
-                    "-icount", "shift=0,sleep=off", "-serial", "none",
-                    "-monitor", "none", "-plugin",
-                    os.path.join(lib.CACHE, "pv-profile.so") + ",out=" + blocks],
-                   stdin=subprocess.DEVNULL, capture_output=True)
-    lines = lib.read_lines(blocks)
+    lines, _ = run_profile_plugin(blocks, "out=" + blocks)
     assert "fffffff0 1 1" in lines, "the reset vector's block is not counted once"
     total = sum(int(f[1]) * int(f[2]) for f in (x.split() for x in lines) if len(f) == 3)
     assert total > 1000, "only %d instructions counted" % total
@@ -189,19 +197,9 @@ def test_profile_plugin_marks():
     firmware's block it jumps to after that one jump; an address never
     executed gives no line."""
     marks = lib.log_path("profile-smoke.marks")
-    if os.path.exists(marks):
-        os.unlink(marks)
-    assert lib.run(["make", "-s", "profile-plugin"], "profile-plugin.log") == 0, \
-        lib.tail(lib.log_path("profile-plugin.log"))
-    plugin = ",".join([os.path.join(lib.CACHE, "pv-profile.so"),
-                       "marks=" + marks, "mark=fffffff0", "mark=fe05b",
-                       "mark=1234"])
-    subprocess.run(["timeout", "-s", "TERM", "4", "qemu-system-x86_64",
-                    "-display", "none", "-M", "pc", "-m", "64",
-                    "-icount", "shift=0,sleep=off", "-serial", "none",
-                    "-monitor", "none", "-plugin", plugin],
-                   stdin=subprocess.DEVNULL, capture_output=True)
-    assert sorted(lib.read_lines(marks)) == ["fe05b 1", "fffffff0 0"]
+    lines, _ = run_profile_plugin(marks, "marks=" + marks, "mark=fffffff0",
+                                  "mark=fe05b", "mark=1234")
+    assert sorted(lines) == ["fe05b 1", "fffffff0 0"]
 
 
 @pytest.mark.parametrize("start,reset_counted,counted", [
@@ -214,26 +212,14 @@ def test_profile_plugin_counts_from(start, reset_counted, counted):
     firmware's first block, so it is left out; a start never reached
     leaves nothing counted, and says so."""
     blocks = lib.log_path("profile-from.blocks")
-    if os.path.exists(blocks):
-        os.unlink(blocks)
-    assert lib.run(["make", "-s", "profile-plugin"], "profile-plugin.log") == 0, \
-        lib.tail(lib.log_path("profile-plugin.log"))
-    plugin = ",".join([os.path.join(lib.CACHE, "pv-profile.so"),
-                       "out=" + blocks, "from=" + start])
-    got = subprocess.run(["timeout", "-s", "TERM", "4", "qemu-system-x86_64",
-                          "-display", "none", "-M", "pc", "-m", "64",
-                          "-icount", "shift=0,sleep=off", "-serial", "none",
-                          "-monitor", "none", "-plugin", plugin],
-                         stdin=subprocess.DEVNULL, capture_output=True,
-                         text=True)
-    lines = lib.read_lines(blocks)
+    lines, stderr = run_profile_plugin(blocks, "out=" + blocks, "from=" + start)
     addrs = {x.split()[0] for x in lines}
     assert ("fffffff0" in addrs) == reset_counted
     assert bool(lines) == counted, lines[:5]
     if counted:
         assert start in addrs, "the start block itself is not counted"
     else:
-        assert "the block at %s never ran" % start in got.stderr
+        assert "the block at %s never ran" % start in stderr
 
 
 @pytest.mark.parametrize("code,form", [
