@@ -12,6 +12,9 @@ named from VMLINUX's symbols where it is given:
     hang: CPU 0: rip ffffffff8104c380 pv_step+0x40/0x90, irqs off
     hang: CPU 0: stack: pv_switch_cpu+0x3c multi_cpu_stop+0x92 ...
 
+(", halted" follows a vCPU in HLT; the stack of a vCPU outside the
+kernel's text is not read.)
+
 The stack words are read, not unwound: an address on the stack is a
 return address only most of the time. scripts/boot.sh runs this when a
 boot times out, before it stops QEMU.
@@ -81,18 +84,20 @@ class Symbols:
 
 
 def registers(mon):
-    """Per vCPU: (index, rip, rsp, rflags), from info registers -a."""
+    """Per vCPU: (index, rip, rsp, rflags, halted), from info registers -a
+    (a vCPU not yet in long mode shows EIP and ESP)."""
     out = mon.cmd("info registers -a")
     cpus = []
     for block in re.split(r"\n(?=CPU#\d+)", "\n" + out):
         m = re.search(r"CPU#(\d+)", block)
-        rip = re.search(r"RIP=([0-9a-f]+)", block)
-        rsp = re.search(r"RSP=([0-9a-f]+)", block)
-        rfl = re.search(r"RFL=([0-9a-f]+)", block)
+        rip = re.search(r"[RE]IP=([0-9a-f]+)", block)
+        rsp = re.search(r"[RE]SP=([0-9a-f]+)", block)
+        rfl = re.search(r"[RE]FL=([0-9a-f]+)", block)
         if m and rip and rsp:
             cpus.append((int(m.group(1)), int(rip.group(1), 16),
                          int(rsp.group(1), 16),
-                         int(rfl.group(1), 16) if rfl else 0))
+                         int(rfl.group(1), 16) if rfl else 0,
+                         "HLT=1" in block))
     return cpus
 
 
@@ -116,11 +121,12 @@ def main():
         cpus = registers(mon)
         if not cpus:
             print("hang: the monitor gave no registers")
-        for cpu, rip, rsp, rflags in cpus:
+        for cpu, rip, rsp, rflags, halted in cpus:
             where = syms.name(rip) or "?"
-            print("hang: CPU %d: rip %x %s, irqs %s" % (
-                cpu, rip, where, "on" if rflags & IF_FLAG else "off"))
-            if not syms.starts:
+            print("hang: CPU %d: rip %x %s, irqs %s%s" % (
+                cpu, rip, where, "on" if rflags & IF_FLAG else "off",
+                ", halted" if halted else ""))
+            if not syms.starts or not syms.name(rip):
                 continue
             found = [syms.name(w) for w in stack_words(mon, cpu, rsp)]
             print("hang: CPU %d: stack: %s" % (
