@@ -48,11 +48,7 @@ import bench
 
 TOP = bench.TOP
 CACHE = bench.CACHE
-BUILD = {
-    "limit": os.path.join(CACHE, "build-limit"),
-    "upstream": os.path.join(CACHE, "build-upstream"),
-    "layer": os.path.join(CACHE, "build-distro"),
-}
+BUILD = {k: bench.DISTRO_BUILD[k] for k in ("limit", "upstream", "layer")}
 LABEL = {
     "limit": "limit (no paravirt)",
     "upstream": "upstream (tree's paravirt)",
@@ -60,9 +56,9 @@ LABEL = {
 }
 TARGETS = {"limit": "kernel-limit", "upstream": "kernel-upstream",
            "layer": "kernel-distro"}
-# Every boot: no KUnit run (the layer's kernel has its suites built in),
-# the kernel at its link address so that the census can find its sites.
-PARAMS = "kunit.enable=0 nokaslr"
+# Every boot: no KUnit run, the kernel at its link address so that the
+# census can find its sites.
+PARAMS = bench.DISTRO_PARAMS
 KERNEL_MAP = 0xffffffff80000000    # __START_KERNEL_map
 ALT_FLAG_DIRECT_CALL = 1 << 1      # arch/x86/include/asm/alternative.h
 ALT_ENTRY = 14                     # sizeof(struct alt_instr), packed
@@ -555,7 +551,7 @@ def main():
         if w not in bench.WORKLOADS:
             sys.exit("bench-distro: unknown workload %s" % w)
     start = time.time()
-    initrd = os.path.join(CACHE, "bench-distro-initramfs.cpio")
+    initrd = bench.DISTRO_INITRD
     if not opts.no_build:
         build(initrd)
     for k, d in BUILD.items():

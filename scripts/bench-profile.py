@@ -4,8 +4,9 @@
 
 Boots the two bench kernels that make bench built (layer off, layer on and
 patched), or with --kernels distro the three of make bench-distro (limit,
-upstream, layer), under QEMU TCG with -icount and the pv-profile plugin,
-which counts the guest instructions executed in every translated block
+upstream, layer), or with --kernels xen-pv the layer's distribution
+kernel without Xen PV and with it, under QEMU TCG with -icount and the
+pv-profile plugin, which counts the guest instructions executed in every translated block
 from the moment the workload begins (its bench_begin(), after the boot and
 after the guest has settled). Each kernel is booted twice, running the
 workload at two scales; the difference between the two boots is the
@@ -13,8 +14,8 @@ workload alone, without its setup and the reboot. The blocks are folded
 into the functions of vmlinux that hold them (user space and code outside
 vmlinux get a line each), divided by the iterations, and the kernels are
 compared function by function with the first (the one without the layer).
-Writes profile-WORKLOAD.md (profile-distro-WORKLOAD.md) and .json to the
-results directory and prints the table.
+Writes profile-WORKLOAD.md (profile-SET-WORKLOAD.md for another set of
+kernels) and .json to the results directory and prints the table.
 """
 
 import argparse
@@ -45,23 +46,20 @@ KERNELS = {
     "test": Kernels("test", bench.BUILD, {"off": "layer off", "on": "layer on"},
                     os.path.join(CACHE, "bench-initramfs.cpio"), "nokaslr",
                     "make bench"),
-    # The layer's kernel has KUnit built in: none of it runs here.
-    "distro": Kernels("distro", {
-        "limit": os.path.join(CACHE, "build-limit"),
-        "upstream": os.path.join(CACHE, "build-upstream"),
-        "layer": os.path.join(CACHE, "build-distro")},
-        {"limit": "limit", "upstream": "upstream", "layer": "layer"},
-        os.path.join(CACHE, "bench-distro-initramfs.cpio"),
-        "kunit.enable=0 nokaslr", "make bench-distro"),
+    "distro": Kernels("distro", {k: bench.DISTRO_BUILD[k] for k in
+                                 ("limit", "upstream", "layer")},
+                      {"limit": "limit", "upstream": "upstream",
+                       "layer": "layer"},
+                      bench.DISTRO_INITRD, bench.DISTRO_PARAMS,
+                      "make bench-distro"),
     # What Xen PV's adaptations cost bare hardware: the layer's kernel
     # without and with XEN_PV (and the entry conversions it selects).
-    "xen-pv": Kernels("xen-pv", {
-        "no-xen-pv": os.path.join(CACHE, "build-distro-no-xen-pv"),
-        "layer": os.path.join(CACHE, "build-distro")},
-        {"no-xen-pv": "layer without Xen PV", "layer": "layer"},
-        os.path.join(CACHE, "bench-distro-initramfs.cpio"),
-        "kunit.enable=0 nokaslr",
-        "make kernel-distro-no-xen-pv bench-distro"),
+    "xen-pv": Kernels("xen-pv", {k: bench.DISTRO_BUILD[k] for k in
+                                 ("no-xen-pv", "layer")},
+                      {"no-xen-pv": "layer without Xen PV",
+                       "layer": "layer"},
+                      bench.DISTRO_INITRD, bench.DISTRO_PARAMS,
+                      "make kernel-distro-no-xen-pv bench-distro"),
 }
 
 
@@ -116,11 +114,11 @@ def cpio_member(path, name):
     sys.exit("bench-profile: no %s in %s" % (name, path))
 
 
-def begin_address(initrd, tmp):
+def begin_address(kernels, tmp):
     """Where the workload's bench_begin() is: counting starts there."""
     init = os.path.join(tmp, "init")
     with open(init, "wb") as f:
-        f.write(cpio_member(initrd, "init"))
+        f.write(cpio_member(kernels.initrd, "init"))
     out = subprocess.run(["nm", init], check=True, capture_output=True,
                          text=True).stdout
     for line in out.splitlines():
@@ -128,7 +126,7 @@ def begin_address(initrd, tmp):
         if len(f) == 3 and f[2] == "bench_begin":
             return int(f[0], 16)
     sys.exit("bench-profile: the workload of %s has no bench_begin(): "
-             "rebuild it (%s)" % (initrd, "make bench"))
+             "rebuild it (%s)" % (kernels.initrd, kernels.make))
 
 
 def boot(kernels, build, workload, scale, reps, out, cpus, begin):
@@ -260,7 +258,7 @@ def main():
     subprocess.run(["make", "-s", "-C", TOP, "profile-plugin"], check=True)
     os.makedirs(opts.results, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pvprofile.") as tmp:
-        begin = begin_address(kernels.initrd, tmp)
+        begin = begin_address(kernels, tmp)
         prof = {b: profile(kernels, b, opts.workload, opts.scale, opts.reps,
                            tmp, opts.function, cpus, begin)
                 for b in kernels.builds}

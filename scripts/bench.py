@@ -44,6 +44,18 @@ BUILD = {
     "on": os.path.join(CACHE, "bench-on"),
 }
 BENCH_CONFIG = os.path.join(TOP, "configs", "bench.config")
+# make bench-distro's kernels of Debian's configuration, and the layer's
+# without Xen PV (make kernel-distro-no-xen-pv), for make bench-profile.
+DISTRO_BUILD = {
+    "limit": os.path.join(CACHE, "build-limit"),
+    "upstream": os.path.join(CACHE, "build-upstream"),
+    "layer": os.path.join(CACHE, "build-distro"),
+    "no-xen-pv": os.path.join(CACHE, "build-distro-no-xen-pv"),
+}
+DISTRO_INITRD = os.path.join(CACHE, "bench-distro-initramfs.cpio")
+# Every boot of them: no KUnit run (the layer's kernel has its suites
+# built in), the kernel at its link address.
+DISTRO_PARAMS = "kunit.enable=0 nokaslr"
 # name: (build, kernel parameters, label in the table)
 VARIANTS = {
     "off": ("off", "", "layer off"),
