@@ -222,6 +222,15 @@ def test_profile_plugin_counts_from(start, reset_counted, counted):
         assert "the block at %s never ran" % start in stderr
 
 
+def test_profile_plugin_refuses_a_bad_start():
+    """A from= that is not a hexadecimal address is refused with its value
+    named: QEMU does not run with the plugin, and nothing is written."""
+    blocks = lib.log_path("profile-from.blocks")
+    lines, stderr = run_profile_plugin(blocks, "out=" + blocks, "from=12zz")
+    assert "pv-profile: bad from 12zz" in stderr
+    assert not lines
+
+
 @pytest.mark.parametrize("code,form", [
     ("0f1f440000", "nop"),                 # the layer's five-byte NOP
     ("660f1f440000", "nop"),               # upstream's six-byte site
