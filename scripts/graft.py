@@ -72,6 +72,15 @@ EDITS = [
      "arch/x86/kernel/setup.c",
      "\tinit_hypervisor_platform();\n",
      "\tinit_hypervisor_platform();\n\tparavirt_probe();\n"),
+    ("tsc.c: sched_clock() calls the clock's static call itself",
+     "arch/x86/kernel/tsc.c",
+     "\tnow = sched_clock_noinstr();\n",
+     "#ifdef CONFIG_PARAVIRT\n"
+     "\t/* Not through sched_clock_noinstr(): one jump less per call. */\n"
+     "\tnow = paravirt_sched_clock();\n"
+     "#else\n"
+     "\tnow = sched_clock_noinstr();\n"
+     "#endif\n"),
     ("alternative.c: the backends' code returns as the kernel's does",
      "arch/x86/kernel/alternative.c",
      "\tapply_returns(__return_sites, __return_sites_end);\n",

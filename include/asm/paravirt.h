@@ -207,7 +207,7 @@ static inline void __cpuid(unsigned int *eax, unsigned int *ebx,
 	 */
 	asm_inline __volatile__(PV_SITE_ASM(PV_CLOBBER_CPUID)
 				: "=a" (*eax), "=b" (*ebx), "=c" (*ecx),
-				  "=d" (*edx), ASM_CALL_CONSTRAINT
+				  "=d" (*edx)
 				: PV_SITE_OPS(cpu.cpuid),
 				  "0" (*eax), "2" (*ecx)
 				: "memory");
@@ -498,45 +498,49 @@ static inline void paravirt_release_p4d(unsigned long pfn)
 }
 
 #ifdef CONFIG_PARAVIRT_PTE_CONVERSIONS
-/* Entry <-> value conversions: identity on bare hardware, inlined. */
+/*
+ * Entry <-> value conversions: identity on bare hardware, inlined; pure
+ * sites (PVOP_CALLEE_PURE), so that native code around them is what it
+ * would be without the layer.
+ */
 static inline pte_t __pte(pteval_t val)
 {
-	return (pte_t) { PVOP_CALLEE(pteval_t, mmu.make_pte, PV_ARG1(val)) };
+	return (pte_t) { PVOP_CALLEE_PURE(pteval_t, mmu.make_pte, PV_ARG1(val)) };
 }
 
 static inline pteval_t pte_val(pte_t pte)
 {
-	return PVOP_CALLEE(pteval_t, mmu.pte_val, PV_ARG1(pte.pte));
+	return PVOP_CALLEE_PURE(pteval_t, mmu.pte_val, PV_ARG1(pte.pte));
 }
 
 static inline pmd_t __pmd(pmdval_t val)
 {
-	return (pmd_t) { PVOP_CALLEE(pmdval_t, mmu.make_pmd, PV_ARG1(val)) };
+	return (pmd_t) { PVOP_CALLEE_PURE(pmdval_t, mmu.make_pmd, PV_ARG1(val)) };
 }
 
 static inline pmdval_t pmd_val(pmd_t pmd)
 {
-	return PVOP_CALLEE(pmdval_t, mmu.pmd_val, PV_ARG1(pmd.pmd));
+	return PVOP_CALLEE_PURE(pmdval_t, mmu.pmd_val, PV_ARG1(pmd.pmd));
 }
 
 static inline pud_t __pud(pudval_t val)
 {
-	return (pud_t) { PVOP_CALLEE(pudval_t, mmu.make_pud, PV_ARG1(val)) };
+	return (pud_t) { PVOP_CALLEE_PURE(pudval_t, mmu.make_pud, PV_ARG1(val)) };
 }
 
 static inline pudval_t pud_val(pud_t pud)
 {
-	return PVOP_CALLEE(pudval_t, mmu.pud_val, PV_ARG1(pud.pud));
+	return PVOP_CALLEE_PURE(pudval_t, mmu.pud_val, PV_ARG1(pud.pud));
 }
 
 static inline pgd_t __pgd(pgdval_t val)
 {
-	return (pgd_t) { PVOP_CALLEE(pgdval_t, mmu.make_pgd, PV_ARG1(val)) };
+	return (pgd_t) { PVOP_CALLEE_PURE(pgdval_t, mmu.make_pgd, PV_ARG1(val)) };
 }
 
 static inline pgdval_t pgd_val(pgd_t pgd)
 {
-	return PVOP_CALLEE(pgdval_t, mmu.pgd_val, PV_ARG1(pgd.pgd));
+	return PVOP_CALLEE_PURE(pgdval_t, mmu.pgd_val, PV_ARG1(pgd.pgd));
 }
 #else
 /*
@@ -623,12 +627,12 @@ static inline void set_p4d(p4d_t *p4dp, p4d_t p4d)
 #ifdef CONFIG_PARAVIRT_PTE_CONVERSIONS
 static inline p4d_t __p4d(p4dval_t val)
 {
-	return (p4d_t) { PVOP_CALLEE(p4dval_t, mmu.make_p4d, PV_ARG1(val)) };
+	return (p4d_t) { PVOP_CALLEE_PURE(p4dval_t, mmu.make_p4d, PV_ARG1(val)) };
 }
 
 static inline p4dval_t p4d_val(p4d_t p4d)
 {
-	return PVOP_CALLEE(p4dval_t, mmu.p4d_val, PV_ARG1(p4d.p4d));
+	return PVOP_CALLEE_PURE(p4dval_t, mmu.p4d_val, PV_ARG1(p4d.p4d));
 }
 #else
 #define p4d_val(x)	native_p4d_val(x)

@@ -423,8 +423,22 @@ static __always_inline unsigned int pv_site_code(unsigned int op)
 	".word 0\n\t"							\
 	".popsection\n\t"
 
+/*
+ * A site's call must come after the frame-pointer setup where the unwinder
+ * follows frame pointers: with them, the site reads the frame address.
+ * Without them (ORC) the stack at the call is described wherever it is and
+ * the kernel has no red zone, so a site does not pin itself to the frame:
+ * ASM_CALL_CONSTRAINT there would only keep the compiler from scheduling
+ * around the site and from shrink-wrapping the function's register saves.
+ */
+#ifdef CONFIG_FRAME_POINTER
+#define PV_SITE_OPS(slot)						\
+	[pv_site] "i" (pv_site_code(PV_OP_INDEX(slot))),		\
+	[pv_frame] "r" (__builtin_frame_address(0))
+#else
 #define PV_SITE_OPS(slot)						\
 	[pv_site] "i" (pv_site_code(PV_OP_INDEX(slot)))
+#endif
 
 #define PV_SITE_ASM(clobbers)	PV_SITE_ASM_PAD(clobbers, "")
 
@@ -484,7 +498,7 @@ static __always_inline unsigned int pv_site_code(unsigned int op)
 #define __PV_SITE(site_asm, slot, outputs, clobbers, ...)		\
 	({								\
 		asm_inline __volatile__(site_asm			\
-			     : outputs, ASM_CALL_CONSTRAINT		\
+			     : outputs				\
 			     : PV_SITE_OPS(slot), ##__VA_ARGS__ \
 			     : clobbers);				\
 	})
@@ -509,6 +523,29 @@ static __always_inline unsigned int pv_site_code(unsigned int op)
 		__PV_SITE(PV_SITE_ASM(PV_CLOBBER_CALLEE_SAVE), slot.func, \
 			  __PV_OUT_CALLEE_SAVE,				\
 			  __PV_CLOBBERS_CALLEE_SAVE, ##__VA_ARGS__);	\
+		(type)__pv_rax;						\
+	})
+
+/*
+ * Callee-save, for an operation that computes its result from its argument
+ * and from state that changes only by stores and calls: the entry
+ * conversions, which under Xen PV read the p2m and m2p tables. Neither
+ * volatile nor clobbering "memory", so the compiler may merge two sites
+ * with one argument, drop a site whose result is unused and keep values
+ * in registers across one. The "m" input makes the site a read of the
+ * MMU operations: every call and every store through a pointer may change
+ * them for all the compiler knows, so no site moves across a p2m update
+ * or a hypercall. The compiler may also run a site on a path the source
+ * did not take: such an operation must accept any value.
+ */
+#define PVOP_CALLEE_PURE(type, slot, ...)				\
+	({								\
+		__PV_REGS_CALLEE_SAVE;					\
+		asm_inline(PV_SITE_ASM(PV_CLOBBER_CALLEE_SAVE)		\
+			   : __PV_OUT_CALLEE_SAVE			\
+			   : PV_SITE_OPS(slot.func), "m" (pv_ops.mmu),	\
+			     ##__VA_ARGS__				\
+			   : "cc");					\
 		(type)__pv_rax;						\
 	})
 

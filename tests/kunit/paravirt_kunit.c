@@ -1125,6 +1125,41 @@ static void pv_semantics_page_table_values(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, native_pte_val(__pte(v)), v);
 }
 
+/*
+ * A conversion reads the backend's tables (Xen PV's p2m), which a store
+ * may change: the compiler must not reuse a result across a store. Two
+ * conversions of one value with a store between them stay two sites.
+ */
+static noinline u64 pv_convert_around_store(pte_t pte, unsigned long *p)
+{
+	u64 before = pte_val(pte);
+
+	WRITE_ONCE(*p, before);
+	return before ^ pte_val(pte);
+}
+
+static void pv_semantics_conversion_after_store(struct kunit *test)
+{
+	unsigned long fn = (unsigned long)pv_convert_around_store;
+	unsigned long size, off, sink = 0;
+	const struct pv_site *s;
+	unsigned int n = 0;
+
+	if (!IS_ENABLED(CONFIG_PARAVIRT_PTE_CONVERSIONS))
+		kunit_skip(test, "PARAVIRT_PTE_CONVERSIONS is off: native code");
+
+	KUNIT_ASSERT_TRUE(test, kallsyms_lookup_size_offset(fn, &size, &off));
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		unsigned long a = (unsigned long)pv_site_addr(s);
+
+		n += s->op == PV_OP_INDEX(mmu.pte_val) && a >= fn &&
+		     a < fn + size;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, n, 2, "pte_val() sites in %ps", (void *)fn);
+	KUNIT_EXPECT_EQ(test, pv_convert_around_store(__pte(0x1063), &sink), 0);
+	KUNIT_EXPECT_EQ(test, sink, 0x1063);
+}
+
 static void pv_semantics_descriptors(struct kunit *test)
 {
 	gate_desc idt[4], gate;
@@ -1288,6 +1323,7 @@ static struct kunit_case pv_semantics_cases[] = {
 	KUNIT_CASE(pv_pair_thunk_interface),
 	KUNIT_CASE_PARAM(pv_semantics_page_table_values,
 			 pv_pt_value_gen_params),
+	KUNIT_CASE(pv_semantics_conversion_after_store),
 	KUNIT_CASE(pv_semantics_descriptors),
 	KUNIT_CASE(pv_semantics_load_tls),
 	KUNIT_CASE(pv_semantics_debug_regs),
