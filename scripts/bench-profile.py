@@ -52,6 +52,13 @@ KERNELS = {
                        "layer": "layer"},
                       bench.DISTRO_INITRD, bench.DISTRO_PARAMS,
                       "make bench-distro"),
+    # The layer against the limit alone, when upstream's kernel is not
+    # built (it takes as long again, and the layer changes nothing there).
+    "limit": Kernels("limit", {k: bench.DISTRO_BUILD[k] for k in
+                               ("limit", "layer")},
+                     {"limit": "limit", "layer": "layer"},
+                     bench.DISTRO_INITRD, bench.DISTRO_PARAMS,
+                     "make kernel-limit bench-distro"),
     # What Xen PV's adaptations cost bare hardware: the layer's kernel
     # without and with XEN_PV (and the entry conversions it selects).
     "xen-pv": Kernels("xen-pv", {k: bench.DISTRO_BUILD[k] for k in
@@ -226,7 +233,8 @@ def main():
     ap.add_argument("--kernels", choices=sorted(KERNELS), default="test",
                     help="test: make bench's pair, layer off and on "
                     "(default); distro: make bench-distro's limit, "
-                    "upstream and layer; xen-pv: the layer's distribution "
+                    "upstream and layer; limit: the limit and the layer "
+                    "only; xen-pv: the layer's distribution "
                     "kernel without Xen PV and with it")
     ap.add_argument("--cpus", type=int, default=0,
                     help="vCPUs of the guests (default: the fewest the "
