@@ -98,7 +98,7 @@ know the new table; the next commit replaces it.
                   "arch/x86/kernel/setup.c", "arch/x86/kernel/alternative.c",
                   "arch/x86/kernel/callthunks.c",
                   "arch/x86/kernel/module.c", "arch/x86/kernel/traps.c",
-                  "arch/x86/xen/Kconfig"],
+                  "arch/x86/kernel/tsc.c", "arch/x86/xen/Kconfig"],
         "subject": "x86/paravirt: Add the paravirt layer core and hook it in",
         "body": """\
 Add the core of the paravirt layer under arch/x86/paravirt/core and take
@@ -129,6 +129,9 @@ build; the file stays in the tree, unused.
    the listing of every site.
  - apic.c: the local APIC operations follow the APIC driver the kernel
    chose.
+
+sched_clock() calls the clock's static call itself rather than through
+sched_clock_noinstr(), which would add a jump to every call.
 
 The kernel's own guest code (KVM, Xen PV, HVM and PVH, Hyper-V, VMware,
 TDX, SEV) fills pv_ops as before, the spinlock group included; what it
