@@ -833,6 +833,143 @@ static enum result check_tlb_unmaps(void)
 	return verdict(n == 200);
 }
 
+#define BALLOON "/sys/devices/system/xen_memory/xen_memory0/"
+#define BALLOON_STEP_KB (32L << 10)
+#define BALLOON_BUF (16UL << 20)
+
+/* The number a sysfs file holds, or -1. */
+static long read_long(const char *path)
+{
+	char buf[64];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* Write @val to a sysfs file; 0 or the errno. */
+static int write_long(const char *path, long val)
+{
+	char buf[32];
+	int fd = open(path, O_WRONLY);
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	snprintf(buf, sizeof(buf), "%ld", val);
+	if (write(fd, buf, strlen(buf)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * Set the balloon's target and wait up to a minute for the domain to
+ * reach it; the size it had then, in kB.
+ */
+static long balloon_to(long target_kb)
+{
+	long cur = -1;
+	int err = write_long(BALLOON "target_kb", target_kb);
+	int i;
+
+	if (err) {
+		note("balloon target %ld kB: %s", target_kb, strerror(err));
+		return -1;
+	}
+	for (i = 0; i < 600; i++) {
+		cur = read_long(BALLOON "info/current_kb");
+		if (cur == target_kb)
+			break;
+		usleep(100000);
+	}
+	return cur;
+}
+
+/*
+ * Fill a buffer with a pattern of its addresses and @seed, or count the
+ * words that no longer hold it.
+ */
+static size_t pattern(unsigned long *buf, unsigned long seed, bool fill)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < BALLOON_BUF / sizeof(*buf); i++) {
+		unsigned long want = ((unsigned long)&buf[i] * 2654435761UL) ^ seed;
+
+		if (fill)
+			buf[i] = want;
+		else
+			bad += buf[i] != want;
+	}
+	return bad;
+}
+
+static unsigned long *filled(unsigned long seed)
+{
+	unsigned long *buf = mmap(NULL, BALLOON_BUF, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (buf == MAP_FAILED)
+		return NULL;
+	pattern(buf, seed, true);
+	return buf;
+}
+
+/*
+ * A Xen PV domain gives frames back to Xen and takes new ones: each step
+ * rewrites its p2m, which every page-table entry conversion reads. Memory
+ * filled before, between and after the two steps must still read back.
+ */
+static enum result check_xen_balloon(void)
+{
+	unsigned long *buf[3];
+	long start, target, down, up;
+	char type[16] = "";
+	size_t bad = 0;
+	int fd, i;
+
+	fd = open("/sys/hypervisor/guest_type", O_RDONLY);
+	if (fd >= 0) {
+		if (read(fd, type, sizeof(type) - 1) < 0)
+			type[0] = '\0';
+		close(fd);
+	}
+	if (strncmp(type, "PV\n", 3))
+		return skip("not a Xen PV domain");
+	start = read_long(BALLOON "info/current_kb");
+	target = read_long(BALLOON "target_kb");
+	if (start < 0 || target < 0)
+		return skip("no Xen balloon (%s)", BALLOON);
+
+	buf[0] = filled(1);
+	down = balloon_to(start - BALLOON_STEP_KB);
+	buf[1] = filled(2);
+	up = balloon_to(start);
+	buf[2] = filled(3);
+	for (i = 0; i < 3; i++) {
+		if (!buf[i]) {
+			note("balloon: buffer %d: %s", i, strerror(ENOMEM));
+			bad++;
+			continue;
+		}
+		bad += pattern(buf[i], i + 1, false);
+		munmap(buf[i], BALLOON_BUF);
+	}
+	if (target != start)
+		balloon_to(target);
+	note("xen balloon: %ld kB, down to %ld kB, up to %ld kB, %zu words changed",
+	     start, down, up, bad);
+	return verdict(down == start - BALLOON_STEP_KB && up == start && !bad);
+}
+
 /* The boot pass's work: no site foreign, none indirect but in unpatch. */
 static enum result check_boot_forms(void)
 {
@@ -1039,6 +1176,7 @@ static const struct {
 	{ "module_unload", check_module_unload },
 	{ "module_reload", check_module_reload },
 	{ "tlb_unmaps", check_tlb_unmaps },
+	{ "xen_balloon", check_xen_balloon },
 	{ "kvm_workload", check_kvm_workload },
 	{ "boot_forms", check_boot_forms },
 	{ "sites_listing", check_sites_listing },
