@@ -833,6 +833,20 @@ static enum result check_tlb_unmaps(void)
 	return verdict(n == 200);
 }
 
+/* Whether this kernel runs as a Xen PV domain (dom0 or a guest). */
+static bool xen_pv_domain(void)
+{
+	char type[8] = "";
+	int fd = open("/sys/hypervisor/guest_type", O_RDONLY);
+
+	if (fd >= 0) {
+		if (read(fd, type, sizeof(type) - 1) < 0)
+			type[0] = '\0';
+		close(fd);
+	}
+	return !strncmp(type, "PV\n", 3);
+}
+
 #define BALLOON "/sys/devices/system/xen_memory/xen_memory0/"
 #define BALLOON_STEP_KB (32L << 10)
 #define BALLOON_BUF (16UL << 20)
@@ -932,17 +946,10 @@ static enum result check_xen_balloon(void)
 {
 	unsigned long *buf[3];
 	long start, target, down, up;
-	char type[16] = "";
 	size_t bad = 0;
-	int fd, i;
+	int i;
 
-	fd = open("/sys/hypervisor/guest_type", O_RDONLY);
-	if (fd >= 0) {
-		if (read(fd, type, sizeof(type) - 1) < 0)
-			type[0] = '\0';
-		close(fd);
-	}
-	if (strncmp(type, "PV\n", 3))
+	if (!xen_pv_domain())
 		return skip("not a Xen PV domain");
 	start = read_long(BALLOON "info/current_kb");
 	target = read_long(BALLOON "target_kb");
@@ -1050,18 +1057,9 @@ static enum result check_control_unknown_backend(void)
  */
 static enum result check_control_backend_xen_pv(void)
 {
-	char type[8] = "";
-	int fd;
-
 	if (!layer)
 		return no_layer();
-	fd = open("/sys/hypervisor/guest_type", O_RDONLY);
-	if (fd >= 0) {
-		if (read(fd, type, sizeof(type) - 1) < 0)
-			type[0] = '\0';
-		close(fd);
-	}
-	if (strncmp(type, "PV\n", 3))
+	if (!xen_pv_domain())
 		return skip("not a Xen PV guest");
 	return errno_is("control backend native under Xen PV",
 			control("backend native"), EPERM);
