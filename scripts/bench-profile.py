@@ -42,31 +42,29 @@ class Kernels:
         self.initrd, self.params, self.make = initrd, params, make
 
 
+def distro_set(name, labels, make):
+    """Kernels of Debian's configuration (make bench-distro's builds),
+    booted with its initramfs and parameters; @labels names each build
+    and its order, the first the base of the diffs."""
+    return Kernels(name, {k: bench.DISTRO_BUILD[k] for k in labels}, labels,
+                   bench.DISTRO_INITRD, bench.DISTRO_PARAMS, make)
+
+
 KERNELS = {
     "test": Kernels("test", bench.BUILD, {"off": "layer off", "on": "layer on"},
                     os.path.join(CACHE, "bench-initramfs.cpio"), "nokaslr",
                     "make bench"),
-    "distro": Kernels("distro", {k: bench.DISTRO_BUILD[k] for k in
-                                 ("limit", "upstream", "layer")},
-                      {"limit": "limit", "upstream": "upstream",
-                       "layer": "layer"},
-                      bench.DISTRO_INITRD, bench.DISTRO_PARAMS,
-                      "make bench-distro"),
+    "distro": distro_set("distro", {"limit": "limit", "upstream": "upstream",
+                                    "layer": "layer"}, "make bench-distro"),
     # The layer against the limit alone, when upstream's kernel is not
     # built (it takes as long again, and the layer changes nothing there).
-    "limit": Kernels("limit", {k: bench.DISTRO_BUILD[k] for k in
-                               ("limit", "layer")},
-                     {"limit": "limit", "layer": "layer"},
-                     bench.DISTRO_INITRD, bench.DISTRO_PARAMS,
-                     "make kernel-limit bench-distro"),
+    "limit": distro_set("limit", {"limit": "limit", "layer": "layer"},
+                        "make kernel-limit bench-distro"),
     # What Xen PV's adaptations cost bare hardware: the layer's kernel
     # without and with XEN_PV (and the entry conversions it selects).
-    "xen-pv": Kernels("xen-pv", {k: bench.DISTRO_BUILD[k] for k in
-                                 ("no-xen-pv", "layer")},
-                      {"no-xen-pv": "layer without Xen PV",
-                       "layer": "layer"},
-                      bench.DISTRO_INITRD, bench.DISTRO_PARAMS,
-                      "make kernel-distro-no-xen-pv bench-distro"),
+    "xen-pv": distro_set("xen-pv", {"no-xen-pv": "layer without Xen PV",
+                                    "layer": "layer"},
+                         "make kernel-distro-no-xen-pv bench-distro"),
 }
 
 
