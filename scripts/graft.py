@@ -280,6 +280,50 @@ EDITS += [
 ]
 
 
+# Flag tests on hot paths read the entry as it is, as the tree's other flag
+# helpers do: with entry conversions on, a test through pmd_val() is a site
+# the compiler cannot fold into the code around it. Without conversions
+# both forms are the same code.
+EDITS += [
+    ("pgtable.h: %s reads the entry as it is" % name,
+     "arch/x86/include/asm/pgtable.h", before, before.replace(conv, native))
+    for name, conv, native, before in [
+        ("pmd_trans_huge()", "pmd_val(", "native_pmd_val(",
+         "\treturn (pmd_val(pmd) & (_PAGE_PSE|_PAGE_DEVMAP)) == _PAGE_PSE;\n"),
+        ("pud_trans_huge()", "pud_val(", "native_pud_val(",
+         "\treturn (pud_val(pud) & (_PAGE_PSE|_PAGE_DEVMAP)) == _PAGE_PSE;\n"),
+        ("pmd_devmap()", "pmd_val(", "native_pmd_val(",
+         "\treturn !!(pmd_val(pmd) & _PAGE_DEVMAP);\n"),
+        ("pud_devmap()", "pud_val(", "native_pud_val(",
+         "\treturn !!(pud_val(pud) & _PAGE_DEVMAP);\n"),
+        ("pud_leaf()", "pud_val(", "native_pud_val(",
+         "\treturn pud_val(pud) & _PAGE_PSE;\n"),
+    ]
+] + [
+    ("tlbflush.h: pte_needs_flush() compares the frames the entries hold",
+     "arch/x86/include/asm/tlbflush.h",
+     "static inline bool pte_needs_flush(pte_t oldpte, pte_t newpte)\n",
+     "/*\n"
+     " * The frame of @pte as the entry holds it. Entries that hold one frame\n"
+     " * convert to one frame: comparing held frames flushes whenever\n"
+     " * comparing converted ones would.\n"
+     " */\n"
+     "static inline unsigned long pte_held_pfn(pte_t pte)\n"
+     "{\n"
+     "\tpteval_t v = native_pte_val(pte);\n"
+     "\n"
+     "\tv ^= protnone_mask(v);\n"
+     "\treturn (v & PTE_PFN_MASK) >> PAGE_SHIFT;\n"
+     "}\n"
+     "\n"
+     "static inline bool pte_needs_flush(pte_t oldpte, pte_t newpte)\n"),
+    ("tlbflush.h: pte_needs_flush() compares the held frames",
+     "arch/x86/include/asm/tlbflush.h",
+     "\tif (pte_pfn(oldpte) != pte_pfn(newpte))\n\t\treturn true;\n",
+     "\tif (pte_held_pfn(oldpte) != pte_held_pfn(newpte))\n"
+     "\t\treturn true;\n"),
+]
+
 # Tree path -> project path (relative to the project directory); a
 # directory is copied whole.
 LINKS = {

@@ -59,7 +59,8 @@ GROUPS = [
                   "arch/x86/include/asm/paravirt_classify.h",
                   "arch/x86/include/asm/paravirt_layer.h",
                   "arch/x86/include/asm/paravirt_ops_list.h"],
-        "edits": [],
+        "edits": ["arch/x86/include/asm/pgtable.h",
+                  "arch/x86/include/asm/tlbflush.h"],
         "subject": ("x86/paravirt: Replace the paravirt headers "
                     "with the layer's call sites"),
         "body": """\
@@ -84,6 +85,12 @@ backends and host tools:
  - paravirt_layer.h: the core's interface to the rest of the kernel and
    its tests (patch passes, site forms, re-patching, module sites).
  - paravirt_apic.h: the local APIC operations as call sites.
+
+With page-table entry conversions as call sites, a test of an entry's
+flags through pmd_val() is a call the compiler cannot fold into the
+code around it. pgtable.h's tests of the PSE and DEVMAP bits and the
+frame comparison of tlbflush.h's pte_needs_flush() read the entries as
+they are, as the other flag helpers of pgtable_types.h already do.
 
 On its own this commit does not build: the tree's paravirt.c does not
 know the new table; the next commit replaces it.

@@ -499,9 +499,15 @@ static inline void paravirt_release_p4d(unsigned long pfn)
 
 #ifdef CONFIG_PARAVIRT_PTE_CONVERSIONS
 /*
- * Entry <-> value conversions: identity on bare hardware, inlined; pure
- * sites (PVOP_CALLEE_PURE), so that native code around them is what it
- * would be without the layer.
+ * Entry <-> value conversions: identity on bare hardware, inlined. Pure
+ * sites (PVOP_CALLEE_PURE): the compiler keeps values in registers across
+ * them and merges or drops them between stores, but it cannot see through
+ * one, so bit tests on a converted value are not folded as they are
+ * without the layer. Where that cost is on hot paths, the tree's code
+ * reads the entry as it is instead (the graft's edits of pgtable.h and
+ * tlbflush.h): tests of the PSE and DEVMAP bits, which a conversion
+ * keeps, and pte_needs_flush()'s frame comparison, since two entries
+ * that hold one frame convert to one frame.
  */
 static inline pte_t __pte(pteval_t val)
 {
@@ -570,10 +576,14 @@ static inline pte_t __pv_ptep_modify_prot_start(pte_t *ptep)
 				     PV_ARG1(ptep)) };
 }
 
+/*
+ * The start keeps the compiler barrier of the native xchg; the commit is,
+ * for the compiler, the store of the entry that it is natively.
+ */
 static inline void __pv_ptep_modify_prot_commit(pte_t *ptep, pte_t pte)
 {
-	PVOP_VCALLEE(mmu.ptep_modify_prot_commit, PV_ARG1(ptep),
-		     PV_ARG2(pte.pte));
+	PVOP_VCALLEE_STORE(mmu.ptep_modify_prot_commit, ptep, PV_ARG1(ptep),
+			   PV_ARG2(pte.pte));
 }
 
 #define __HAVE_ARCH_PTEP_MODIFY_PROT_TRANSACTION

@@ -549,6 +549,24 @@ static __always_inline unsigned int pv_site_code(unsigned int op)
 		(type)__pv_rax;						\
 	})
 
+/*
+ * Callee-save, for an operation that changes memory only at *@dst as far
+ * as the code around the site can tell: the commit of a protection
+ * change, whose native form is a plain store of the entry. Volatile, with
+ * *@dst as a "+m" operand and no "memory" clobber, so that the compiler
+ * keeps other values in registers across the site as it does across the
+ * native store, and still neither moves an access of *@dst across it nor
+ * drops a store to *@dst before it.
+ */
+#define PVOP_VCALLEE_STORE(slot, dst, ...)				\
+	({								\
+		__PV_REGS_CALLEE_SAVE;					\
+		asm_inline __volatile__(PV_SITE_ASM(PV_CLOBBER_CALLEE_SAVE) \
+				: __PV_OUT_CALLEE_SAVE, "+m" (*(dst))	\
+				: PV_SITE_OPS(slot.func), ##__VA_ARGS__	\
+				: "cc");				\
+	})
+
 /* Callee-save, with the stack layout of the inline form for objtool. */
 #define PVOP_CALLEE_LAYOUT(type, slot, layout)				\
 	({								\

@@ -1125,6 +1125,22 @@ static void pv_semantics_page_table_values(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, native_pte_val(__pte(v)), v);
 }
 
+/* How many sites of operation @op lie in function @fn. */
+static unsigned int pv_sites_in(struct kunit *test, void *fn, unsigned int op)
+{
+	unsigned long start = (unsigned long)fn, size, off;
+	const struct pv_site *s;
+	unsigned int n = 0;
+
+	KUNIT_ASSERT_TRUE(test, kallsyms_lookup_size_offset(start, &size, &off));
+	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
+		unsigned long a = (unsigned long)pv_site_addr(s);
+
+		n += s->op == op && a >= start && a < start + size;
+	}
+	return n;
+}
+
 /*
  * A conversion reads the backend's tables (Xen PV's p2m), which a store
  * may change: the compiler must not reuse a result across a store. Two
@@ -1140,24 +1156,63 @@ static noinline u64 pv_convert_around_store(pte_t pte, unsigned long *p)
 
 static void pv_semantics_conversion_after_store(struct kunit *test)
 {
-	unsigned long fn = (unsigned long)pv_convert_around_store;
-	unsigned long size, off, sink = 0;
-	const struct pv_site *s;
-	unsigned int n = 0;
+	unsigned long sink = 0;
 
 	if (!IS_ENABLED(CONFIG_PARAVIRT_PTE_CONVERSIONS))
 		kunit_skip(test, "PARAVIRT_PTE_CONVERSIONS is off: native code");
 
-	KUNIT_ASSERT_TRUE(test, kallsyms_lookup_size_offset(fn, &size, &off));
-	for (s = __start_parainstructions; s < __stop_parainstructions; s++) {
-		unsigned long a = (unsigned long)pv_site_addr(s);
-
-		n += s->op == PV_OP_INDEX(mmu.pte_val) && a >= fn &&
-		     a < fn + size;
-	}
-	KUNIT_EXPECT_EQ_MSG(test, n, 2, "pte_val() sites in %ps", (void *)fn);
+	KUNIT_EXPECT_EQ(test, pv_sites_in(test, pv_convert_around_store,
+					  PV_OP_INDEX(mmu.pte_val)), 2);
 	KUNIT_EXPECT_EQ(test, pv_convert_around_store(__pte(0x1063), &sink), 0);
 	KUNIT_EXPECT_EQ(test, sink, 0x1063);
+}
+
+/*
+ * pgtable.h's tests of the PSE and DEVMAP bits read the entry as it is
+ * (graft edits): with conversions on, a pmd_val() site in them would cost
+ * every page-table walk the folding of those tests.
+ */
+static noinline int pv_pmd_flag_tests(pmd_t pmd)
+{
+	return pmd_trans_huge(pmd) << 1 | pmd_devmap(pmd);
+}
+
+static void pv_semantics_flag_tests(struct kunit *test)
+{
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) ||
+	    !IS_ENABLED(CONFIG_ARCH_HAS_PTE_DEVMAP))
+		kunit_skip(test, "no pmd_trans_huge() or no pmd_devmap()");
+
+	KUNIT_EXPECT_EQ(test, pv_sites_in(test, pv_pmd_flag_tests,
+					  PV_OP_INDEX(mmu.pmd_val)), 0);
+	KUNIT_EXPECT_EQ(test, pv_pmd_flag_tests(native_make_pmd(0x1e3)), 2);
+	KUNIT_EXPECT_EQ(test, pv_pmd_flag_tests(native_make_pmd(0x63)), 0);
+	KUNIT_EXPECT_EQ(test, pv_pmd_flag_tests(native_make_pmd(_PAGE_DEVMAP |
+								0x1e3)), 1);
+}
+
+/*
+ * The commit of a protection change is, for the compiler, a store of the
+ * entry and not a barrier: a read of the entry after it must see the new
+ * value, not one the compiler kept from before.
+ */
+static noinline u64 pv_read_around_commit(pte_t *ptep, pte_t pte)
+{
+	u64 before = native_pte_val(*ptep);
+
+	__pv_ptep_modify_prot_commit(ptep, pte);
+	return before ^ native_pte_val(*ptep);
+}
+
+static void pv_semantics_commit_stores(struct kunit *test)
+{
+	pte_t entry = native_make_pte(0x1063);
+
+	pv_need_native_slot(test, PV_OP_INDEX(mmu.ptep_modify_prot_commit));
+	KUNIT_EXPECT_EQ(test, pv_read_around_commit(&entry,
+						    native_make_pte(0x1061)),
+			0x1063 ^ 0x1061);
+	KUNIT_EXPECT_EQ(test, native_pte_val(entry), 0x1061);
 }
 
 static void pv_semantics_descriptors(struct kunit *test)
@@ -1324,6 +1379,8 @@ static struct kunit_case pv_semantics_cases[] = {
 	KUNIT_CASE_PARAM(pv_semantics_page_table_values,
 			 pv_pt_value_gen_params),
 	KUNIT_CASE(pv_semantics_conversion_after_store),
+	KUNIT_CASE(pv_semantics_flag_tests),
+	KUNIT_CASE(pv_semantics_commit_stores),
 	KUNIT_CASE(pv_semantics_descriptors),
 	KUNIT_CASE(pv_semantics_load_tls),
 	KUNIT_CASE(pv_semantics_debug_regs),
