@@ -6,7 +6,7 @@
 #
 # usage: xen-harness.sh [--log FILE] [--guest-log FILE]
 #                       [--type hvm|pvh|pv|dom0] [--dom0 DOM0_BZIMAGE]
-#                       BZIMAGE INITRAMFS [GUEST KERNEL ARGS...]
+#                       [--migrate] BZIMAGE INITRAMFS [GUEST KERNEL ARGS...]
 #
 # --type picks how the kernel runs:
 #   hvm   an HVM guest of a stock Debian dom0 (the default);
@@ -25,6 +25,12 @@
 # (XEN_DEV_EVTCHN, XENFS, XEN_GNTDEV, XEN_GRANT_DEV_ALLOC, XEN_PRIVCMD)
 # built in. Its console lines are the lines of --log FILE that are
 # neither Xen's "(XEN) " nor a guest's "(dN) ".
+#
+# --migrate (with pv) has dom0 move the guest, once its init says
+# "xen migrate: domain N waits" (pvlayer.xen_migrate= on the guest's
+# command line), to a new domain of the same Xen: "xl save" into a pipe
+# that "xl restore" reads, a migration without its live phase. The new
+# domain's console lines follow the old one's.
 #
 # Everything comes from Debian's archive: the hypervisor
 # (xen-hypervisor-4.17-amd64), a stock Debian kernel for dom0, the Xen
@@ -68,8 +74,14 @@ name=xen-harness
 
 # --dom0 is this harness's alone; the rest are harness_args's
 dom0_bzimage=""
+migrate=""
 args=()
 while [ $# -gt 1 ] && [ "${1#--}" != "$1" ]; do
+	if [ "$1" = --migrate ]; then
+		migrate=1
+		shift
+		continue
+	fi
 	if [ "$1" = --dom0 ]; then
 		dom0_bzimage=$2
 	else
@@ -89,6 +101,10 @@ pv|dom0)
 	console=hvc0 ;;
 *) echo "xen-harness: unknown guest type $gtype" >&2; exit 2 ;;
 esac
+if [ -n "$migrate" ] && [ "$gtype" != pv ]; then
+	echo "xen-harness: --migrate is for a PV guest (--type pv)" >&2
+	exit 2
+fi
 if [ -n "$dom0_bzimage" ]; then
 	if [ "$gtype" = dom0 ]; then
 		echo "xen-harness: --dom0 names dom0's kernel for a guest; --type dom0 boots BZIMAGE as dom0" >&2
@@ -142,6 +158,48 @@ xen-init-dom0
 xenconsoled --log=guest --log-dir=/var/log/xen/console \
 	--pid-file=/run/xenconsoled.pid
 echo "dom0: toolstack up after $(cut -d' ' -f1 /proc/uptime) s"
+# Move the guest to a new domain of this host: "xl save" into a pipe that
+# "xl restore" reads (a migration without its live phase, which needs
+# log-dirty mode: Xen has it for PV guests only with shadow paging, which
+# Debian's Xen lacks). The new domain has a name of its own, which the
+# loop below waits on from then on; its console is a file of that name,
+# followed too.
+migrate_guest() {
+	local m0 g i rpid ok=1
+
+	touch /run/migrated
+	echo "dom0: moving the guest to a new domain"
+	m0=$(cut -d. -f1 /proc/uptime)
+	(
+		for i in $(seq 300); do
+			for g in /var/log/xen/console/guest-*.log; do
+				[ "$g" = "$1" ] || [ ! -f "$g" ] || break 2
+			done
+			g=""
+			sleep 1
+		done
+		[ -n "$g" ] || exit 0
+		tail -n +1 -F "$g" 2>/dev/null | sed 's/^/(d2) /'
+	) &
+	sed 's/^name = .*/name = "pvguest-new"/' /guest/guest.cfg > /run/new.cfg
+	mkfifo /run/guest.save
+	xl -v restore /run/new.cfg /run/guest.save > /run/restore.log 2>&1 &
+	rpid=$!
+	xl -v save pvguest /run/guest.save > /run/save.log 2>&1 ||
+		{ echo "dom0: xl save failed: $?"; ok=0; }
+	wait $rpid || { echo "dom0: xl restore failed: $?"; ok=0; }
+	if [ $ok = 1 ]; then
+		# the guest may have ended already: it goes on where it was
+		gname=pvguest-new
+		echo "dom0: guest saved and restored in $(($(cut -d. -f1 /proc/uptime) - m0)) s"
+	else
+		echo "dom0: guest save or restore failed"
+	fi
+	for i in save restore; do
+		tr '\r' '\n' < /run/$i.log | grep -v '^ *$' | tail -25 |
+			sed "s/^/dom0: $i: /"
+	done
+}
 start=$(cut -d. -f1 /proc/uptime)
 if xl create /guest/guest.cfg; then
 	echo "dom0: guest created"
@@ -155,22 +213,28 @@ if xl create /guest/guest.cfg; then
 		) &
 	fi
 	last=0
-	while xl domid pvguest > /dev/null 2>&1; do
+	gname=pvguest
+	while xl domid $gname > /dev/null 2>&1; do
+		if [ -f /guest/migrate ] && [ ! -f /run/migrated ] &&
+		   grep -q "xen migrate: domain [0-9]* waits" $f 2>/dev/null; then
+			migrate_guest $f
+		fi
 		t=$(($(cut -d. -f1 /proc/uptime) - start))
 		if [ $((t - last)) -ge 60 ]; then
 			last=$t
 			echo "dom0: guest running for $t s"
-			xl vcpu-list pvguest | sed 's/^/dom0: vcpu-list: /'
+			xl vcpu-list $gname | sed 's/^/dom0: vcpu-list: /'
 		fi
 		if [ $t -ge 1800 ]; then
 			echo "dom0: guest still running after $t s, destroying it"
-			xl destroy pvguest
+			xl destroy $gname
 			break
 		fi
 		sleep 2
 	done
 	end=$(cut -d. -f1 /proc/uptime)
-	sleep 1
+	# the new domain's console is read from its file: let it catch up
+	if [ -f /run/migrated ]; then sleep 5; else sleep 1; fi
 	echo "dom0: guest ended after $((end - start)) s"
 else
 	echo "dom0: xl create failed"
@@ -202,7 +266,7 @@ dom0_image() {
 	cp "$r/bin/busybox" "$img/bin/busybox"
 	dom0_init > "$img/init"
 	chmod 755 "$img/init"
-	for f in xl xenstored xenconsoled xen-init-dom0; do
+	for f in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper; do
 		add_elf "$r/usr/lib/xen-4.17/bin/$f" "/usr/lib/xen-4.17/bin/$f"
 	done
 	add_elf "$r/usr/libexec/xen-qemu-system-i386" /usr/libexec/xen-qemu-system-i386
@@ -237,6 +301,7 @@ guest_cpio() {
 	cp "$bzimage" "$g/guest/bzImage"
 	cp "$initramfs" "$g/guest/initramfs.cpio"
 	[ "$gtype" != pv ] || touch "$g/guest/pv"
+	[ -z "$migrate" ] || touch "$g/guest/migrate"
 	cat > "$g/guest/guest.cfg" <<CFG
 type = "$gtype"
 name = "pvguest"

@@ -105,7 +105,7 @@ class Boot:
     def __init__(self, name, *args, kernel="on", runner="qemu", qemu=(),
                  bios=None, rom=None, threads="single", gtype=None,
                  expect=(), absent=(), checks=(), kunit=True, init=True,
-                 quick=False, early=False, dom0=False):
+                 quick=False, early=False, dom0=False, migrate=False):
         self.name = name
         self.args = list(args)
         self.kernel = kernel
@@ -115,6 +115,7 @@ class Boot:
         self.rom = rom
         self.threads = threads
         self.gtype = gtype
+        self.migrate = migrate
         self.expect = list(expect)
         self.absent = list(absent)
         # a dom0 of the kernel under test is checked as well as the guest
@@ -194,6 +195,8 @@ class Boot:
             cmd += ["--type", self.gtype]
         if self.dom0:
             cmd += ["--dom0", self.image()]
+        if self.migrate:
+            cmd += ["--migrate"]
         cmd += ["--log", host, "--guest-log", self.log, self.image(),
                 self.initrd()] + self.args
         env = dict(lib.ENV, XEN_TRIES="3")
@@ -396,7 +399,7 @@ XEN_PV_LATE_OPS = [
 ]
 
 
-def xen_distro_pv(gtype, *expect, dom0=False, args=()):
+def xen_distro_pv(gtype, *expect, dom0=False, args=(), migrate=False):
     """The distribution kernel as a Xen PV domain: dom0 itself, or a PV
     guest (of a dom0 running the same kernel, with dom0). Xen's code
     fills the table before the kernel starts; every operation is a direct
@@ -406,7 +409,7 @@ def xen_distro_pv(gtype, *expect, dom0=False, args=()):
     # end on Xen's console, and every line would be there twice.
     return Boot(
         "xen-distro-" + gtype, *args, kernel="distro", runner="xen",
-        gtype=gtype, dom0=dom0,
+        gtype=gtype, dom0=dom0, migrate=migrate,
         expect=[
             "Hypervisor detected: Xen PV",
             kmsg("PV_MSG_EARLY_GUEST_OPS", "Xen PV", SOME),
@@ -676,10 +679,14 @@ BOOTS = [
     # a PV guest of a dom0 running the same kernel.
     xen_distro_pv("dom0", r"Xen version: 4\.17", "ACPI: Core revision"),
     # The PV guest re-patches 40 times (unpatch, patch) while a worker
-    # on its other vCPU faults, flushes and makes system calls.
+    # on its other vCPU faults, flushes and makes system calls; then dom0
+    # migrates it to a new domain (suspend, copy, resume with new machine
+    # frames), after which its memory reads back and its init goes on.
     xen_distro_pv("pv", r"Xen version: 4\.17",
                   INIT + r"storm: 40 switches on 2 CPUs in [0-9]+ ms, 0 failed",
-                  dom0=True, args=["pvlayer.storm=40"]),
+                  INIT + r"xen migrate: domain ([0-9]+) -> (?!\1,)[0-9]+, 0 words changed",
+                  dom0=True, migrate=True,
+                  args=["pvlayer.storm=40", "pvlayer.xen_migrate=900"]),
 
     # The same kernel as a guest of a real KVM, with a workload of remote
     # TLB flushes, IPIs to several CPUs and contended spinlocks.

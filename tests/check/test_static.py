@@ -277,6 +277,8 @@ def test_ktap_reader_refuses_a_doubled_console():
      "--dom0 names dom0's kernel for a guest"),
     (["--type", "pv", "--dom0", "/nonexistent/bzImage"],
      "no dom0 kernel /nonexistent/bzImage"),
+    (["--type", "hvm", "--migrate"],
+     "--migrate is for a PV guest (--type pv)"),
 ])
 def test_xen_harness_refuses_bad_dom0(args, message):
     """xen-harness.sh refuses a --dom0 it cannot use before it fetches or

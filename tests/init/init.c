@@ -30,6 +30,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -937,6 +938,110 @@ static unsigned long *filled(unsigned long seed)
 	return buf;
 }
 
+#define XENFS "/xenfs"
+#define XS_READ 2		/* xenstore's request types (xs_wire.h) */
+#define XS_ERROR 16
+#define XS_MAX_KEY 64
+
+/* xenstore's message header, as the xenbus file reads and writes it */
+struct xs_header {
+	unsigned int type, req_id, tx_id, len;
+};
+
+static bool read_all(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	for (; len; len -= n, buf = (char *)buf + n) {
+		n = read(fd, buf, len);
+		if (n <= 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Read @key, a path relative to this domain's xenstore directory, through
+ * xenfs's xenbus file into @out; false if it cannot be read.
+ */
+static bool xenstore_read(const char *key, char *out, size_t len)
+{
+	struct xs_header h = { .type = XS_READ, .len = strlen(key) + 1 };
+	char req[sizeof(h) + XS_MAX_KEY];
+	bool ok = false;
+	int fd;
+
+	if (h.len > XS_MAX_KEY)
+		return false;
+	fd = open(XENFS "/xenbus", O_RDWR);
+	if (fd < 0)
+		return false;
+	memcpy(req, &h, sizeof(h));
+	memcpy(req + sizeof(h), key, h.len);
+	if (write(fd, req, sizeof(h) + h.len) == (ssize_t)(sizeof(h) + h.len) &&
+	    read_all(fd, &h, sizeof(h)) && h.type != XS_ERROR && h.len < len &&
+	    read_all(fd, out, h.len)) {
+		out[h.len] = '\0';
+		ok = true;
+	}
+	close(fd);
+	return ok;
+}
+
+/*
+ * A Xen PV guest migrated by its dom0 to a new domain: suspended, its
+ * memory copied frame by frame into new machine frames, its page tables
+ * and p2m rewritten for them, resumed. The guest learns it from the
+ * domain ID in its xenstore directory; memory filled before must read
+ * back after.
+ */
+static enum result check_xen_migrate(void)
+{
+	long wait = cmdline_long("pvlayer.xen_migrate=");
+	char before[16], now[16] = "";
+	unsigned long *buf;
+	time_t t0, t;
+	size_t bad;
+
+	if (wait <= 0)
+		return skip("no pvlayer.xen_migrate= on the command line");
+	if (!xen_pv_domain())
+		return skip("not a Xen PV domain");
+	mkdir(XENFS, 0755);
+	if (mount("xenfs", XENFS, "xenfs", 0, NULL) && errno != EBUSY) {
+		note("xen migrate: cannot mount xenfs: %s", strerror(errno));
+		return FAIL;
+	}
+	if (!xenstore_read("domid", before, sizeof(before))) {
+		note("xen migrate: cannot read domid from xenstore");
+		return FAIL;
+	}
+	buf = filled(4);
+	if (!buf) {
+		note("xen migrate: %s", strerror(ENOMEM));
+		return FAIL;
+	}
+	t0 = time(NULL);
+	note("xen migrate: domain %s waits up to %ld s", before, wait);
+	do {
+		sleep(1);
+		t = time(NULL);
+		if (!xenstore_read("domid", now, sizeof(now)))
+			now[0] = '\0';
+	} while (t - t0 < wait && (!now[0] || !strcmp(now, before)));
+	if (!now[0] || !strcmp(now, before)) {
+		note("xen migrate: still domain %s after %ld s", before,
+		     (long)(t - t0));
+		munmap(buf, BALLOON_BUF);
+		return FAIL;
+	}
+	bad = pattern(buf, 4, false);
+	munmap(buf, BALLOON_BUF);
+	note("xen migrate: domain %s -> %s, %zu words changed", before, now,
+	     bad);
+	return verdict(bad == 0);
+}
+
 /*
  * A Xen PV domain gives frames back to Xen and takes new ones: each step
  * rewrites its p2m, which every page-table entry conversion reads. Memory
@@ -1190,6 +1295,7 @@ static const struct {
 	{ "patched_none_indirect", check_patched_none_indirect },
 	{ "control_unverified", check_control_unverified },
 	{ "storm", check_storm },
+	{ "xen_migrate", check_xen_migrate },
 };
 
 int main(void)
