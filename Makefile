@@ -21,6 +21,12 @@
 #   make bench-profile WORKLOAD=NAME  one bench workload's guest
 #                instructions function by function, layer off against on
 #                (needs the kernels of make bench)
+#   make bench-variant INCLUDE=DIR OBJECTS=mm/mprotect.o,...  the
+#                distribution kernel with those objects compiled from
+#                the variant headers in DIR first, relinked in a copy of
+#                its build and booted for a few workloads: a header
+#                change measured without rebuilding the kernel
+#                (VARIANT_ARGS="--only fault --cpus 2 --boots 3")
 #   make inspect build the site inspector, $(PVLAYER_CACHE)/pv-inspect, a
 #                host tool that lists the call sites of a vmlinux or module
 #                and what the native backend makes of each
@@ -316,10 +322,14 @@ bench-distro: deps
 PROFILE_PLUGIN	:= $(PVLAYER_CACHE)/pv-profile.so
 WORKLOAD	?= mprotect
 
-.PHONY: bench-profile profile-plugin
+.PHONY: bench-profile bench-variant profile-plugin
 
 bench-profile: deps
 	@python3 scripts/bench-profile.py $(WORKLOAD) $(PROFILE_ARGS)
+
+bench-variant: deps
+	@python3 scripts/bench-variant.py --include "$(INCLUDE)" \
+		--objects "$(OBJECTS)" $(VARIANT_ARGS)
 
 profile-plugin: $(PROFILE_PLUGIN)
 

@@ -291,6 +291,18 @@ def test_xen_harness_refuses_bad_dom0(args, message):
     assert message in r.stderr
 
 
+def test_bench_variant_refuses_missing_headers():
+    """bench-variant.py refuses a directory of headers that is not there
+    before it copies or builds anything."""
+    r = subprocess.run([os.path.join(lib.TOP, "scripts", "bench-variant.py"),
+                        "--include", "/nonexistent/headers",
+                        "--objects", "mm/mprotect.o"],
+                       capture_output=True, text=True,
+                       env=dict(os.environ, PVLAYER_CACHE=tempfile.mkdtemp()))
+    assert r.returncode == 1, r.stderr
+    assert "bench-variant: no directory /nonexistent/headers" in r.stderr
+
+
 def test_boot_timeout_says_where_the_vcpus_were(built):
     """A boot that outlives its time says, before QEMU is stopped, where
     every vCPU was: its instruction pointer named from vmlinux, and
