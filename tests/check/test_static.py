@@ -15,6 +15,7 @@ import tempfile
 
 import pytest
 
+import boots
 import lib
 from conftest import STAGE_STATIC
 
@@ -289,6 +290,20 @@ def test_xen_harness_refuses_bad_dom0(args, message):
                        env=dict(os.environ, PVLAYER_CACHE=tempfile.mkdtemp()))
     assert r.returncode == 2, r.stderr
     assert message in r.stderr
+
+
+@pytest.mark.parametrize("lines,retried", [
+    (["(XEN) d1v1 Triple fault - invoking HVM shutdown action 1",
+      "(XEN) RIP:    e008:[<ffff82d0402044a5>]"], True),
+    # a triple fault of the guest's own code is the kernel's: not retried
+    (["(XEN) d1v0 Triple fault - invoking HVM shutdown action 1",
+      "(XEN) RIP:    0010:[<ffffffff8100a1b2>]"], False),
+    (["(XEN) RIP:    e008:[<ffff82d0402044a5>]"], False),
+])
+def test_xen_state_in_guest(lines, retried):
+    """Only a vCPU dumped at a triple fault with Xen's own code selector
+    and address is taken for a fault of the nested emulation."""
+    assert boots.xen_state_in_guest(lines) is retried
 
 
 def test_bench_variant_refuses_missing_headers():
