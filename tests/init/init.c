@@ -127,22 +127,33 @@ static enum result no_layer(void)
 	return skip("no paravirt layer: no %s", PV_DIR);
 }
 
+/*
+ * The start of file @path in @buf, NUL-terminated (empty if nothing could
+ * be read); the bytes read, or -1 with errno set if it cannot be opened.
+ */
+static ssize_t read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? n : 0;
+}
+
 /* Print each line of @path, after @tag, as diagnostic lines. */
 static void show(const char *tag, const char *path)
 {
 	char buf[4096], *line, *next;
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
 
-	if (fd < 0) {
+	if (read_file(path, buf, sizeof(buf)) < 0) {
 		note("cannot open %s: %s", path, strerror(errno));
 		return;
 	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
 	for (line = buf; *line; line = next) {
 		next = strchrnul(line, '\n');
 		if (*next)
@@ -417,16 +428,8 @@ static long run_storm(long n, const char *other, const char *boot)
 static long cmdline_long(const char *key)
 {
 	char buf[1024], *p;
-	ssize_t n;
-	int fd = open("/proc/cmdline", O_RDONLY);
 
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return 0;
-	buf[n] = '\0';
+	read_file("/proc/cmdline", buf, sizeof(buf));
 	p = strstr(buf, key);
 	return p ? strtol(p + strlen(key), NULL, 10) : 0;
 }
@@ -728,17 +731,9 @@ static enum result check_kvm_workload(void)
 static void cmdline_word(const char *key, char *out, size_t len)
 {
 	char buf[1024], *p;
-	ssize_t n;
-	int fd = open("/proc/cmdline", O_RDONLY);
 
 	out[0] = '\0';
-	if (fd < 0)
-		return;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return;
-	buf[n] = '\0';
+	read_file("/proc/cmdline", buf, sizeof(buf));
 	p = strstr(buf, key);
 	if (p)
 		snprintf(out, len, "%.*s", (int)strcspn(p + strlen(key), "\n "),
@@ -752,16 +747,10 @@ static void cmdline_word(const char *key, char *out, size_t len)
  */
 static bool locked_down(void)
 {
-	char buf[128] = "", *level, *end;
-	ssize_t n;
-	int fd;
+	char buf[128], *level, *end;
 
 	mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
-	fd = open("/sys/kernel/security/lockdown", O_RDONLY);
-	if (fd >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		buf[n > 0 ? n : 0] = '\0';
+	if (read_file("/sys/kernel/security/lockdown", buf, sizeof(buf)) >= 0) {
 		level = strchr(buf, '[');
 		end = level ? strchr(level, ']') : NULL;
 		if (end) {
@@ -837,14 +826,9 @@ static enum result check_tlb_unmaps(void)
 /* Whether this kernel runs as a Xen PV domain (dom0 or a guest). */
 static bool xen_pv_domain(void)
 {
-	char type[8] = "";
-	int fd = open("/sys/hypervisor/guest_type", O_RDONLY);
+	char type[8];
 
-	if (fd >= 0) {
-		if (read(fd, type, sizeof(type) - 1) < 0)
-			type[0] = '\0';
-		close(fd);
-	}
+	read_file("/sys/hypervisor/guest_type", type, sizeof(type));
 	return !strncmp(type, "PV\n", 3);
 }
 
@@ -856,16 +840,9 @@ static bool xen_pv_domain(void)
 static long read_long(const char *path)
 {
 	char buf[64];
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
 
-	if (fd < 0)
+	if (read_file(path, buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	return strtol(buf, NULL, 10);
 }
 
